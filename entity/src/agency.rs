@@ -1,0 +1,27 @@
+use sea_orm::entity::prelude::*;
+
+/// The อปท. running the portal. One row today; modelled as data so one Siang
+/// could serve several agencies later.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "agency")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub slug: String,
+    pub name_th: String,
+    pub name_en: String,
+    pub address_th: String,
+    pub address_en: String,
+    pub phone: String,
+    pub email: String,
+    /// Days a resident waits at most for the first answer.
+    pub first_answer_days: i32,
+    /// Days from receipt until a submission should be closed.
+    pub closing_days: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,100 @@
+//! Closed sets of values stored as short strings, so both SQLite and
+//! PostgreSQL hold readable codes (the same codes the API speaks).
+
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    #[sea_orm(string_value = "service_feedback")]
+    ServiceFeedback,
+    #[sea_orm(string_value = "complaint")]
+    Complaint,
+    #[sea_orm(string_value = "corruption")]
+    Corruption,
+    #[sea_orm(string_value = "suggestion")]
+    Suggestion,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[sea_orm(string_value = "received")]
+    Received,
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    #[sea_orm(string_value = "in_progress")]
+    InProgress,
+    #[sea_orm(string_value = "resolved")]
+    Resolved,
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+    #[sea_orm(string_value = "referred")]
+    Referred,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[sea_orm(string_value = "web")]
+    Web,
+    #[sea_orm(string_value = "walk_in")]
+    WalkIn,
+    #[sea_orm(string_value = "phone")]
+    Phone,
+    #[sea_orm(string_value = "letter")]
+    Letter,
+    #[sea_orm(string_value = "facebook")]
+    Facebook,
+    #[sea_orm(string_value = "line")]
+    Line,
+    #[sea_orm(string_value = "damrongdhama")]
+    Damrongdhama,
+    #[sea_orm(string_value = "hotline_1111")]
+    Hotline1111,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    #[sea_orm(string_value = "received")]
+    Received,
+    #[sea_orm(string_value = "status_changed")]
+    StatusChanged,
+    #[sea_orm(string_value = "assigned")]
+    Assigned,
+    #[sea_orm(string_value = "indicator_linked")]
+    IndicatorLinked,
+    #[sea_orm(string_value = "indicator_unlinked")]
+    IndicatorUnlinked,
+    #[sea_orm(string_value = "public_reply")]
+    PublicReply,
+    #[sea_orm(string_value = "internal_note")]
+    InternalNote,
+    #[sea_orm(string_value = "due_changed")]
+    DueChanged,
+}
+
+/// The code as stored and as spoken by the API (`"in_progress"`).
+pub trait Code {
+    fn code(&self) -> String;
+}
+
+impl<T: ActiveEnum<Value = String>> Code for T {
+    fn code(&self) -> String {
+        self.to_value()
+    }
+}

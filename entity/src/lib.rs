@@ -1,0 +1,27 @@
+//! SeaORM entities of Siang. Each table has its own module; enums shared by
+//! several tables (kinds, statuses, channels) live in `enums`.
+
+pub mod agency;
+pub mod app_setting;
+pub mod contact;
+pub mod corruption_detail;
+pub mod department;
+pub mod enums;
+pub mod service;
+pub mod submission;
+pub mod submission_event;
+pub mod submission_rating;
+pub mod tracking_counter;
+
+pub mod prelude {
+    pub use super::agency::Entity as Agency;
+    pub use super::app_setting::Entity as AppSetting;
+    pub use super::contact::Entity as Contact;
+    pub use super::corruption_detail::Entity as CorruptionDetail;
+    pub use super::department::Entity as Department;
+    pub use super::service::Entity as Service;
+    pub use super::submission::Entity as Submission;
+    pub use super::submission_event::Entity as SubmissionEvent;
+    pub use super::submission_rating::Entity as SubmissionRating;
+    pub use super::tracking_counter::Entity as TrackingCounter;
+}

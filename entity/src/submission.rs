@@ -1,0 +1,79 @@
+use sea_orm::entity::prelude::*;
+
+use crate::enums::{Channel, Kind, Status};
+
+/// What a resident sent. Identity and contact data are *not* here: they live
+/// in `contact`, read only through the permissions module.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "submission")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub agency_id: i64,
+    #[sea_orm(unique)]
+    pub tracking_code: String,
+    /// Buddhist-Era fiscal year of receipt (1 October starts the next one).
+    pub fiscal_year: i32,
+    /// Month of receipt within the fiscal year, 1 = October … 12 = September;
+    /// lets both databases group by month, quarter and half-year alike.
+    pub fiscal_month: i32,
+    pub kind: Kind,
+    pub channel: Channel,
+    pub status: Status,
+    pub subject: String,
+    #[sea_orm(column_type = "Text")]
+    pub details: String,
+    pub location: Option<String>,
+    pub service_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub anonymous: bool,
+    /// Answer to "were you asked for a benefit?" (service feedback only).
+    pub asked_for_benefit: Option<bool>,
+    /// SHA-256 of the access key; the key itself is shown once and never stored.
+    pub access_key_hash: String,
+    pub received_at: DateTimeUtc,
+    pub due_at: DateTimeUtc,
+    pub first_answered_at: Option<DateTimeUtc>,
+    pub closed_at: Option<DateTimeUtc>,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::agency::Entity",
+        from = "Column::AgencyId",
+        to = "super::agency::Column::Id"
+    )]
+    Agency,
+    #[sea_orm(
+        belongs_to = "super::service::Entity",
+        from = "Column::ServiceId",
+        to = "super::service::Column::Id"
+    )]
+    Service,
+    #[sea_orm(
+        belongs_to = "super::department::Entity",
+        from = "Column::DepartmentId",
+        to = "super::department::Column::Id"
+    )]
+    Department,
+    #[sea_orm(has_many = "super::submission_event::Entity")]
+    Event,
+    #[sea_orm(has_many = "super::submission_rating::Entity")]
+    Rating,
+}
+
+impl Related<super::service::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Service.def()
+    }
+}
+
+impl Related<super::submission_event::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Event.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

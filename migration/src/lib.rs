@@ -1,0 +1,19 @@
+//! Database migrations, one per file, applied by `siang migrate` and at the
+//! start of `siang serve`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_foundation;
+mod m20261125_000002_default_agency;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_foundation::Migration),
+            Box::new(m20261125_000002_default_agency::Migration),
+        ]
+    }
+}

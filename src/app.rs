@@ -1,0 +1,162 @@
+//! The application state and the router with its layers.
+
+use std::net::SocketAddr;
+use std::ops::Deref;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::{middleware, Router};
+use entity::{agency, app_setting};
+use rand::RngCore;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
+
+use crate::config::ServerConfig;
+use crate::csrf::CsrfKey;
+use crate::rate_limit::{Limiter, Limits};
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<App>);
+
+pub struct App {
+    pub db: DatabaseConnection,
+    pub config: ServerConfig,
+    pub csrf: CsrfKey,
+    pub limits: Limits,
+    /// The agency, read on every page; reloaded when admins change it.
+    agency: RwLock<Arc<agency::Model>>,
+}
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds the state over a migrated database.
+    pub async fn new(db: DatabaseConnection, config: ServerConfig) -> Result<Self, DbErr> {
+        let secret = match &config.secret {
+            Some(secret) => secret.clone().into_bytes(),
+            None => stored_secret(&db).await?.into_bytes(),
+        };
+        let agency = crate::domain::agency::current(&db).await?;
+        let limits = Limits {
+            submissions: Limiter::per_minute(config.submit_per_minute),
+            tracking: Limiter::per_minute(config.track_per_minute),
+        };
+        Ok(Self(Arc::new(App {
+            db,
+            csrf: CsrfKey::new(&secret),
+            limits,
+            config,
+            agency: RwLock::new(Arc::new(agency)),
+        })))
+    }
+
+    pub fn agency(&self) -> Arc<agency::Model> {
+        // A poisoned lock still holds a whole value: writers only swap the Arc.
+        self.agency
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+/// The signing secret kept in the database, made on first use. Insert-or-keep
+/// then read, so two instances starting together agree on one secret.
+async fn stored_secret(db: &DatabaseConnection) -> Result<String, DbErr> {
+    const KEY: &str = "signing_secret";
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    app_setting::Entity::insert(app_setting::ActiveModel {
+        key: Set(KEY.into()),
+        value: Set(hex::encode(bytes)),
+    })
+    .on_conflict(
+        OnConflict::column(app_setting::Column::Key)
+            .do_nothing()
+            .to_owned(),
+    )
+    .do_nothing()
+    .exec(db)
+    .await?;
+    app_setting::Entity::find_by_id(KEY)
+        .one(db)
+        .await?
+        .map(|row| row.value)
+        .ok_or_else(|| DbErr::RecordNotFound(KEY.into()))
+}
+
+pub fn build_router(state: AppState) -> Router {
+    let static_files = ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
+    crate::routes::router()
+        .nest_service("/static", static_files)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::error::render_error_pages,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::csrf::ensure_cookie,
+        ))
+        .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Result<()> {
+    let addr = config.addr;
+    let state = AppState::new(db, config)
+        .await
+        .context("loading the agency and the signing secret")?;
+    let limits = state.limits.clone();
+    tokio::spawn(async move {
+        let mut every_minute = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            every_minute.tick().await;
+            limits.submissions.forget_idle();
+            limits.tracking.forget_idle();
+        }
+    });
+
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    tracing::info!("Siang is serving http://{}/", listener.local_addr()?);
+    axum::serve(
+        listener,
+        build_router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

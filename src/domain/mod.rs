@@ -1,0 +1,8 @@
+//! What Siang decides, in plain Rust: no HTTP here. Functions take the
+//! database (`&impl ConnectionTrait`, so they also run inside transactions)
+//! and the acting party, and return view types or field errors.
+
+pub mod agency;
+pub mod calendar;
+pub mod submissions;
+pub mod validation;

@@ -1,0 +1,275 @@
+//! What a resident sends, and the rules it must meet before anything is
+//! stored. The web form and the JSON API both arrive here.
+
+use std::collections::BTreeMap;
+
+use entity::enums::Kind;
+use sea_orm::ActiveEnum;
+use validator::Validate;
+
+use super::questions;
+use crate::domain::validation::{
+    optional_email, optional_phone, plain_text, single_line, FieldErrors,
+};
+
+pub const SUBJECT_MAX: u64 = 200;
+pub const DETAILS_MAX: u64 = 5000;
+
+/// A submission as received. Text fields are trimmed by `normalized`; an
+/// empty string means "not given".
+#[derive(Debug, Clone, Default, Validate)]
+pub struct NewSubmission {
+    /// The kind's code (`complaint`, …) as sent.
+    pub kind: String,
+    #[validate(length(max = SUBJECT_MAX, code = "too_long"), custom(function = "single_line"))]
+    pub subject: String,
+    #[validate(length(max = DETAILS_MAX, code = "too_long"), custom(function = "plain_text"))]
+    pub details: String,
+    /// The slug of the service concerned.
+    #[validate(length(max = 64, code = "too_long"), custom(function = "single_line"))]
+    pub service: String,
+    #[validate(length(max = 300, code = "too_long"), custom(function = "single_line"))]
+    pub location: String,
+    /// Question id → answer 1..4 (service feedback only).
+    pub ratings: BTreeMap<String, i64>,
+    pub asked_for_benefit: Option<bool>,
+    #[validate(nested)]
+    pub corruption: CorruptionFacts,
+    #[validate(nested)]
+    pub contact: ContactInput,
+    /// `None`: anonymous exactly when no contact data is given.
+    pub anonymous: Option<bool>,
+    pub consent: bool,
+}
+
+/// The facts of a corruption report beyond subject, details and place.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct CorruptionFacts {
+    /// Name or position of the official concerned.
+    #[validate(length(max = 300, code = "too_long"), custom(function = "single_line"))]
+    pub official: String,
+    #[validate(length(max = 200, code = "too_long"), custom(function = "single_line"))]
+    pub occurred_when: String,
+    #[validate(length(max = 2000, code = "too_long"), custom(function = "plain_text"))]
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, Default, Validate)]
+pub struct ContactInput {
+    #[validate(length(max = 200, code = "too_long"), custom(function = "single_line"))]
+    pub name: String,
+    #[validate(
+        length(max = 32, code = "too_long"),
+        custom(function = "optional_phone")
+    )]
+    pub phone: String,
+    #[validate(
+        length(max = 254, code = "too_long"),
+        custom(function = "optional_email")
+    )]
+    pub email: String,
+}
+
+impl ContactInput {
+    pub fn is_empty(&self) -> bool {
+        self.name.is_empty() && self.phone.is_empty() && self.email.is_empty()
+    }
+}
+
+impl CorruptionFacts {
+    fn is_empty(&self) -> bool {
+        self.official.is_empty() && self.occurred_when.is_empty() && self.evidence.is_empty()
+    }
+}
+
+impl NewSubmission {
+    /// Trims every text field, so "   " counts as not given.
+    pub fn normalized(mut self) -> Self {
+        for field in [
+            &mut self.subject,
+            &mut self.details,
+            &mut self.service,
+            &mut self.location,
+            &mut self.corruption.official,
+            &mut self.corruption.occurred_when,
+            &mut self.corruption.evidence,
+            &mut self.contact.name,
+            &mut self.contact.phone,
+            &mut self.contact.email,
+        ] {
+            let trimmed = field.trim();
+            if trimmed.len() != field.len() {
+                *field = trimmed.to_owned();
+            }
+        }
+        self
+    }
+
+    /// Whether the resident stays anonymous.
+    pub fn is_anonymous(&self) -> bool {
+        self.anonymous.unwrap_or(self.contact.is_empty())
+    }
+
+    /// Every rule at once, so the resident sees all problems in one answer.
+    /// Whether the named service exists is checked by `submit`, which has the
+    /// database.
+    pub fn check(&self) -> Result<Kind, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if let Err(found) = self.validate() {
+            errors.absorb(found);
+        }
+        let kind = match Kind::try_from_value(&self.kind) {
+            Ok(kind) => kind,
+            Err(_) => {
+                errors.add(
+                    "kind",
+                    if self.kind.is_empty() {
+                        "required"
+                    } else {
+                        "unknown_kind"
+                    },
+                );
+                return Err(errors);
+            }
+        };
+
+        match kind {
+            Kind::ServiceFeedback => {
+                if self.service.is_empty() {
+                    errors.add("service", "service_required");
+                }
+            }
+            Kind::Complaint | Kind::Suggestion | Kind::Corruption => {
+                if self.subject.is_empty() {
+                    errors.add("subject", "required");
+                }
+                if self.details.is_empty() {
+                    errors.add("details", "required");
+                }
+            }
+        }
+
+        if kind == Kind::ServiceFeedback {
+            for (id, value) in &self.ratings {
+                if questions::scale_question(id).is_none() {
+                    errors.add(format!("ratings.{id}"), "unknown_question");
+                } else if !(1..=4).contains(value) {
+                    errors.add(format!("ratings.{id}"), "rating_range");
+                }
+            }
+        } else {
+            if !self.ratings.is_empty() {
+                errors.add("ratings", "feedback_only");
+            }
+            if self.asked_for_benefit.is_some() {
+                errors.add("asked_for_benefit", "feedback_only");
+            }
+        }
+
+        if kind == Kind::Corruption {
+            if self.corruption.official.is_empty() {
+                errors.add("corruption.official", "required");
+            }
+        } else if !self.corruption.is_empty() {
+            errors.add("corruption", "corruption_only");
+        }
+
+        if !self.contact.is_empty() {
+            if self.anonymous == Some(true) {
+                errors.add("anonymous", "anonymous_with_contact");
+            }
+            if !self.consent {
+                errors.add("consent", "consent_required");
+            }
+        }
+        errors.into_result().map(|()| kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complaint() -> NewSubmission {
+        NewSubmission {
+            kind: "complaint".into(),
+            subject: "ไฟฟ้าส่องสว่างดับ".into(),
+            details: "ไฟทางหน้าบ้านเลขที่ 12 ดับมาสามคืน".into(),
+            ..Default::default()
+        }
+    }
+
+    fn codes(errors: &FieldErrors, field: &str) -> Vec<String> {
+        errors
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .flat_map(|(_, list)| list.iter().map(|e| e.code.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn thai_text_is_measured_in_characters_not_bytes() {
+        let mut input = complaint();
+        input.subject = "ก".repeat(200); // 600 bytes in UTF-8
+        assert!(input.check().is_ok());
+        input.subject.push('ข');
+        assert_eq!(codes(&input.check().unwrap_err(), "subject"), ["too_long"]);
+    }
+
+    #[test]
+    fn contact_data_needs_consent_and_cannot_be_anonymous() {
+        let mut input = complaint();
+        input.contact.phone = "0812345678".into();
+        assert_eq!(
+            codes(&input.check().unwrap_err(), "consent"),
+            ["consent_required"]
+        );
+        input.consent = true;
+        assert!(input.check().is_ok());
+        assert!(!input.is_anonymous());
+        input.anonymous = Some(true);
+        assert_eq!(
+            codes(&input.check().unwrap_err(), "anonymous"),
+            ["anonymous_with_contact"]
+        );
+    }
+
+    #[test]
+    fn service_feedback_needs_a_service_and_ratings_from_one_to_four() {
+        let mut input = NewSubmission {
+            kind: "service_feedback".into(),
+            ..Default::default()
+        };
+        input.ratings.insert("procedure_time".into(), 5);
+        input.ratings.insert("no_such_question".into(), 3);
+        let errors = input.check().unwrap_err();
+        assert_eq!(codes(&errors, "service"), ["service_required"]);
+        assert_eq!(codes(&errors, "ratings.procedure_time"), ["rating_range"]);
+        assert_eq!(
+            codes(&errors, "ratings.no_such_question"),
+            ["unknown_question"]
+        );
+    }
+
+    #[test]
+    fn the_kind_must_be_known() {
+        let mut input = complaint();
+        input.kind = "praise".into();
+        assert_eq!(codes(&input.check().unwrap_err(), "kind"), ["unknown_kind"]);
+        input.kind = String::new();
+        assert_eq!(codes(&input.check().unwrap_err(), "kind"), ["required"]);
+    }
+
+    #[test]
+    fn corruption_reports_name_the_official() {
+        let mut input = complaint();
+        input.kind = "corruption".into();
+        assert_eq!(
+            codes(&input.check().unwrap_err(), "corruption.official"),
+            ["required"]
+        );
+        input.corruption.official = "เจ้าพนักงานจัดเก็บรายได้".into();
+        assert!(input.check().is_ok());
+        assert!(input.is_anonymous());
+    }
+}

@@ -1,0 +1,69 @@
+//! A resident following their submission with its tracking code and key.
+
+use chrono::{DateTime, Utc};
+use entity::enums::{EventKind, Kind, Status};
+use entity::{submission, submission_event};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+
+use super::access::{hash_access_key, hashes_match};
+
+/// What the resident may see of their submission: no contact data, no
+/// internal notes, no staff names.
+#[derive(Debug, Clone)]
+pub struct TrackedSubmission {
+    pub tracking_code: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub subject: String,
+    pub received_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub events: Vec<TrackedEvent>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrackedEvent {
+    pub at: DateTime<Utc>,
+    pub kind: EventKind,
+    pub status: Option<Status>,
+    pub message: Option<String>,
+}
+
+/// The submission if `key` opens it. An unknown code and a wrong key give
+/// the same `None`, after the same work, so codes cannot be probed.
+pub async fn track(
+    db: &impl ConnectionTrait,
+    code: &str,
+    key: &str,
+) -> Result<Option<TrackedSubmission>, DbErr> {
+    let presented = hash_access_key(key);
+    let found = submission::Entity::find()
+        .filter(submission::Column::TrackingCode.eq(code.trim()))
+        .one(db)
+        .await?;
+    let Some(found) = found.filter(|s| hashes_match(&presented, &s.access_key_hash)) else {
+        return Ok(None);
+    };
+    let events = submission_event::Entity::find()
+        .filter(submission_event::Column::SubmissionId.eq(found.id))
+        .filter(submission_event::Column::Public.eq(true))
+        .order_by_asc(submission_event::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| TrackedEvent {
+            at: e.at,
+            kind: e.kind,
+            status: e.status,
+            message: e.message,
+        })
+        .collect();
+    Ok(Some(TrackedSubmission {
+        tracking_code: found.tracking_code,
+        kind: found.kind,
+        status: found.status,
+        subject: found.subject,
+        received_at: found.received_at,
+        due_at: found.due_at,
+        events,
+    }))
+}

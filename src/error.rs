@@ -1,0 +1,194 @@
+//! One error type for every handler. `IntoResponse` only picks the status and
+//! files the error in the response; [`render_error_pages`], which knows the
+//! request's language and whether it came to the API, writes the body and
+//! logs what went wrong.
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Json;
+use sea_orm::DbErr;
+use serde_json::json;
+
+use crate::app::AppState;
+use crate::domain::submissions::SubmitError;
+use crate::domain::validation::FieldErrors;
+use crate::extract::PageContext;
+use crate::i18n::{self, Lang};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("login required")]
+    Unauthorized,
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// A body that could not be read at all; the detail is for the log.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    #[error("JSON requests need Content-Type: application/json")]
+    UnsupportedMediaType,
+    #[error("form token missing or wrong")]
+    Csrf,
+    #[error("rate limit exceeded")]
+    RateLimited,
+    #[error("database unavailable: {0}")]
+    Unavailable(DbErr),
+    #[error("internal error: {0:#}")]
+    Internal(anyhow::Error),
+}
+
+impl From<DbErr> for AppError {
+    fn from(err: DbErr) -> Self {
+        match err {
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => AppError::Unavailable(err),
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<SubmitError> for AppError {
+    fn from(err: SubmitError) -> Self {
+        match err {
+            SubmitError::Invalid(errors) => AppError::Invalid(errors),
+            SubmitError::Database(err) => err.into(),
+        }
+    }
+}
+
+impl AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Malformed(_) => StatusCode::BAD_REQUEST,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message key under `error.` in the translation files.
+    fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "forbidden",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Invalid(_) => "invalid",
+            AppError::Malformed(_) => "malformed",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Csrf => "csrf",
+            AppError::RateLimited => "rate_limited",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+/// The error as filed in the response for [`render_error_pages`].
+#[derive(Clone)]
+struct Filed(Arc<AppError>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut response = self.status().into_response();
+        if matches!(self, AppError::RateLimited) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        }
+        response.extensions_mut().insert(Filed(Arc::new(self)));
+        response
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage {
+    page: PageContext,
+    title: String,
+    message: String,
+}
+
+/// Turns filed errors into bodies: JSON under `/api/`, a page in the
+/// reader's language elsewhere. Server-side failures are logged here.
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let api = request.uri().path().starts_with("/api/");
+    let page = PageContext::from_request(&state, &request);
+    let response = next.run(request).await;
+    let Some(Filed(error)) = response.extensions().get::<Filed>().cloned() else {
+        return response;
+    };
+    let status = response.status();
+    if status.is_server_error() {
+        tracing::error!(error = %error, "request failed");
+    }
+    if matches!(*error, AppError::Unauthorized) && !api {
+        return Redirect::to("/staff/login").into_response();
+    }
+    let lang = page.lang;
+    let mut rendered = if api {
+        let body = match &*error {
+            AppError::Invalid(errors) => json!({ "errors": localize(errors, lang) }),
+            other => {
+                json!({ "error": { "code": other.code(), "message": i18n::t(lang, &format!("error.{}.message", other.code())) } })
+            }
+        };
+        (status, Json(body)).into_response()
+    } else {
+        let code = error.code();
+        let html = ErrorPage {
+            title: i18n::t(lang, &format!("error.{code}.title")).to_owned(),
+            message: i18n::t(lang, &format!("error.{code}.message")).to_owned(),
+            page,
+        }
+        .render()
+        .unwrap_or_else(|_| i18n::t(lang, &format!("error.{code}.message")).to_owned());
+        (status, Html(html)).into_response()
+    };
+    for (name, value) in response.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            rendered.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    rendered
+}
+
+/// Field errors in the reader's language: field → messages.
+pub fn localize(errors: &FieldErrors, lang: Lang) -> serde_json::Map<String, serde_json::Value> {
+    errors
+        .iter()
+        .map(|(field, list)| {
+            let messages = list
+                .iter()
+                .map(|error| {
+                    let args: Vec<(&str, &str)> = error
+                        .params
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    serde_json::Value::String(i18n::t_with(
+                        lang,
+                        &format!("validation.{}", error.code),
+                        &args,
+                    ))
+                })
+                .collect();
+            (field.to_owned(), serde_json::Value::Array(messages))
+        })
+        .collect()
+}

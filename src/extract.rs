@@ -1,0 +1,228 @@
+//! Extractors shared by the handlers: the reader's language and page context,
+//! the client's address, and bodies (forms with CSRF, JSON) whose rejections
+//! become the portal's own errors.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, Uri};
+use chrono::{DateTime, Utc};
+use entity::agency;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::csrf::{self, CsrfToken};
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+
+impl Lang {
+    /// The language chosen with the switch (a cookie); Thai otherwise.
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        csrf::read_cookie(headers, Lang::COOKIE)
+            .and_then(Lang::from_code)
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang::from_headers(&parts.headers))
+    }
+}
+
+/// What every page template needs: language, form token, agency, and where
+/// the reader is (for the language switch).
+#[derive(Clone)]
+pub struct PageContext {
+    pub lang: Lang,
+    pub csrf_token: String,
+    pub agency: Arc<agency::Model>,
+    path: String,
+}
+
+impl PageContext {
+    pub fn from_request(state: &AppState, request: &Request) -> Self {
+        Self::from_pieces(
+            state,
+            request.headers(),
+            request.extensions(),
+            request.uri(),
+        )
+    }
+
+    fn from_pieces(
+        state: &AppState,
+        headers: &HeaderMap,
+        extensions: &Extensions,
+        uri: &Uri,
+    ) -> Self {
+        Self {
+            lang: Lang::from_headers(headers),
+            csrf_token: extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            agency: state.agency(),
+            path: uri
+                .path_and_query()
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_else(|| "/".into()),
+        }
+    }
+
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        i18n::t(self.lang, key)
+    }
+
+    /// A message with `{agency}` filled in.
+    pub fn t_agency(&self, key: &str) -> String {
+        i18n::t_with(self.lang, key, &[("agency", self.agency_name())])
+    }
+
+    /// The label of a coded value, e.g. `label("status", "received")`.
+    pub fn label(&self, group: &str, code: impl AsRef<str>) -> String {
+        let code = code.as_ref();
+        i18n::t(self.lang, &format!("{group}.{code}")).to_owned()
+    }
+
+    /// "The agency answers within N days", from the agency's settings.
+    pub fn first_answer_step(&self) -> String {
+        i18n::t_with(
+            self.lang,
+            "home.step_2",
+            &[("days", &self.agency.first_answer_days.to_string())],
+        )
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn agency_name(&self) -> &str {
+        crate::domain::agency::agency_name(&self.agency, self.lang)
+    }
+
+    pub fn date(&self, at: &DateTime<Utc>) -> String {
+        i18n::format_date(self.lang, *at)
+    }
+
+    pub fn datetime(&self, at: &DateTime<Utc>) -> String {
+        i18n::format_datetime(self.lang, *at)
+    }
+
+    /// The link that switches language and comes back to this page.
+    pub fn switch_language_href(&self) -> String {
+        let next: String = form_urlencoded::byte_serialize(self.path.as_bytes()).collect();
+        format!("/language/{}?next={next}", self.lang.other().code())
+    }
+
+    pub fn other_lang_code(&self) -> &'static str {
+        self.lang.other().code()
+    }
+}
+
+impl FromRequestParts<AppState> for PageContext {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_pieces(
+            state,
+            &parts.headers,
+            &parts.extensions,
+            &parts.uri,
+        ))
+    }
+}
+
+/// The client's address: the socket's peer, or the nearest untrusted address
+/// in `X-Forwarded-For` when the peer is a configured trusted proxy.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let trusted = &state.config.trusted_proxies;
+        if !trusted.contains(&peer) {
+            return Ok(ClientIp(peer));
+        }
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|ip| ip.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        let client = forwarded
+            .into_iter()
+            .rev()
+            .find(|ip| !trusted.contains(ip))
+            .unwrap_or(peer);
+        Ok(ClientIp(client))
+    }
+}
+
+/// A urlencoded form whose CSRF token was checked, as `(name, value)` pairs
+/// or any type `serde_urlencoded` can read.
+pub struct CsrfForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .map_err(|e| AppError::Malformed(e.to_string()))?;
+        let token = form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == csrf::FIELD)
+            .map(|(_, value)| value.into_owned());
+        if !token.is_some_and(|token| state.csrf.verify(&parts.headers, &token)) {
+            return Err(AppError::Csrf);
+        }
+        serde_urlencoded::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|e| AppError::Malformed(e.to_string()))
+    }
+}
+
+/// `axum::Json` with the portal's own refusals: 415 without the JSON content
+/// type, 422 with `{"errors": {"body": …}}` for JSON that does not fit.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(request, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedMediaType),
+            Err(JsonRejection::BytesRejection(e)) => Err(AppError::Malformed(e.to_string())),
+            Err(other) => {
+                let mut errors = crate::domain::validation::FieldErrors::default();
+                errors.add(
+                    "body",
+                    if matches!(other, JsonRejection::JsonSyntaxError(_)) {
+                        "json_syntax"
+                    } else {
+                        "json_shape"
+                    },
+                );
+                Err(AppError::Invalid(errors))
+            }
+        }
+    }
+}

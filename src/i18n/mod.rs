@@ -1,0 +1,124 @@
+//! Languages and user-facing text. Every message lives in `th.toml` and
+//! `en.toml` beside this file; Rust code refers to messages by key.
+
+mod dates;
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+pub use dates::{format_date, format_datetime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Th,
+    En,
+}
+
+impl Lang {
+    pub const COOKIE: &'static str = "siang_lang";
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Th => "th",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code {
+            "th" => Some(Lang::Th),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The language a switch link offers.
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Th => Lang::En,
+            Lang::En => Lang::Th,
+        }
+    }
+}
+
+type Catalog = HashMap<String, String>;
+
+static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| {
+    [
+        parse_catalog(include_str!("th.toml")),
+        parse_catalog(include_str!("en.toml")),
+    ]
+});
+
+fn parse_catalog(source: &str) -> Catalog {
+    fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
+        for (key, value) in table {
+            let key = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                toml::Value::Table(inner) => flatten(&key, inner, out),
+                toml::Value::String(text) => {
+                    out.insert(key, text.clone());
+                }
+                other => panic!("translation {key} must be text, found {other}"),
+            }
+        }
+    }
+    // The catalogs are compiled in; a broken file is a build defect caught by
+    // the test suite, never a user's doing.
+    let table: toml::Table = source.parse().expect("translation file is valid TOML");
+    let mut out = Catalog::new();
+    flatten("", &table, &mut out);
+    out
+}
+
+/// The message for `key`; the key itself when missing, so a gap is visible
+/// on the page rather than a crash (tests check both catalogs are complete).
+pub fn t(lang: Lang, key: &str) -> &str {
+    let catalog = &CATALOGS[lang as usize];
+    catalog.get(key).map(String::as_str).unwrap_or(key)
+}
+
+/// A message with `{name}` placeholders filled in.
+pub fn t_with(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
+    let mut text = t(lang, key).to_owned();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+/// Every key of a catalog, for the completeness test.
+pub fn keys(lang: Lang) -> impl Iterator<Item = &'static str> {
+    CATALOGS[lang as usize].keys().map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn thai_and_english_catalogs_have_the_same_keys() {
+        let th: BTreeSet<_> = keys(Lang::Th).collect();
+        let en: BTreeSet<_> = keys(Lang::En).collect();
+        let only_th: Vec<_> = th.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&th).collect();
+        assert!(
+            only_th.is_empty() && only_en.is_empty(),
+            "only in th: {only_th:?}; only in en: {only_en:?}"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            t_with(Lang::En, "validation.too_long", &[("max", "200")]),
+            "Too long: at most 200 characters."
+        );
+    }
+}

@@ -1,0 +1,15 @@
+//! Siang (เสียง): a public feedback and participation portal for Thai local
+//! government. `routes` parse requests and render; `domain` decides; `entity`
+//! and `migration` (workspace crates) hold the database.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod csrf;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod rate_limit;
+pub mod routes;

@@ -1,0 +1,14 @@
+//! The JSON API (`/api/v1`): the residents' flow for apps and tests.
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::app::AppState;
+
+mod submissions;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/submissions", post(submissions::create))
+        .route("/submissions/{tracking_code}", get(submissions::show))
+}

@@ -1,0 +1,131 @@
+//! The submission forms' shared state: what the resident typed and the
+//! errors beside each field, and the mapping from form fields to
+//! [`NewSubmission`]. Field names are the API's field paths.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::domain::submissions::{questions, NewSubmission};
+use crate::domain::validation::FieldErrors;
+use crate::error::localize;
+use crate::i18n::Lang;
+
+/// A form as the resident left it, with localized errors per field.
+#[derive(Debug, Default, Clone)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    errors: BTreeMap<String, Vec<String>>,
+}
+
+impl FormState {
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let values = pairs
+            .iter()
+            .filter(|(name, _)| name != crate::csrf::FIELD)
+            .cloned()
+            .collect();
+        Self {
+            values,
+            errors: BTreeMap::new(),
+        }
+    }
+
+    pub fn with_value(mut self, name: &str, value: &str) -> Self {
+        self.values.insert(name.to_owned(), value.to_owned());
+        self
+    }
+
+    pub fn with_errors(mut self, errors: &FieldErrors, lang: Lang) -> Self {
+        for (field, messages) in localize(errors, lang) {
+            let messages = messages
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|m| m.as_str().map(str::to_owned));
+            self.errors.entry(field).or_default().extend(messages);
+        }
+        self
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// For radios, checkboxes and selects: whether `name` has `value`.
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.value(name) == value
+    }
+
+    pub fn errors(&self, name: &str) -> &[String] {
+        self.errors.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The HTML id of a field's input.
+    pub fn id(&self, name: &str) -> String {
+        field_id(name)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Every error with its field, for the summary at the top of the form.
+    pub fn all_errors(&self) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .flat_map(|(field, list)| list.iter().map(move |m| (field_id(field), m.clone())))
+            .collect()
+    }
+}
+
+/// The HTML id of a field's input (`contact.email` → `f-contact-email`).
+pub fn field_id(name: &str) -> String {
+    format!("f-{}", name.replace(['.', '_'], "-"))
+}
+
+/// Reads the form's fields into a submission. Ratings are read only for
+/// service feedback: the rating section belongs to that kind, and a resident
+/// who switched kinds after answering should not be refused for it.
+pub fn new_submission(form: &FormState) -> NewSubmission {
+    let text = |name: &str| form.value(name).to_owned();
+    let kind = text("kind");
+    let feedback = kind == "service_feedback";
+    let ratings = if feedback {
+        questions::all()
+            .iter()
+            .filter(|q| q.is_scale())
+            .filter_map(|q| {
+                let value = form.value(&format!("ratings.{}", q.id));
+                // A value that is not a number is out of range, and reported so.
+                (!value.is_empty()).then(|| (q.id.clone(), value.trim().parse().unwrap_or(0)))
+            })
+            .collect()
+    } else {
+        Default::default()
+    };
+    let asked_for_benefit = match form.value("asked_for_benefit") {
+        "yes" if feedback => Some(true),
+        "no" if feedback => Some(false),
+        _ => None,
+    };
+    NewSubmission {
+        kind,
+        subject: text("subject"),
+        details: text("details"),
+        service: text("service"),
+        location: text("location"),
+        ratings,
+        asked_for_benefit,
+        corruption: crate::domain::submissions::CorruptionFacts {
+            official: text("corruption.official"),
+            occurred_when: text("corruption.occurred_when"),
+            evidence: text("corruption.evidence"),
+        },
+        contact: crate::domain::submissions::ContactInput {
+            name: text("contact.name"),
+            phone: text("contact.phone"),
+            email: text("contact.email"),
+        },
+        anonymous: form.is("anonymous", "on").then_some(true),
+        consent: form.is("consent", "on"),
+    }
+}

@@ -1,0 +1,15 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use crate::app::AppState;
+
+/// 200 `ok` while the database answers, 503 otherwise.
+pub async fn check(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(err) => {
+            tracing::warn!(error = %err, "health check: database unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+use axum::extract::{Path, Query, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::csrf::cookie_header;
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// Remembers the chosen language in a cookie and goes back to the page.
+pub async fn switch(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(Next { next }): Query<Next>,
+) -> Result<Response, AppError> {
+    let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
+    // Only paths on this site, so the switch cannot be used as an open redirect.
+    let next = next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let cookie = cookie_header(
+        Lang::COOKIE,
+        lang.code(),
+        Some(365 * 24 * 3600),
+        state.config.secure_cookies,
+    );
+    Ok((
+        StatusCode::SEE_OTHER,
+        [(LOCATION, next), (SET_COOKIE, cookie)],
+    )
+        .into_response())
+}

@@ -1,0 +1,27 @@
+//! Pages for residents and the public: no login.
+
+use axum::routing::get;
+use axum::Router;
+
+use crate::app::AppState;
+
+mod corruption;
+mod form;
+mod health;
+mod home;
+mod language;
+mod submit;
+mod track;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/healthz", get(health::check))
+        .route("/language/{code}", get(language::switch))
+        .route("/submit", get(submit::show).post(submit::create))
+        .route(
+            "/report-corruption",
+            get(corruption::show).post(corruption::create),
+        )
+        .route("/track", get(track::show).post(track::lookup))
+}
