@@ -1,5 +1,6 @@
-//! Languages and user-facing text. Every message lives in `th.toml` and
-//! `en.toml` beside this file; Rust code refers to messages by key.
+//! Languages and user-facing text. Every message lives in the TOML files of
+//! `th/` and `en/` beside this file, one file per area of the portal; Rust
+//! code refers to messages by key.
 
 mod dates;
 
@@ -44,14 +45,15 @@ impl Lang {
 
 type Catalog = HashMap<String, String>;
 
-static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| {
-    [
-        parse_catalog(include_str!("th.toml")),
-        parse_catalog(include_str!("en.toml")),
-    ]
-});
+/// The translation files of each language, compiled in. Add an area's file
+/// to both lists.
+const THAI: &[&str] = &[include_str!("th/common.toml")];
+const ENGLISH: &[&str] = &[include_str!("en/common.toml")];
 
-fn parse_catalog(source: &str) -> Catalog {
+static CATALOGS: LazyLock<[Catalog; 2]> =
+    LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);
+
+fn parse_catalog(files: &[&str]) -> Catalog {
     fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
         for (key, value) in table {
             let key = if prefix.is_empty() {
@@ -70,9 +72,11 @@ fn parse_catalog(source: &str) -> Catalog {
     }
     // The catalogs are compiled in; a broken file is a build defect caught by
     // the test suite, never a user's doing.
-    let table: toml::Table = source.parse().expect("translation file is valid TOML");
     let mut out = Catalog::new();
-    flatten("", &table, &mut out);
+    for source in files {
+        let table: toml::Table = source.parse().expect("translation file is valid TOML");
+        flatten("", &table, &mut out);
+    }
     out
 }
 

@@ -4,6 +4,7 @@
 use axum::Router;
 
 use crate::app::AppState;
+use crate::error::AppError;
 
 pub mod api;
 pub mod public;
@@ -12,4 +13,9 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(public::router())
         .nest("/api/v1", api::router())
+        .fallback(not_found)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
 }

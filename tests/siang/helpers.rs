@@ -1,0 +1,318 @@
+//! `TestApp`: a fresh, migrated database per test (a SQLite file, or a
+//! PostgreSQL schema when `SIANG_TEST_POSTGRES_URL` is set) and clients that
+//! keep cookies like a browser.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use migration::MigratorTrait;
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection};
+use siang::app::{build_router, AppState};
+use siang::config::ServerConfig;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub db: DatabaseConnection,
+    router: Router,
+    postgres_schema: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Runs each named scenario `async fn name(app: TestApp)` on SQLite and, when
+/// configured, on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::TestApp::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    match $crate::helpers::TestApp::postgres().await {
+                        Some(app) => {
+                            let cleanup = app.cleanup_handle();
+                            super::$name(app).await;
+                            cleanup.run().await;
+                        }
+                        None => eprintln!("skipped {} on PostgreSQL: SIANG_TEST_POSTGRES_URL is not set", stringify!($name)),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+impl TestApp {
+    pub async fn sqlite() -> Self {
+        Self::sqlite_with(ServerConfig::for_tests()).await
+    }
+
+    pub async fn sqlite_with(config: ServerConfig) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("siang.db").display()
+        );
+        let db = siang::db::connect(&url).await.expect("open sqlite");
+        Self::build(db, config, None, Some(dir)).await
+    }
+
+    /// A fresh schema in the PostgreSQL database, or `None` when not configured.
+    pub async fn postgres() -> Option<Self> {
+        let url = std::env::var("SIANG_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let admin = sea_orm::Database::connect(&url)
+            .await
+            .expect("connect to SIANG_TEST_POSTGRES_URL");
+        admin
+            .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+            .await
+            .expect("create schema");
+        admin.close().await.ok();
+        let mut options = ConnectOptions::new(url);
+        options.set_schema_search_path(schema.clone());
+        let db = siang::db::connect_with(options)
+            .await
+            .expect("connect to test schema");
+        Some(Self::build(db, ServerConfig::for_tests(), Some(schema), None).await)
+    }
+
+    async fn build(
+        db: DatabaseConnection,
+        config: ServerConfig,
+        postgres_schema: Option<String>,
+        dir: Option<tempfile::TempDir>,
+    ) -> Self {
+        migration::Migrator::up(&db, None).await.expect("migrate");
+        let state = AppState::new(db.clone(), config).await.expect("state");
+        let router = build_router(state);
+        Self {
+            db,
+            router,
+            postgres_schema,
+            _dir: dir,
+        }
+    }
+
+    /// A browser-like client from a given address.
+    pub fn client(&self, ip: [u8; 4]) -> Client<'_> {
+        Client {
+            app: self,
+            ip: SocketAddr::from((ip, 40000)),
+            cookies: Mutex::new(HashMap::new()),
+            csrf: Mutex::new(None),
+        }
+    }
+
+    /// The default resident's client.
+    pub fn resident(&self) -> Client<'_> {
+        self.client([203, 0, 113, 10])
+    }
+
+    pub fn cleanup_handle(&self) -> Cleanup {
+        Cleanup {
+            schema: self.postgres_schema.clone(),
+        }
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let row = self
+            .db
+            .query_one(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
+            .await
+            .expect("count query")
+            .expect("a row");
+        row.try_get("", "n").expect("count")
+    }
+}
+
+pub struct Cleanup {
+    schema: Option<String>,
+}
+
+impl Cleanup {
+    /// Drops the test's PostgreSQL schema so the shared database stays clean.
+    pub async fn run(self) {
+        if let (Some(schema), Ok(url)) = (self.schema, std::env::var("SIANG_TEST_POSTGRES_URL")) {
+            if let Ok(admin) = sea_orm::Database::connect(&url).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .await;
+                let _ = admin.close().await;
+            }
+        }
+    }
+}
+
+pub struct Client<'a> {
+    app: &'a TestApp,
+    ip: SocketAddr,
+    cookies: Mutex<HashMap<String, String>>,
+    csrf: Mutex<Option<String>>,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// The text of the element with this id (for receipts and the like).
+    pub fn element_text(&self, id: &str) -> String {
+        let marker = format!("id=\"{id}\"");
+        let start = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no #{id} in page"));
+        let open_end = self.body[start..].find('>').expect("tag end") + start + 1;
+        let close = self.body[open_end..].find('<').expect("closing tag") + open_end;
+        self.body[open_end..close].trim().to_owned()
+    }
+}
+
+impl Client<'_> {
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = Request::get(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form as a browser would: with the CSRF token of a page this
+    /// client loaded (loading one first if needed).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let token = self.csrf_token().await;
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", &token)];
+        all.extend_from_slice(fields);
+        self.post_form_raw(path, &serde_urlencoded::to_string(&all).unwrap())
+            .await
+    }
+
+    /// Posts a urlencoded body exactly as given (no token added).
+    pub async fn post_form_raw(&self, path: &str, body: &str) -> TestResponse {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &serde_json::Value) -> TestResponse {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    pub async fn csrf_token(&self) -> String {
+        if let Some(token) = self.csrf.lock().unwrap().clone() {
+            return token;
+        }
+        let page = self.get("/track").await;
+        let token = page.hidden_field("_csrf");
+        *self.csrf.lock().unwrap() = Some(token.clone());
+        token
+    }
+
+    pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
+        request.extensions_mut().insert(ConnectInfo(self.ip));
+        let cookie_header = self
+            .cookies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        if !cookie_header.is_empty() {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie_header.parse().unwrap());
+        }
+        let response = self
+            .app
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router never fails");
+        let status = response.status();
+        let headers = response.headers().clone();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap();
+            if let Some((name, value)) = pair.split_once('=') {
+                let expired = set.contains("Max-Age=0") || value.is_empty();
+                let mut jar = self.cookies.lock().unwrap();
+                if expired {
+                    jar.remove(name);
+                } else {
+                    jar.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+impl TestResponse {
+    /// The value of a hidden input, e.g. the CSRF token.
+    pub fn hidden_field(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self
+            .body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("no {name} field in page:\n{}", self.body))
+            + marker.len();
+        let end = self.body[start..].find('"').unwrap() + start;
+        self.body[start..end].to_owned()
+    }
+}

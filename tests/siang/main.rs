@@ -1,0 +1,8 @@
+//! Siang's integration tests: one binary, a file per area.
+
+mod helpers;
+
+mod api;
+mod pages;
+mod submit;
+mod track;
