@@ -62,10 +62,7 @@ impl AppState {
 
     pub fn agency(&self) -> Arc<agency::Model> {
         // A poisoned lock still holds a whole value: writers only swap the Arc.
-        self.agency
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        self.agency.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 }
 
@@ -75,18 +72,11 @@ async fn stored_secret(db: &DatabaseConnection) -> Result<String, DbErr> {
     const KEY: &str = "signing_secret";
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
-    app_setting::Entity::insert(app_setting::ActiveModel {
-        key: Set(KEY.into()),
-        value: Set(hex::encode(bytes)),
-    })
-    .on_conflict(
-        OnConflict::column(app_setting::Column::Key)
-            .do_nothing()
-            .to_owned(),
-    )
-    .do_nothing()
-    .exec(db)
-    .await?;
+    app_setting::Entity::insert(app_setting::ActiveModel { key: Set(KEY.into()), value: Set(hex::encode(bytes)) })
+        .on_conflict(OnConflict::column(app_setting::Column::Key).do_nothing().to_owned())
+        .do_nothing()
+        .exec(db)
+        .await?;
     app_setting::Entity::find_by_id(KEY)
         .one(db)
         .await?
@@ -98,14 +88,8 @@ pub fn build_router(state: AppState) -> Router {
     let static_files = ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
     crate::routes::router()
         .nest_service("/static", static_files)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::error::render_error_pages,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::csrf::ensure_cookie,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::error::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::ensure_cookie))
         .layer(RequestBodyLimitLayer::new(256 * 1024))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -113,9 +97,7 @@ pub fn build_router(state: AppState) -> Router {
 
 pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Result<()> {
     let addr = config.addr;
-    let state = AppState::new(db, config)
-        .await
-        .context("loading the agency and the signing secret")?;
+    let state = AppState::new(db, config).await.context("loading the agency and the signing secret")?;
     let limits = state.limits.clone();
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
@@ -126,16 +108,11 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
         }
     });
 
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     tracing::info!("Siang is serving http://{}/", listener.local_addr()?);
-    axum::serve(
-        listener,
-        build_router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, build_router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 

@@ -7,11 +7,7 @@ use migration::MigratorTrait;
 use crate::config::{DatabaseConfig, ServerConfig};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "siang",
-    version,
-    about = "Siang (เสียง): public feedback and participation portal"
-)]
+#[command(name = "siang", version, about = "Siang (เสียง): public feedback and participation portal")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -31,9 +27,7 @@ pub enum Command {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = crate::db::connect(&cli.database.url).await?;
-    migration::Migrator::up(&db, None)
-        .await
-        .context("applying migrations")?;
+    migration::Migrator::up(&db, None).await.context("applying migrations")?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             tracing::info!("migrations applied");

@@ -8,11 +8,7 @@ use clap::Args;
 #[derive(Debug, Clone, Args)]
 pub struct DatabaseConfig {
     /// Database URL: `sqlite://path?mode=rwc` or `postgres://…`. Default: `siang.db` here.
-    #[arg(
-        long = "database-url",
-        env = "SIANG_DATABASE_URL",
-        default_value = "sqlite://siang.db?mode=rwc"
-    )]
+    #[arg(long = "database-url", env = "SIANG_DATABASE_URL", default_value = "sqlite://siang.db?mode=rwc")]
     pub url: String,
 }
 

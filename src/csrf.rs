@@ -32,8 +32,7 @@ impl CsrfKey {
     }
 
     fn token_for(&self, cookie: &str) -> String {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
         mac.update(b"siang-csrf:");
         mac.update(cookie.as_bytes());
         hex::encode(mac.finalize().into_bytes())
@@ -44,10 +43,7 @@ impl CsrfKey {
         let Some(cookie) = read_cookie(headers, COOKIE_NAME) else {
             return false;
         };
-        self.token_for(cookie)
-            .as_bytes()
-            .ct_eq(token.as_bytes())
-            .into()
+        self.token_for(cookie).as_bytes().ct_eq(token.as_bytes()).into()
     }
 }
 
@@ -68,17 +64,12 @@ pub async fn ensure_cookie(
             (hex::encode(bytes), true)
         }
     };
-    request
-        .extensions_mut()
-        .insert(CsrfToken(state.csrf.token_for(&cookie)));
+    request.extensions_mut().insert(CsrfToken(state.csrf.token_for(&cookie)));
     let mut response = next.run(request).await;
     if fresh {
-        if let Ok(value) = HeaderValue::from_str(&cookie_header(
-            COOKIE_NAME,
-            &cookie,
-            None,
-            state.config.secure_cookies,
-        )) {
+        if let Ok(value) =
+            HeaderValue::from_str(&cookie_header(COOKIE_NAME, &cookie, None, state.config.secure_cookies))
+        {
             response.headers_mut().append(SET_COOKIE, value);
         }
     }
@@ -99,12 +90,7 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax (links from other sites keep
 /// working), Secure when served over HTTPS.
-pub fn cookie_header(
-    name: &str,
-    value: &str,
-    max_age_seconds: Option<u64>,
-    secure: bool,
-) -> String {
+pub fn cookie_header(name: &str, value: &str, max_age_seconds: Option<u64>, secure: bool) -> String {
     let mut header = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(age) = max_age_seconds {
         header.push_str(&format!("; Max-Age={age}"));

@@ -103,9 +103,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut response = self.status().into_response();
         if matches!(self, AppError::RateLimited) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
         }
         response.extensions_mut().insert(Filed(Arc::new(self)));
         response
@@ -122,11 +120,7 @@ struct ErrorPage {
 
 /// Turns filed errors into bodies: JSON under `/api/`, a page in the
 /// reader's language elsewhere. Server-side failures are logged here.
-pub async fn render_error_pages(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
     let page = PageContext::from_request(&state, &request);
     let response = next.run(request).await;
@@ -176,16 +170,8 @@ pub fn localize(errors: &FieldErrors, lang: Lang) -> serde_json::Map<String, ser
             let messages = list
                 .iter()
                 .map(|error| {
-                    let args: Vec<(&str, &str)> = error
-                        .params
-                        .iter()
-                        .map(|(k, v)| (k.as_str(), v.as_str()))
-                        .collect();
-                    serde_json::Value::String(i18n::t_with(
-                        lang,
-                        &format!("validation.{}", error.code),
-                        &args,
-                    ))
+                    let args: Vec<(&str, &str)> = error.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    serde_json::Value::String(i18n::t_with(lang, &format!("validation.{}", error.code), &args))
                 })
                 .collect();
             (field.to_owned(), serde_json::Value::Array(messages))

@@ -21,9 +21,7 @@ use crate::i18n::{self, Lang};
 impl Lang {
     /// The language chosen with the switch (a cookie); Thai otherwise.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        csrf::read_cookie(headers, Lang::COOKIE)
-            .and_then(Lang::from_code)
-            .unwrap_or_default()
+        csrf::read_cookie(headers, Lang::COOKIE).and_then(Lang::from_code).unwrap_or_default()
     }
 }
 
@@ -46,31 +44,15 @@ pub struct PageContext {
 
 impl PageContext {
     pub fn from_request(state: &AppState, request: &Request) -> Self {
-        Self::from_pieces(
-            state,
-            request.headers(),
-            request.extensions(),
-            request.uri(),
-        )
+        Self::from_pieces(state, request.headers(), request.extensions(), request.uri())
     }
 
-    fn from_pieces(
-        state: &AppState,
-        headers: &HeaderMap,
-        extensions: &Extensions,
-        uri: &Uri,
-    ) -> Self {
+    fn from_pieces(state: &AppState, headers: &HeaderMap, extensions: &Extensions, uri: &Uri) -> Self {
         Self {
             lang: Lang::from_headers(headers),
-            csrf_token: extensions
-                .get::<CsrfToken>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default(),
+            csrf_token: extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
             agency: state.agency(),
-            path: uri
-                .path_and_query()
-                .map(|p| p.as_str().to_owned())
-                .unwrap_or_else(|| "/".into()),
+            path: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
         }
     }
 
@@ -91,11 +73,7 @@ impl PageContext {
 
     /// "The agency answers within N days", from the agency's settings.
     pub fn first_answer_step(&self) -> String {
-        i18n::t_with(
-            self.lang,
-            "home.step_2",
-            &[("days", &self.agency.first_answer_days.to_string())],
-        )
+        i18n::t_with(self.lang, "home.step_2", &[("days", &self.agency.first_answer_days.to_string())])
     }
 
     pub fn lang_code(&self) -> &'static str {
@@ -127,16 +105,8 @@ impl PageContext {
 
 impl FromRequestParts<AppState> for PageContext {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_pieces(
-            state,
-            &parts.headers,
-            &parts.extensions,
-            &parts.uri,
-        ))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Self::from_pieces(state, &parts.headers, &parts.extensions, &parts.uri))
     }
 }
 
@@ -147,10 +117,7 @@ pub struct ClientIp(pub IpAddr);
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -168,11 +135,7 @@ impl FromRequestParts<AppState> for ClientIp {
             .flat_map(|v| v.split(','))
             .filter_map(|ip| ip.trim().parse::<IpAddr>().ok())
             .collect::<Vec<_>>();
-        let client = forwarded
-            .into_iter()
-            .rev()
-            .find(|ip| !trusted.contains(ip))
-            .unwrap_or(peer);
+        let client = forwarded.into_iter().rev().find(|ip| !trusted.contains(ip)).unwrap_or(peer);
         Ok(ClientIp(client))
     }
 }
@@ -185,18 +148,13 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, usize::MAX)
-            .await
-            .map_err(|e| AppError::Malformed(e.to_string()))?;
-        let token = form_urlencoded::parse(&bytes)
-            .find(|(name, _)| name == csrf::FIELD)
-            .map(|(_, value)| value.into_owned());
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(|e| AppError::Malformed(e.to_string()))?;
+        let token =
+            form_urlencoded::parse(&bytes).find(|(name, _)| name == csrf::FIELD).map(|(_, value)| value.into_owned());
         if !token.is_some_and(|token| state.csrf.verify(&parts.headers, &token)) {
             return Err(AppError::Csrf);
         }
-        serde_urlencoded::from_bytes(&bytes)
-            .map(CsrfForm)
-            .map_err(|e| AppError::Malformed(e.to_string()))
+        serde_urlencoded::from_bytes(&bytes).map(CsrfForm).map_err(|e| AppError::Malformed(e.to_string()))
     }
 }
 
@@ -215,11 +173,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 let mut errors = crate::domain::validation::FieldErrors::default();
                 errors.add(
                     "body",
-                    if matches!(other, JsonRejection::JsonSyntaxError(_)) {
-                        "json_syntax"
-                    } else {
-                        "json_shape"
-                    },
+                    if matches!(other, JsonRejection::JsonSyntaxError(_)) { "json_syntax" } else { "json_shape" },
                 );
                 Err(AppError::Invalid(errors))
             }

@@ -15,11 +15,7 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::agency::Entity",
-        from = "Column::AgencyId",
-        to = "super::agency::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::agency::Entity", from = "Column::AgencyId", to = "super::agency::Column::Id")]
     Agency,
 }
 

@@ -3,25 +3,33 @@
 
 pub mod agency;
 pub mod app_setting;
+pub mod audit_log;
 pub mod contact;
 pub mod corruption_detail;
 pub mod department;
 pub mod enums;
 pub mod service;
+pub mod staff_session;
+pub mod staff_user;
 pub mod submission;
 pub mod submission_event;
+pub mod submission_indicator;
 pub mod submission_rating;
 pub mod tracking_counter;
 
 pub mod prelude {
     pub use super::agency::Entity as Agency;
     pub use super::app_setting::Entity as AppSetting;
+    pub use super::audit_log::Entity as AuditLog;
     pub use super::contact::Entity as Contact;
     pub use super::corruption_detail::Entity as CorruptionDetail;
     pub use super::department::Entity as Department;
     pub use super::service::Entity as Service;
+    pub use super::staff_session::Entity as StaffSession;
+    pub use super::staff_user::Entity as StaffUser;
     pub use super::submission::Entity as Submission;
     pub use super::submission_event::Entity as SubmissionEvent;
+    pub use super::submission_indicator::Entity as SubmissionIndicator;
     pub use super::submission_rating::Entity as SubmissionRating;
     pub use super::tracking_counter::Entity as TrackingCounter;
 }

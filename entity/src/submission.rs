@@ -26,13 +26,18 @@ pub struct Model {
     pub location: Option<String>,
     pub service_id: Option<i64>,
     pub department_id: Option<i64>,
+    /// The staff member answering it, if one is named.
+    pub assignee_id: Option<i64>,
     pub anonymous: bool,
     /// Answer to "were you asked for a benefit?" (service feedback only).
     pub asked_for_benefit: Option<bool>,
     /// SHA-256 of the access key; the key itself is shown once and never stored.
     pub access_key_hash: String,
     pub received_at: DateTimeUtc,
+    /// When the first answer is due.
     pub due_at: DateTimeUtc,
+    /// When the submission should be closed.
+    pub close_due_at: DateTimeUtc,
     pub first_answered_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
@@ -40,17 +45,9 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(
-        belongs_to = "super::agency::Entity",
-        from = "Column::AgencyId",
-        to = "super::agency::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::agency::Entity", from = "Column::AgencyId", to = "super::agency::Column::Id")]
     Agency,
-    #[sea_orm(
-        belongs_to = "super::service::Entity",
-        from = "Column::ServiceId",
-        to = "super::service::Column::Id"
-    )]
+    #[sea_orm(belongs_to = "super::service::Entity", from = "Column::ServiceId", to = "super::service::Column::Id")]
     Service,
     #[sea_orm(
         belongs_to = "super::department::Entity",

@@ -13,62 +13,18 @@ const DEPARTMENTS: &[(&str, &str, &str)] = &[
     ("office", "สำนักปลัด", "Office of the Permanent Secretary"),
     ("finance", "กองคลัง", "Finance Division"),
     ("works", "กองช่าง", "Public Works Division"),
-    (
-        "education",
-        "กองการศึกษา ศาสนาและวัฒนธรรม",
-        "Education, Religion and Culture Division",
-    ),
+    ("education", "กองการศึกษา ศาสนาและวัฒนธรรม", "Education, Religion and Culture Division"),
 ];
 
 const SERVICES: &[(&str, &str, &str, &str)] = &[
-    (
-        "building-permit",
-        "ขออนุญาตก่อสร้างอาคาร",
-        "Building permit",
-        "works",
-    ),
-    (
-        "land-tax",
-        "ชำระภาษีที่ดินและสิ่งปลูกสร้าง",
-        "Land and building tax payment",
-        "finance",
-    ),
-    (
-        "elderly-allowance",
-        "ขอรับเบี้ยยังชีพผู้สูงอายุ",
-        "Old-age allowance",
-        "office",
-    ),
-    (
-        "disability-allowance",
-        "ขอรับเบี้ยความพิการ",
-        "Disability allowance",
-        "office",
-    ),
-    (
-        "water-supply",
-        "ขอรับน้ำอุปโภคบริโภค",
-        "Drinking and household water",
-        "office",
-    ),
-    (
-        "street-light",
-        "แจ้งซ่อมไฟฟ้าสาธารณะ",
-        "Street-light repair",
-        "works",
-    ),
-    (
-        "waste-collection",
-        "การจัดเก็บขยะมูลฝอย",
-        "Waste collection",
-        "office",
-    ),
-    (
-        "child-centre",
-        "ศูนย์พัฒนาเด็กเล็ก",
-        "Child development centre",
-        "education",
-    ),
+    ("building-permit", "ขออนุญาตก่อสร้างอาคาร", "Building permit", "works"),
+    ("land-tax", "ชำระภาษีที่ดินและสิ่งปลูกสร้าง", "Land and building tax payment", "finance"),
+    ("elderly-allowance", "ขอรับเบี้ยยังชีพผู้สูงอายุ", "Old-age allowance", "office"),
+    ("disability-allowance", "ขอรับเบี้ยความพิการ", "Disability allowance", "office"),
+    ("water-supply", "ขอรับน้ำอุปโภคบริโภค", "Drinking and household water", "office"),
+    ("street-light", "แจ้งซ่อมไฟฟ้าสาธารณะ", "Street-light repair", "works"),
+    ("waste-collection", "การจัดเก็บขยะมูลฝอย", "Waste collection", "office"),
+    ("child-centre", "ศูนย์พัฒนาเด็กเล็ก", "Child development centre", "education"),
 ];
 
 #[async_trait::async_trait]
@@ -120,10 +76,7 @@ impl MigrationTrait for Migration {
                         Department::Active,
                     ])
                     .values_panic([
-                        SimpleExpr::SubQuery(
-                            None,
-                            Box::new(agency.clone().into_sub_query_statement()),
-                        ),
+                        SimpleExpr::SubQuery(None, Box::new(agency.clone().into_sub_query_statement())),
                         (*code).into(),
                         (*th).into(),
                         (*en).into(),
@@ -151,10 +104,7 @@ impl MigrationTrait for Migration {
                         Service::Active,
                     ])
                     .values_panic([
-                        SimpleExpr::SubQuery(
-                            None,
-                            Box::new(agency.clone().into_sub_query_statement()),
-                        ),
+                        SimpleExpr::SubQuery(None, Box::new(agency.clone().into_sub_query_statement())),
                         (*slug).into(),
                         (*th).into(),
                         (*en).into(),
@@ -169,13 +119,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            Service::Table.into_iden(),
-            Department::Table.into_iden(),
-            Agency::Table.into_iden(),
-        ] {
-            m.exec_stmt(Query::delete().from_table(table).to_owned())
-                .await?;
+        for table in [Service::Table.into_iden(), Department::Table.into_iden(), Agency::Table.into_iden()] {
+            m.exec_stmt(Query::delete().from_table(table).to_owned()).await?;
         }
         Ok(())
     }

@@ -21,10 +21,7 @@ pub fn agency_name(agency: &agency::Model, lang: Lang) -> &str {
     }
 }
 
-pub async fn active_services(
-    db: &impl ConnectionTrait,
-    agency_id: i64,
-) -> Result<Vec<service::Model>, DbErr> {
+pub async fn active_services(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<service::Model>, DbErr> {
     service::Entity::find()
         .filter(service::Column::AgencyId.eq(agency_id))
         .filter(service::Column::Active.eq(true))
@@ -46,10 +43,7 @@ pub async fn active_service_by_slug(
         .await
 }
 
-pub async fn departments(
-    db: &impl ConnectionTrait,
-    agency_id: i64,
-) -> Result<Vec<department::Model>, DbErr> {
+pub async fn departments(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<department::Model>, DbErr> {
     department::Entity::find()
         .filter(department::Column::AgencyId.eq(agency_id))
         .order_by_asc(department::Column::Id)

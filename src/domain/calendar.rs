@@ -16,11 +16,7 @@ pub fn local_date(at: DateTime<Utc>) -> NaiveDate {
 /// The Buddhist-Era fiscal year a local date belongs to: 1 Oct 2025 – 30 Sep
 /// 2026 is fiscal year 2569.
 pub fn fiscal_year(date: NaiveDate) -> i32 {
-    let year = if date.month() >= 10 {
-        date.year() + 1
-    } else {
-        date.year()
-    };
+    let year = if date.month() >= 10 { date.year() + 1 } else { date.year() };
     year + BUDDHIST_ERA_OFFSET
 }
 
@@ -56,9 +52,7 @@ mod tests {
     #[test]
     fn bangkok_midnight_moves_the_date_and_the_fiscal_year() {
         // 30 Sep 2026 17:30 UTC is already 1 Oct 2026 00:30 in Bangkok.
-        let at = DateTime::parse_from_rfc3339("2026-09-30T17:30:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-09-30T17:30:00Z").unwrap().with_timezone(&Utc);
         assert_eq!(local_date(at), date(2026, 10, 1));
         assert_eq!(fiscal_year(local_date(at)), 2570);
     }

@@ -21,10 +21,7 @@ pub struct FieldErrors(BTreeMap<String, Vec<FieldError>>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: impl Into<String>, code: &'static str) {
-        self.0.entry(field.into()).or_default().push(FieldError {
-            code: Cow::Borrowed(code),
-            params: Vec::new(),
-        });
+        self.0.entry(field.into()).or_default().push(FieldError { code: Cow::Borrowed(code), params: Vec::new() });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -32,9 +29,7 @@ impl FieldErrors {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[FieldError])> {
-        self.0
-            .iter()
-            .map(|(field, errors)| (field.as_str(), errors.as_slice()))
+        self.0.iter().map(|(field, errors)| (field.as_str(), errors.as_slice()))
     }
 
     /// `Ok(())` when there is nothing to report.
@@ -54,11 +49,7 @@ impl FieldErrors {
 
     fn absorb_with_prefix(&mut self, prefix: &str, errors: ValidationErrors) {
         for (field, kind) in errors.into_errors() {
-            let name = if prefix.is_empty() {
-                field.to_string()
-            } else {
-                format!("{prefix}.{field}")
-            };
+            let name = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
             match kind {
                 ValidationErrorsKind::Field(list) => {
                     for error in list {
@@ -66,17 +57,9 @@ impl FieldErrors {
                             .params
                             .iter()
                             .filter(|(key, _)| key.as_ref() != "value")
-                            .map(|(key, value)| {
-                                (
-                                    key.to_string(),
-                                    value.to_string().trim_matches('"').to_owned(),
-                                )
-                            })
+                            .map(|(key, value)| (key.to_string(), value.to_string().trim_matches('"').to_owned()))
                             .collect();
-                        self.0.entry(name.clone()).or_default().push(FieldError {
-                            code: error.code,
-                            params,
-                        });
+                        self.0.entry(name.clone()).or_default().push(FieldError { code: error.code, params });
                     }
                 }
                 ValidationErrorsKind::Struct(inner) => self.absorb_with_prefix(&name, *inner),
@@ -92,10 +75,7 @@ impl FieldErrors {
 
 /// Text that may span lines: no control characters but newline and tab.
 pub fn plain_text(value: &str) -> Result<(), ValidationError> {
-    if value
-        .chars()
-        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-    {
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Err(ValidationError::new("control_characters"));
     }
     Ok(())
@@ -115,10 +95,7 @@ pub fn optional_phone(value: &str) -> Result<(), ValidationError> {
     if value.is_empty() {
         return Ok(());
     }
-    if !value
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+'))
-    {
+    if !value.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+')) {
         return Err(ValidationError::new("phone"));
     }
     let digits: String = value.chars().filter(char::is_ascii_digit).collect();
@@ -149,23 +126,10 @@ mod tests {
 
     #[test]
     fn thai_phone_numbers_are_recognised() {
-        for good in [
-            "0812345678",
-            "081-234-5678",
-            "02 123 4567",
-            "+66 81 234 5678",
-            "",
-        ] {
+        for good in ["0812345678", "081-234-5678", "02 123 4567", "+66 81 234 5678", ""] {
             assert!(optional_phone(good).is_ok(), "{good} should be accepted");
         }
-        for bad in [
-            "12345",
-            "081234567890",
-            "+660812345678",
-            "phone",
-            "08x2345678",
-            "0812+345678",
-        ] {
+        for bad in ["12345", "081234567890", "+660812345678", "phone", "08x2345678", "0812+345678"] {
             assert!(optional_phone(bad).is_err(), "{bad} should be refused");
         }
     }

@@ -42,12 +42,7 @@ pub fn format_date(lang: Lang, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&bangkok());
     let month = local.month0() as usize;
     match lang {
-        Lang::Th => format!(
-            "{} {} {}",
-            local.day(),
-            THAI_MONTHS[month],
-            local.year() + BUDDHIST_ERA_OFFSET
-        ),
+        Lang::Th => format!("{} {} {}", local.day(), THAI_MONTHS[month], local.year() + BUDDHIST_ERA_OFFSET),
         Lang::En => format!("{} {} {}", local.day(), ENGLISH_MONTHS[month], local.year()),
     }
 }
@@ -56,11 +51,7 @@ pub fn format_date(lang: Lang, at: DateTime<Utc>) -> String {
 pub fn format_datetime(lang: Lang, at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&bangkok());
     let time = format!("{:02}:{:02}", local.hour(), local.minute());
-    super::t_with(
-        lang,
-        "date.at_time",
-        &[("date", &format_date(lang, at)), ("time", &time)],
-    )
+    super::t_with(lang, "date.at_time", &[("date", &format_date(lang, at)), ("time", &time)])
 }
 
 #[cfg(test)]
@@ -69,14 +60,9 @@ mod tests {
 
     #[test]
     fn thai_dates_use_the_buddhist_era_and_bangkok_time() {
-        let at = DateTime::parse_from_rfc3339("2026-11-24T18:30:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
+        let at = DateTime::parse_from_rfc3339("2026-11-24T18:30:00Z").unwrap().with_timezone(&Utc);
         assert_eq!(format_date(Lang::Th, at), "25 พฤศจิกายน 2569");
         assert_eq!(format_date(Lang::En, at), "25 November 2026");
-        assert_eq!(
-            format_datetime(Lang::Th, at),
-            "25 พฤศจิกายน 2569 เวลา 01:30 น."
-        );
+        assert_eq!(format_datetime(Lang::Th, at), "25 พฤศจิกายน 2569 เวลา 01:30 น.");
     }
 }

@@ -50,17 +50,12 @@ type Catalog = HashMap<String, String>;
 const THAI: &[&str] = &[include_str!("th/common.toml")];
 const ENGLISH: &[&str] = &[include_str!("en/common.toml")];
 
-static CATALOGS: LazyLock<[Catalog; 2]> =
-    LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);
+static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);
 
 fn parse_catalog(files: &[&str]) -> Catalog {
     fn flatten(prefix: &str, table: &toml::Table, out: &mut Catalog) {
         for (key, value) in table {
-            let key = if prefix.is_empty() {
-                key.clone()
-            } else {
-                format!("{prefix}.{key}")
-            };
+            let key = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
             match value {
                 toml::Value::Table(inner) => flatten(&key, inner, out),
                 toml::Value::String(text) => {
@@ -112,17 +107,11 @@ mod tests {
         let en: BTreeSet<_> = keys(Lang::En).collect();
         let only_th: Vec<_> = th.difference(&en).collect();
         let only_en: Vec<_> = en.difference(&th).collect();
-        assert!(
-            only_th.is_empty() && only_en.is_empty(),
-            "only in th: {only_th:?}; only in en: {only_en:?}"
-        );
+        assert!(only_th.is_empty() && only_en.is_empty(), "only in th: {only_th:?}; only in en: {only_en:?}");
     }
 
     #[test]
     fn placeholders_are_filled() {
-        assert_eq!(
-            t_with(Lang::En, "validation.too_long", &[("max", "200")]),
-            "Too long: at most 200 characters."
-        );
+        assert_eq!(t_with(Lang::En, "validation.too_long", &[("max", "200")]), "Too long: at most 200 characters.");
     }
 }

@@ -10,10 +10,7 @@ pub mod api;
 pub mod public;
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .merge(public::router())
-        .nest("/api/v1", api::router())
-        .fallback(not_found)
+    Router::new().merge(public::router()).nest("/api/v1", api::router()).fallback(not_found)
 }
 
 async fn not_found() -> AppError {

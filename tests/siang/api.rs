@@ -36,12 +36,7 @@ async fn each_kind_is_accepted_and_tracked_through_the_api(app: TestApp) {
         let key = body["access_key"].as_str().unwrap();
         assert!(body["received_at"].as_str().unwrap() < body["due_at"].as_str().unwrap());
 
-        let tracked = client
-            .get_with(
-                &format!("/api/v1/submissions/{code}"),
-                &[("x-access-key", key)],
-            )
-            .await;
+        let tracked = client.get_with(&format!("/api/v1/submissions/{code}"), &[("x-access-key", key)]).await;
         assert_eq!(tracked.status, 200, "{}", tracked.body);
         let tracked = tracked.json();
         assert_eq!(tracked["tracking_code"], code);
@@ -57,26 +52,10 @@ async fn each_kind_is_accepted_and_tracked_through_the_api(app: TestApp) {
 async fn invalid_json_gets_422_with_errors_per_field(app: TestApp) {
     let client = app.resident();
     let cases = [
-        (
-            json!({"kind": "complaint", "subject": "ก".repeat(201), "details": "x"}),
-            "subject",
-            "ไม่เกิน 200 ตัวอักษร",
-        ),
-        (
-            json!({"kind": "complaint", "subject": "ก", "details": "ข".repeat(5001)}),
-            "details",
-            "ไม่เกิน 5000 ตัวอักษร",
-        ),
-        (
-            json!({"kind": "complaint", "details": "x"}),
-            "subject",
-            "กรุณากรอกข้อมูลนี้",
-        ),
-        (
-            json!({"kind": "praise", "subject": "x", "details": "y"}),
-            "kind",
-            "ประเภทเรื่องไม่ถูกต้อง",
-        ),
+        (json!({"kind": "complaint", "subject": "ก".repeat(201), "details": "x"}), "subject", "ไม่เกิน 200 ตัวอักษร"),
+        (json!({"kind": "complaint", "subject": "ก", "details": "ข".repeat(5001)}), "details", "ไม่เกิน 5000 ตัวอักษร"),
+        (json!({"kind": "complaint", "details": "x"}), "subject", "กรุณากรอกข้อมูลนี้"),
+        (json!({"kind": "praise", "subject": "x", "details": "y"}), "kind", "ประเภทเรื่องไม่ถูกต้อง"),
         (
             json!({"kind": "complaint", "subject": "x", "details": "y", "contact": {"phone": "0"}, "consent": true}),
             "contact.phone",
@@ -102,31 +81,15 @@ async fn invalid_json_gets_422_with_errors_per_field(app: TestApp) {
             "ratings.bogus",
             "ไม่มีคำถาม",
         ),
-        (
-            json!({"kind": "service_feedback"}),
-            "service",
-            "กรุณาเลือกบริการ",
-        ),
+        (json!({"kind": "service_feedback"}), "service", "กรุณาเลือกบริการ"),
         (
             json!({"kind": "complaint", "subject": "x", "details": "y", "ratings": {"procedure_time": 2}}),
             "ratings",
             "เฉพาะความคิดเห็นต่อคุณภาพการให้บริการ",
         ),
-        (
-            json!({"kind": "corruption", "subject": "x", "details": "y"}),
-            "corruption.official",
-            "กรุณากรอกข้อมูลนี้",
-        ),
-        (
-            json!({"kind": "complaint", "subject": "x", "details": "y", "surprise": 1}),
-            "body",
-            "ช่องที่ไม่รู้จัก",
-        ),
-        (
-            json!({"kind": "complaint", "subject": 42, "details": "y"}),
-            "body",
-            "ชนิดข้อมูลไม่ถูกต้อง",
-        ),
+        (json!({"kind": "corruption", "subject": "x", "details": "y"}), "corruption.official", "กรุณากรอกข้อมูลนี้"),
+        (json!({"kind": "complaint", "subject": "x", "details": "y", "surprise": 1}), "body", "ช่องที่ไม่รู้จัก"),
+        (json!({"kind": "complaint", "subject": 42, "details": "y"}), "body", "ชนิดข้อมูลไม่ถูกต้อง"),
     ];
     for (body, field, message) in cases {
         let response = client.post_json("/api/v1/submissions", &body).await;
@@ -135,10 +98,7 @@ async fn invalid_json_gets_422_with_errors_per_field(app: TestApp) {
             .as_array()
             .cloned()
             .unwrap_or_else(|| panic!("no error for {field}: {}", response.body));
-        assert!(
-            errors.iter().any(|e| e.as_str().unwrap().contains(message)),
-            "{field}: {errors:?} lacks «{message}»"
-        );
+        assert!(errors.iter().any(|e| e.as_str().unwrap().contains(message)), "{field}: {errors:?} lacks «{message}»");
     }
     let syntax = client.send(json_request("{not json")).await;
     assert_eq!(syntax.status, 422);
@@ -166,40 +126,24 @@ async fn json_needs_its_content_type(app: TestApp) {
 
 async fn a_wrong_key_and_an_unknown_code_are_the_same_404(app: TestApp) {
     let client = app.resident();
-    let created = client
-        .post_json("/api/v1/submissions", &valid("complaint"))
-        .await
-        .json();
+    let created = client.post_json("/api/v1/submissions", &valid("complaint")).await.json();
     let code = created["tracking_code"].as_str().unwrap();
-    let wrong = client
-        .get_with(
-            &format!("/api/v1/submissions/{code}"),
-            &[("x-access-key", "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ")],
-        )
-        .await;
-    let missing = client
-        .get_with(
-            "/api/v1/submissions/2569-999999",
-            &[("x-access-key", "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ")],
-        )
-        .await;
+    let wrong =
+        client.get_with(&format!("/api/v1/submissions/{code}"), &[("x-access-key", "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ")]).await;
+    let missing =
+        client.get_with("/api/v1/submissions/2569-999999", &[("x-access-key", "ZZZZZ-ZZZZZ-ZZZZZ-ZZZZZ")]).await;
     let no_key = client.get(&format!("/api/v1/submissions/{code}")).await;
     assert_eq!(wrong.status, 404);
     assert_eq!((wrong.status, &wrong.body), (missing.status, &missing.body));
-    assert_eq!(
-        (no_key.status, &no_key.body),
-        (missing.status, &missing.body)
-    );
+    assert_eq!((no_key.status, &no_key.body), (missing.status, &missing.body));
 }
 
 async fn tracking_codes_are_unique_under_concurrent_submissions(app: TestApp) {
     const CLIENTS: usize = 40;
     let client = app.resident();
     let body = valid("suggestion");
-    let responses = futures_util::future::join_all(
-        (0..CLIENTS).map(|_| client.post_json("/api/v1/submissions", &body)),
-    )
-    .await;
+    let responses =
+        futures_util::future::join_all((0..CLIENTS).map(|_| client.post_json("/api/v1/submissions", &body))).await;
     let codes: HashSet<String> = responses
         .iter()
         .map(|r| {

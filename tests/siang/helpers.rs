@@ -62,33 +62,21 @@ impl TestApp {
 
     pub async fn sqlite_with(config: ServerConfig) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!(
-            "sqlite://{}?mode=rwc",
-            dir.path().join("siang.db").display()
-        );
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("siang.db").display());
         let db = siang::db::connect(&url).await.expect("open sqlite");
         Self::build(db, config, None, Some(dir)).await
     }
 
     /// A fresh schema in the PostgreSQL database, or `None` when not configured.
     pub async fn postgres() -> Option<Self> {
-        let url = std::env::var("SIANG_TEST_POSTGRES_URL")
-            .ok()
-            .filter(|u| !u.is_empty())?;
+        let url = std::env::var("SIANG_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-        let admin = sea_orm::Database::connect(&url)
-            .await
-            .expect("connect to SIANG_TEST_POSTGRES_URL");
-        admin
-            .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
-            .await
-            .expect("create schema");
+        let admin = sea_orm::Database::connect(&url).await.expect("connect to SIANG_TEST_POSTGRES_URL");
+        admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
         admin.close().await.ok();
         let mut options = ConnectOptions::new(url);
         options.set_schema_search_path(schema.clone());
-        let db = siang::db::connect_with(options)
-            .await
-            .expect("connect to test schema");
+        let db = siang::db::connect_with(options).await.expect("connect to test schema");
         Some(Self::build(db, ServerConfig::for_tests(), Some(schema), None).await)
     }
 
@@ -101,12 +89,7 @@ impl TestApp {
         migration::Migrator::up(&db, None).await.expect("migrate");
         let state = AppState::new(db.clone(), config).await.expect("state");
         let router = build_router(state);
-        Self {
-            db,
-            router,
-            postgres_schema,
-            _dir: dir,
-        }
+        Self { db, router, postgres_schema, _dir: dir }
     }
 
     /// A browser-like client from a given address.
@@ -125,9 +108,7 @@ impl TestApp {
     }
 
     pub fn cleanup_handle(&self) -> Cleanup {
-        Cleanup {
-            schema: self.postgres_schema.clone(),
-        }
+        Cleanup { schema: self.postgres_schema.clone() }
     }
 
     pub async fn count(&self, table: &str) -> i64 {
@@ -153,9 +134,7 @@ impl Cleanup {
     pub async fn run(self) {
         if let (Some(schema), Ok(url)) = (self.schema, std::env::var("SIANG_TEST_POSTGRES_URL")) {
             if let Ok(admin) = sea_orm::Database::connect(&url).await {
-                let _ = admin
-                    .execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE"))
-                    .await;
+                let _ = admin.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await;
                 let _ = admin.close().await;
             }
         }
@@ -182,19 +161,13 @@ impl TestResponse {
     }
 
     pub fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
     /// The text of the element with this id (for receipts and the like).
     pub fn element_text(&self, id: &str) -> String {
         let marker = format!("id=\"{id}\"");
-        let start = self
-            .body
-            .find(&marker)
-            .unwrap_or_else(|| panic!("no #{id} in page"));
+        let start = self.body.find(&marker).unwrap_or_else(|| panic!("no #{id} in page"));
         let open_end = self.body[start..].find('>').expect("tag end") + start + 1;
         let close = self.body[open_end..].find('<').expect("closing tag") + open_end;
         self.body[open_end..close].trim().to_owned()
@@ -203,8 +176,7 @@ impl TestResponse {
 
 impl Client<'_> {
     pub async fn get(&self, path: &str) -> TestResponse {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
     }
 
     pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
@@ -221,8 +193,7 @@ impl Client<'_> {
         let token = self.csrf_token().await;
         let mut all: Vec<(&str, &str)> = vec![("_csrf", &token)];
         all.extend_from_slice(fields);
-        self.post_form_raw(path, &serde_urlencoded::to_string(&all).unwrap())
-            .await
+        self.post_form_raw(path, &serde_urlencoded::to_string(&all).unwrap()).await
     }
 
     /// Posts a urlencoded body exactly as given (no token added).
@@ -254,26 +225,12 @@ impl Client<'_> {
 
     pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
         request.extensions_mut().insert(ConnectInfo(self.ip));
-        let cookie_header = self
-            .cookies
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let cookie_header =
+            self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
         if !cookie_header.is_empty() {
-            request
-                .headers_mut()
-                .insert(header::COOKIE, cookie_header.parse().unwrap());
+            request.headers_mut().insert(header::COOKIE, cookie_header.parse().unwrap());
         }
-        let response = self
-            .app
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router never fails");
+        let response = self.app.router.clone().oneshot(request).await.expect("router never fails");
         let status = response.status();
         let headers = response.headers().clone();
         for set in headers.get_all(header::SET_COOKIE) {
@@ -289,17 +246,8 @@ impl Client<'_> {
                 }
             }
         }
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        TestResponse { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
     }
 }
 
@@ -307,11 +255,8 @@ impl TestResponse {
     /// The value of a hidden input, e.g. the CSRF token.
     pub fn hidden_field(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");
-        let start = self
-            .body
-            .find(&marker)
-            .unwrap_or_else(|| panic!("no {name} field in page:\n{}", self.body))
-            + marker.len();
+        let start =
+            self.body.find(&marker).unwrap_or_else(|| panic!("no {name} field in page:\n{}", self.body)) + marker.len();
         let end = self.body[start..].find('"').unwrap() + start;
         self.body[start..end].to_owned()
     }

@@ -8,20 +8,14 @@ use crate::on_both_databases;
 pub const COMPLAINT: &[(&str, &str)] = &[
     ("kind", "complaint"),
     ("subject", "ไฟฟ้าส่องสว่างดับหน้าโรงเรียน"),
-    (
-        "details",
-        "ไฟทางหน้าโรงเรียนบ้านชลครามดับมาสามคืน เด็กเดินกลับบ้านมืดมาก",
-    ),
+    ("details", "ไฟทางหน้าโรงเรียนบ้านชลครามดับมาสามคืน เด็กเดินกลับบ้านมืดมาก"),
     ("location", "หมู่ที่ 3 ถนนชลคราม"),
 ];
 
 /// The complaint with some fields replaced or added.
 pub fn complaint_with<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut fields: Vec<(&str, &str)> = COMPLAINT
-        .iter()
-        .copied()
-        .filter(|(name, _)| !changes.iter().any(|(n, _)| n == name))
-        .collect();
+    let mut fields: Vec<(&str, &str)> =
+        COMPLAINT.iter().copied().filter(|(name, _)| !changes.iter().any(|(n, _)| n == name)).collect();
     fields.extend_from_slice(changes);
     fields
 }
@@ -35,30 +29,19 @@ async fn complaint_form_is_accepted_with_a_receipt(app: TestApp) {
     let page = resident
         .post_form(
             "/submit",
-            &complaint_with(&[
-                ("contact.name", "สมศรี ใจดี"),
-                ("contact.phone", "081-234-5678"),
-                ("consent", "on"),
-            ]),
+            &complaint_with(&[("contact.name", "สมศรี ใจดี"), ("contact.phone", "081-234-5678"), ("consent", "on")]),
         )
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
     let code = page.element_text("tracking-code");
     let key = page.element_text("access-key");
-    assert!(
-        code.starts_with(&format!("{}-", current_fiscal_year())),
-        "{code}"
-    );
+    assert!(code.starts_with(&format!("{}-", current_fiscal_year())), "{code}");
     assert_eq!(key.replace('-', "").len(), 20);
     assert!(page.body.contains("รับเรื่องแล้ว"));
 
     assert_eq!(app.count("submission").await, 1);
     assert_eq!(app.count("submission_event").await, 1);
-    assert_eq!(
-        app.count("contact").await,
-        1,
-        "contact data is stored apart from the case"
-    );
+    assert_eq!(app.count("contact").await, 1, "contact data is stored apart from the case");
 }
 
 async fn service_feedback_stores_its_ratings(app: TestApp) {
@@ -78,11 +61,7 @@ async fn service_feedback_stores_its_ratings(app: TestApp) {
         )
         .await;
     assert_eq!(page.status, 200, "{}", page.body);
-    assert_eq!(
-        app.count("submission_rating").await,
-        2,
-        "unanswered questions store nothing"
-    );
+    assert_eq!(app.count("submission_rating").await, 2, "unanswered questions store nothing");
     assert_eq!(app.count("contact").await, 0);
 }
 
@@ -107,15 +86,8 @@ async fn corruption_report_has_its_own_page_and_stays_anonymous(app: TestApp) {
     let resident = app.resident();
     let form = resident.get("/report-corruption").await;
     assert_eq!(form.status, 200);
-    assert!(
-        form.body.contains("1567") && form.body.contains("1111"),
-        "national channels are linked"
-    );
-    assert!(
-        form.body
-            .contains(r#"name="anonymous" type="checkbox" value="on" checked"#),
-        "anonymous by default"
-    );
+    assert!(form.body.contains("1567") && form.body.contains("1111"), "national channels are linked");
+    assert!(form.body.contains(r#"name="anonymous" type="checkbox" value="on" checked"#), "anonymous by default");
 
     let page = resident
         .post_form(
@@ -138,17 +110,10 @@ async fn corruption_report_has_its_own_page_and_stays_anonymous(app: TestApp) {
 
 async fn every_page_footer_links_the_corruption_channel(app: TestApp) {
     let resident = app.resident();
-    for path in [
-        "/",
-        "/submit",
-        "/track",
-        "/report-corruption",
-        "/no-such-page",
-    ] {
+    for path in ["/", "/submit", "/track", "/report-corruption", "/no-such-page"] {
         let page = resident.get(path).await;
         assert!(
-            page.body
-                .contains(r#"<a href="/report-corruption">ร้องเรียนการทุจริตและประพฤติมิชอบ</a>"#),
+            page.body.contains(r#"<a href="/report-corruption">ร้องเรียนการทุจริตและประพฤติมิชอบ</a>"#),
             "{path} has no corruption link in its footer"
         );
     }
@@ -157,44 +122,16 @@ async fn every_page_footer_links_the_corruption_channel(app: TestApp) {
 /// Each rule: the fields to send, the field that must carry the error, and
 /// the message the resident reads.
 /// (fields to change, field with the error, message)
-type Rule = (
-    &'static [(&'static str, &'static str)],
-    &'static str,
-    &'static str,
-);
+type Rule = (&'static [(&'static str, &'static str)], &'static str, &'static str);
 
 const RULES: &[Rule] = &[
     (&[("subject", "")], "subject", "กรุณากรอกข้อมูลนี้"),
     (&[("details", "   ")], "details", "กรุณากรอกข้อมูลนี้"),
-    (
-        &[("contact.phone", "12345"), ("consent", "on")],
-        "contact.phone",
-        "หมายเลขโทรศัพท์ไม่ถูกต้อง",
-    ),
-    (
-        &[("contact.email", "somsri@"), ("consent", "on")],
-        "contact.email",
-        "อีเมลไม่ถูกต้อง",
-    ),
-    (
-        &[("contact.name", "สมศรี")],
-        "consent",
-        "กรุณายอมรับประกาศความเป็นส่วนตัว",
-    ),
-    (
-        &[
-            ("contact.name", "สมศรี"),
-            ("consent", "on"),
-            ("anonymous", "on"),
-        ],
-        "anonymous",
-        "ไม่ประสงค์ออกนาม",
-    ),
-    (
-        &[("subject", "ชื่อเรื่อง\u{0}มีอักขระควบคุม")],
-        "subject",
-        "อักขระควบคุม",
-    ),
+    (&[("contact.phone", "12345"), ("consent", "on")], "contact.phone", "หมายเลขโทรศัพท์ไม่ถูกต้อง"),
+    (&[("contact.email", "somsri@"), ("consent", "on")], "contact.email", "อีเมลไม่ถูกต้อง"),
+    (&[("contact.name", "สมศรี")], "consent", "กรุณายอมรับประกาศความเป็นส่วนตัว"),
+    (&[("contact.name", "สมศรี"), ("consent", "on"), ("anonymous", "on")], "anonymous", "ไม่ประสงค์ออกนาม"),
+    (&[("subject", "ชื่อเรื่อง\u{0}มีอักขระควบคุม")], "subject", "อักขระควบคุม"),
     (&[("kind", "corruption")], "kind", "กรุณากรอกข้อมูลนี้"),
 ];
 
@@ -206,14 +143,8 @@ async fn each_validation_rule_refuses_with_its_message_and_stores_nothing(app: T
         assert_eq!(page.status, 422, "{changes:?} should be refused");
         let field_id = format!("f-{}", field.replace(['.', '_'], "-"));
         let error_text = page.element_text(&format!("{field_id}-error-1"));
-        assert!(
-            error_text.contains(message),
-            "{field}: expected «{message}» in «{error_text}»"
-        );
-        assert!(
-            page.body.contains(r#"value="หมู่ที่ 3 ถนนชลคราม""#),
-            "what the resident typed is kept"
-        );
+        assert!(error_text.contains(message), "{field}: expected «{message}» in «{error_text}»");
+        assert!(page.body.contains(r#"value="หมู่ที่ 3 ถนนชลคราม""#), "what the resident typed is kept");
     }
     assert_eq!(app.count("submission").await, 0);
     assert_eq!(app.count("contact").await, 0);
@@ -224,20 +155,14 @@ async fn thai_lengths_are_counted_in_characters(app: TestApp) {
     let exactly_200 = "ก".repeat(200);
     let too_long = "ก".repeat(201);
     let details_too_long = "ข".repeat(5001);
-    let page = resident
-        .post_form(
-            "/submit",
-            &complaint_with(&[("subject", &too_long), ("details", &details_too_long)]),
-        )
-        .await;
+    let page =
+        resident.post_form("/submit", &complaint_with(&[("subject", &too_long), ("details", &details_too_long)])).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("กรอกได้ไม่เกิน 200 ตัวอักษร"));
     assert!(page.body.contains("กรอกได้ไม่เกิน 5000 ตัวอักษร"));
     assert_eq!(app.count("submission").await, 0);
 
-    let page = resident
-        .post_form("/submit", &complaint_with(&[("subject", &exactly_200)]))
-        .await;
+    let page = resident.post_form("/submit", &complaint_with(&[("subject", &exactly_200)])).await;
     assert_eq!(page.status, 200, "200 Thai characters (600 bytes) fit");
 }
 
@@ -246,38 +171,20 @@ async fn service_feedback_rules_refuse_bad_answers(app: TestApp) {
         .resident()
         .post_form(
             "/submit",
-            &[
-                ("kind", "service_feedback"),
-                ("service", "no-such-service"),
-                ("ratings.procedure_time", "5"),
-            ],
+            &[("kind", "service_feedback"), ("service", "no-such-service"), ("ratings.procedure_time", "5")],
         )
         .await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("ไม่พบบริการนี้") || page.body.contains("กรุณาเลือกระดับ 1 ถึง 4"));
-    let page = app
-        .resident()
-        .post_form(
-            "/submit",
-            &[
-                ("kind", "service_feedback"),
-                ("ratings.procedure_time", "5"),
-            ],
-        )
-        .await;
+    let page =
+        app.resident().post_form("/submit", &[("kind", "service_feedback"), ("ratings.procedure_time", "5")]).await;
     assert!(page.body.contains("กรุณาเลือกบริการที่ท่านได้รับ"));
     assert!(page.body.contains("กรุณาเลือกระดับ 1 ถึง 4"));
     assert_eq!(app.count("submission").await, 0);
 }
 
 async fn a_corruption_report_without_the_official_is_refused(app: TestApp) {
-    let page = app
-        .resident()
-        .post_form(
-            "/report-corruption",
-            &[("subject", "ทุจริต"), ("details", "รายละเอียด")],
-        )
-        .await;
+    let page = app.resident().post_form("/report-corruption", &[("subject", "ทุจริต"), ("details", "รายละเอียด")]).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains(r#"id="f-corruption-official-error-1""#));
     assert_eq!(app.count("submission").await, 0);
@@ -296,20 +203,8 @@ async fn forms_without_a_valid_csrf_token_are_refused(app: TestApp) {
     resident.csrf_token().await;
     let forged = format!("_csrf={foreign_token}&{body}");
     assert_eq!(resident.post_form_raw("/submit", &forged).await.status, 403);
-    assert_eq!(
-        resident
-            .post_form_raw("/report-corruption", &forged)
-            .await
-            .status,
-        403
-    );
-    assert_eq!(
-        resident
-            .post_form_raw("/track", "tracking_code=2569-000001&access_key=x")
-            .await
-            .status,
-        403
-    );
+    assert_eq!(resident.post_form_raw("/report-corruption", &forged).await.status, 403);
+    assert_eq!(resident.post_form_raw("/track", "tracking_code=2569-000001&access_key=x").await.status, 403);
     assert_eq!(app.count("submission").await, 0);
 }
 
@@ -333,11 +228,7 @@ on_both_databases!(
 
 #[tokio::test]
 async fn too_many_submissions_from_one_address_get_a_friendly_429() {
-    let app = TestApp::sqlite_with(ServerConfig {
-        submit_per_minute: 2,
-        ..ServerConfig::for_tests()
-    })
-    .await;
+    let app = TestApp::sqlite_with(ServerConfig { submit_per_minute: 2, ..ServerConfig::for_tests() }).await;
     let resident = app.resident();
     for _ in 0..2 {
         assert_eq!(resident.post_form("/submit", COMPLAINT).await.status, 200);
@@ -348,18 +239,9 @@ async fn too_many_submissions_from_one_address_get_a_friendly_429() {
     assert_eq!(app.count("submission").await, 2);
 
     // Another address is not held back by this one.
-    assert_eq!(
-        app.client([198, 51, 100, 7])
-            .post_form("/submit", COMPLAINT)
-            .await
-            .status,
-        200
-    );
+    assert_eq!(app.client([198, 51, 100, 7]).post_form("/submit", COMPLAINT).await.status, 200);
     let api = resident
-        .post_json(
-            "/api/v1/submissions",
-            &serde_json::json!({"kind": "suggestion", "subject": "ก", "details": "ข"}),
-        )
+        .post_json("/api/v1/submissions", &serde_json::json!({"kind": "suggestion", "subject": "ก", "details": "ข"}))
         .await;
     assert_eq!(api.status, 429);
     assert_eq!(api.json()["error"]["code"], "rate_limited");

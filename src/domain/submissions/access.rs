@@ -18,14 +18,8 @@ pub fn tracking_code(fiscal_year: i32, sequence: i64) -> String {
 /// A fresh access key, grouped for reading: `7K2QM-9XAPR-…`.
 pub fn new_access_key() -> String {
     let mut rng = rand::rng();
-    let symbols: Vec<char> = (0..KEY_SYMBOLS)
-        .map(|_| KEY_ALPHABET[rng.random_range(0..32)] as char)
-        .collect();
-    symbols
-        .chunks(5)
-        .map(|group| group.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join("-")
+    let symbols: Vec<char> = (0..KEY_SYMBOLS).map(|_| KEY_ALPHABET[rng.random_range(0..32)] as char).collect();
+    symbols.chunks(5).map(|group| group.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
 /// The stored form of a key. The key has 100 random bits, so a plain SHA-256
@@ -37,10 +31,7 @@ pub fn hash_access_key(key: &str) -> String {
 
 /// Compares a presented key's hash with the stored one in constant time.
 pub fn hashes_match(presented_hash: &str, stored_hash: &str) -> bool {
-    presented_hash
-        .as_bytes()
-        .ct_eq(stored_hash.as_bytes())
-        .into()
+    presented_hash.as_bytes().ct_eq(stored_hash.as_bytes()).into()
 }
 
 /// What a person may type for a key: any case, with or without dashes and
@@ -66,14 +57,8 @@ mod tests {
         assert_eq!(key.len(), KEY_SYMBOLS + 3);
         assert_ne!(key, new_access_key());
         let stored = hash_access_key(&key);
-        assert!(hashes_match(
-            &hash_access_key(&key.to_lowercase().replace('-', " ")),
-            &stored
-        ));
-        assert!(!hashes_match(
-            &hash_access_key("00000-00000-00000-00000"),
-            &stored
-        ));
+        assert!(hashes_match(&hash_access_key(&key.to_lowercase().replace('-', " ")), &stored));
+        assert!(!hashes_match(&hash_access_key("00000-00000-00000-00000"), &stored));
         assert!(!stored.contains(&key.replace('-', "")));
     }
 

@@ -8,9 +8,7 @@ use sea_orm::ActiveEnum;
 use validator::Validate;
 
 use super::questions;
-use crate::domain::validation::{
-    optional_email, optional_phone, plain_text, single_line, FieldErrors,
-};
+use crate::domain::validation::{optional_email, optional_phone, plain_text, single_line, FieldErrors};
 
 pub const SUBJECT_MAX: u64 = 200;
 pub const DETAILS_MAX: u64 = 5000;
@@ -58,15 +56,9 @@ pub struct CorruptionFacts {
 pub struct ContactInput {
     #[validate(length(max = 200, code = "too_long"), custom(function = "single_line"))]
     pub name: String,
-    #[validate(
-        length(max = 32, code = "too_long"),
-        custom(function = "optional_phone")
-    )]
+    #[validate(length(max = 32, code = "too_long"), custom(function = "optional_phone"))]
     pub phone: String,
-    #[validate(
-        length(max = 254, code = "too_long"),
-        custom(function = "optional_email")
-    )]
+    #[validate(length(max = 254, code = "too_long"), custom(function = "optional_email"))]
     pub email: String,
 }
 
@@ -121,14 +113,7 @@ impl NewSubmission {
         let kind = match Kind::try_from_value(&self.kind) {
             Ok(kind) => kind,
             Err(_) => {
-                errors.add(
-                    "kind",
-                    if self.kind.is_empty() {
-                        "required"
-                    } else {
-                        "unknown_kind"
-                    },
-                );
+                errors.add("kind", if self.kind.is_empty() { "required" } else { "unknown_kind" });
                 return Err(errors);
             }
         };
@@ -220,35 +205,23 @@ mod tests {
     fn contact_data_needs_consent_and_cannot_be_anonymous() {
         let mut input = complaint();
         input.contact.phone = "0812345678".into();
-        assert_eq!(
-            codes(&input.check().unwrap_err(), "consent"),
-            ["consent_required"]
-        );
+        assert_eq!(codes(&input.check().unwrap_err(), "consent"), ["consent_required"]);
         input.consent = true;
         assert!(input.check().is_ok());
         assert!(!input.is_anonymous());
         input.anonymous = Some(true);
-        assert_eq!(
-            codes(&input.check().unwrap_err(), "anonymous"),
-            ["anonymous_with_contact"]
-        );
+        assert_eq!(codes(&input.check().unwrap_err(), "anonymous"), ["anonymous_with_contact"]);
     }
 
     #[test]
     fn service_feedback_needs_a_service_and_ratings_from_one_to_four() {
-        let mut input = NewSubmission {
-            kind: "service_feedback".into(),
-            ..Default::default()
-        };
+        let mut input = NewSubmission { kind: "service_feedback".into(), ..Default::default() };
         input.ratings.insert("procedure_time".into(), 5);
         input.ratings.insert("no_such_question".into(), 3);
         let errors = input.check().unwrap_err();
         assert_eq!(codes(&errors, "service"), ["service_required"]);
         assert_eq!(codes(&errors, "ratings.procedure_time"), ["rating_range"]);
-        assert_eq!(
-            codes(&errors, "ratings.no_such_question"),
-            ["unknown_question"]
-        );
+        assert_eq!(codes(&errors, "ratings.no_such_question"), ["unknown_question"]);
     }
 
     #[test]
@@ -264,10 +237,7 @@ mod tests {
     fn corruption_reports_name_the_official() {
         let mut input = complaint();
         input.kind = "corruption".into();
-        assert_eq!(
-            codes(&input.check().unwrap_err(), "corruption.official"),
-            ["required"]
-        );
+        assert_eq!(codes(&input.check().unwrap_err(), "corruption.official"), ["required"]);
         input.corruption.official = "เจ้าพนักงานจัดเก็บรายได้".into();
         assert!(input.check().is_ok());
         assert!(input.is_anonymous());

@@ -44,8 +44,7 @@ struct File {
 
 static QUESTIONS: LazyLock<Vec<Question>> = LazyLock::new(|| {
     // Compiled in: a malformed file fails the test suite, never a request.
-    let file: File = toml::from_str(include_str!("feedback_questions.toml"))
-        .expect("feedback_questions.toml is valid");
+    let file: File = toml::from_str(include_str!("feedback_questions.toml")).expect("feedback_questions.toml is valid");
     file.question
 });
 
@@ -65,10 +64,7 @@ mod tests {
     #[test]
     fn the_ten_eit_questions_cover_indicators_six_to_eight() {
         assert_eq!(all().len(), 10);
-        assert_eq!(
-            all().iter().filter(|q| q.answer == Answer::YesNo).count(),
-            1
-        );
+        assert_eq!(all().iter().filter(|q| q.answer == Answer::YesNo).count(), 1);
         for indicator in 6..=8 {
             assert!(all().iter().any(|q| q.indicator == indicator));
         }

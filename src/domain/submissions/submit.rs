@@ -3,14 +3,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{Channel, EventKind, Kind, Status};
-use entity::{
-    agency, contact, corruption_detail, submission, submission_event, submission_rating,
-    tracking_counter,
-};
+use entity::{agency, contact, corruption_detail, submission, submission_event, submission_rating, tracking_counter};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    IdenStatic, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IdenStatic,
+    TransactionTrait,
 };
 
 use super::access::{hash_access_key, new_access_key, tracking_code};
@@ -76,9 +73,7 @@ pub async fn submit(
     let sequence = next_sequence(&txn, agency.id, year).await?;
     let code = tracking_code(year, sequence);
     let subject = match (kind, &service) {
-        (Kind::ServiceFeedback, Some(service)) if input.subject.is_empty() => {
-            service.name_th.clone()
-        }
+        (Kind::ServiceFeedback, Some(service)) if input.subject.is_empty() => service.name_th.clone(),
         _ => input.subject.clone(),
     };
     let stored = submission::ActiveModel {
@@ -99,6 +94,8 @@ pub async fn submit(
         access_key_hash: Set(hash_access_key(&access_key)),
         received_at: Set(now),
         due_at: Set(due_at),
+        close_due_at: Set(now + Duration::days(i64::from(agency.closing_days))),
+        assignee_id: Set(None),
         first_answered_at: Set(None),
         closed_at: Set(None),
         updated_at: Set(now),
@@ -154,23 +151,12 @@ pub async fn submit(
     .await?;
     txn.commit().await?;
 
-    Ok(Receipt {
-        tracking_code: code,
-        access_key,
-        kind,
-        status: Status::Received,
-        received_at: now,
-        due_at,
-    })
+    Ok(Receipt { tracking_code: code, access_key, kind, status: Status::Received, received_at: now, due_at })
 }
 
 /// Hands out the next sequence number of the fiscal year with one atomic
 /// upsert, unique under concurrency on SQLite and PostgreSQL alike.
-async fn next_sequence(
-    db: &impl ConnectionTrait,
-    agency_id: i64,
-    fiscal_year: i32,
-) -> Result<i64, DbErr> {
+async fn next_sequence(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<i64, DbErr> {
     use tracking_counter::Column;
     let statement = Query::insert()
         .into_table(tracking_counter::Entity)
@@ -178,17 +164,12 @@ async fn next_sequence(
         .values_panic([agency_id.into(), fiscal_year.into(), 1i64.into()])
         .on_conflict(
             OnConflict::columns([Column::AgencyId, Column::FiscalYear])
-                .value(
-                    Column::LastValue,
-                    Expr::col((tracking_counter::Entity, Column::LastValue)).add(1),
-                )
+                .value(Column::LastValue, Expr::col((tracking_counter::Entity, Column::LastValue)).add(1))
                 .to_owned(),
         )
         .returning(Query::returning().column(Column::LastValue))
         .to_owned();
-    let row = db
-        .query_one(db.get_database_backend().build(&statement))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotInserted)?;
+    let row =
+        db.query_one(db.get_database_backend().build(&statement)).await?.ok_or_else(|| DbErr::RecordNotInserted)?;
     row.try_get("", Column::LastValue.as_str())
 }

@@ -30,16 +30,9 @@ pub struct TrackedEvent {
 
 /// The submission if `key` opens it. An unknown code and a wrong key give
 /// the same `None`, after the same work, so codes cannot be probed.
-pub async fn track(
-    db: &impl ConnectionTrait,
-    code: &str,
-    key: &str,
-) -> Result<Option<TrackedSubmission>, DbErr> {
+pub async fn track(db: &impl ConnectionTrait, code: &str, key: &str) -> Result<Option<TrackedSubmission>, DbErr> {
     let presented = hash_access_key(key);
-    let found = submission::Entity::find()
-        .filter(submission::Column::TrackingCode.eq(code.trim()))
-        .one(db)
-        .await?;
+    let found = submission::Entity::find().filter(submission::Column::TrackingCode.eq(code.trim())).one(db).await?;
     let Some(found) = found.filter(|s| hashes_match(&presented, &s.access_key_hash)) else {
         return Ok(None);
     };
@@ -50,12 +43,7 @@ pub async fn track(
         .all(db)
         .await?
         .into_iter()
-        .map(|e| TrackedEvent {
-            at: e.at,
-            kind: e.kind,
-            status: e.status,
-            message: e.message,
-        })
+        .map(|e| TrackedEvent { at: e.at, kind: e.kind, status: e.status, message: e.message })
         .collect();
     Ok(Some(TrackedSubmission {
         tracking_code: found.tracking_code,

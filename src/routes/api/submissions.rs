@@ -65,11 +65,7 @@ impl From<SubmissionRequest> for NewSubmission {
             occurred_when: c.occurred_when,
             evidence: c.evidence,
         });
-        let contact = r.contact.map(|c| ContactInput {
-            name: c.name,
-            phone: c.phone,
-            email: c.email,
-        });
+        let contact = r.contact.map(|c| ContactInput { name: c.name, phone: c.phone, email: c.email });
         NewSubmission {
             kind: r.kind,
             subject: r.subject,
@@ -104,14 +100,7 @@ pub async fn create(
     if !state.limits.submissions.allow(client) {
         return Err(AppError::RateLimited);
     }
-    let receipt = submissions::submit(
-        &state.db,
-        &state.agency(),
-        body.into(),
-        Channel::Web,
-        Utc::now(),
-    )
-    .await?;
+    let receipt = submissions::submit(&state.db, &state.agency(), body.into(), Channel::Web, Utc::now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(Created {
@@ -154,13 +143,8 @@ pub async fn show(
     if !state.limits.tracking.allow(client) {
         return Err(AppError::RateLimited);
     }
-    let key = headers
-        .get("x-access-key")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let found = track(&state.db, &tracking_code, key)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let key = headers.get("x-access-key").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let found = track(&state.db, &tracking_code, key).await?.ok_or(AppError::NotFound)?;
     Ok(Json(Tracked {
         tracking_code: found.tracking_code,
         kind: found.kind.code(),

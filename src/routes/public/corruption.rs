@@ -24,10 +24,7 @@ pub struct ReportPage {
 }
 
 pub async fn show(page: PageContext) -> ReportPage {
-    ReportPage {
-        page,
-        form: FormState::default().with_value("anonymous", "on"),
-    }
+    ReportPage { page, form: FormState::default().with_value("anonymous", "on") }
 }
 
 pub async fn create(
@@ -40,15 +37,7 @@ pub async fn create(
         return Err(AppError::RateLimited);
     }
     let form = FormState::from_pairs(&pairs).with_value("kind", "corruption");
-    match submissions::submit(
-        &state.db,
-        &page.agency,
-        form::new_submission(&form),
-        Channel::Web,
-        Utc::now(),
-    )
-    .await
-    {
+    match submissions::submit(&state.db, &page.agency, form::new_submission(&form), Channel::Web, Utc::now()).await {
         Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
         Err(SubmitError::Invalid(errors)) => {
             let form = form.with_errors(&errors, page.lang);

@@ -18,15 +18,8 @@ pub struct FormState {
 
 impl FormState {
     pub fn from_pairs(pairs: &[(String, String)]) -> Self {
-        let values = pairs
-            .iter()
-            .filter(|(name, _)| name != crate::csrf::FIELD)
-            .cloned()
-            .collect();
-        Self {
-            values,
-            errors: BTreeMap::new(),
-        }
+        let values = pairs.iter().filter(|(name, _)| name != crate::csrf::FIELD).cloned().collect();
+        Self { values, errors: BTreeMap::new() }
     }
 
     pub fn with_value(mut self, name: &str, value: &str) -> Self {
@@ -36,11 +29,7 @@ impl FormState {
 
     pub fn with_errors(mut self, errors: &FieldErrors, lang: Lang) -> Self {
         for (field, messages) in localize(errors, lang) {
-            let messages = messages
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|m| m.as_str().map(str::to_owned));
+            let messages = messages.as_array().into_iter().flatten().filter_map(|m| m.as_str().map(str::to_owned));
             self.errors.entry(field).or_default().extend(messages);
         }
         self
@@ -70,10 +59,7 @@ impl FormState {
 
     /// Every error with its field, for the summary at the top of the form.
     pub fn all_errors(&self) -> Vec<(String, String)> {
-        self.errors
-            .iter()
-            .flat_map(|(field, list)| list.iter().map(move |m| (field_id(field), m.clone())))
-            .collect()
+        self.errors.iter().flat_map(|(field, list)| list.iter().map(move |m| (field_id(field), m.clone()))).collect()
     }
 }
 

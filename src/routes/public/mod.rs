@@ -19,9 +19,6 @@ pub fn router() -> Router<AppState> {
         .route("/healthz", get(health::check))
         .route("/language/{code}", get(language::switch))
         .route("/submit", get(submit::show).post(submit::create))
-        .route(
-            "/report-corruption",
-            get(corruption::show).post(corruption::create),
-        )
+        .route("/report-corruption", get(corruption::show).post(corruption::create))
         .route("/track", get(track::show).post(track::lookup))
 }

@@ -55,10 +55,7 @@ pub async fn show(
     page: PageContext,
     Query(query): Query<KindQuery>,
 ) -> Result<SubmitPage, AppError> {
-    let kind = query
-        .kind
-        .filter(|k| KINDS.contains(&k.as_str()))
-        .unwrap_or_else(|| "complaint".into());
+    let kind = query.kind.filter(|k| KINDS.contains(&k.as_str())).unwrap_or_else(|| "complaint".into());
     render_form(&state, page, FormState::default().with_value("kind", &kind)).await
 }
 
@@ -80,47 +77,27 @@ pub async fn create(
         Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
         Err(SubmitError::Invalid(errors)) => {
             let form = form.with_errors(&errors, page.lang);
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render_form(&state, page, form).await?,
-            )
-                .into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_form(&state, page, form).await?).into_response())
         }
         Err(other) => Err(other.into()),
     }
 }
 
-async fn render_form(
-    state: &AppState,
-    page: PageContext,
-    form: FormState,
-) -> Result<SubmitPage, AppError> {
+async fn render_form(state: &AppState, page: PageContext, form: FormState) -> Result<SubmitPage, AppError> {
     let services = active_services(&state.db, page.agency.id)
         .await?
         .into_iter()
         .map(|s| ServiceOption {
-            name: if page.lang == crate::i18n::Lang::Th {
-                s.name_th
-            } else {
-                s.name_en
-            },
+            name: if page.lang == crate::i18n::Lang::Th { s.name_th } else { s.name_en },
             slug: s.slug,
         })
         .collect();
     let questions = questions::all()
         .iter()
         .filter(|q| q.is_scale())
-        .map(|q| QuestionView {
-            field: format!("ratings.{}", q.id),
-            text: q.text(page.lang).to_owned(),
-        })
+        .map(|q| QuestionView { field: format!("ratings.{}", q.id), text: q.text(page.lang).to_owned() })
         .collect();
-    Ok(SubmitPage {
-        page,
-        form,
-        services,
-        questions,
-    })
+    Ok(SubmitPage { page, form, services, questions })
 }
 
 impl SubmittedPage {
@@ -139,10 +116,6 @@ impl SubmitPage {
     }
 
     pub fn benefit_question(&self) -> &str {
-        questions::all()
-            .iter()
-            .find(|q| !q.is_scale())
-            .map(|q| q.text(self.page.lang))
-            .unwrap_or("")
+        questions::all().iter().find(|q| !q.is_scale()).map(|q| q.text(self.page.lang)).unwrap_or("")
     }
 }

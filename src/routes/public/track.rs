@@ -38,11 +38,7 @@ pub struct TrackForm {
 }
 
 pub async fn show(page: PageContext) -> TrackPage {
-    TrackPage {
-        page,
-        code: String::new(),
-        not_found: false,
-    }
+    TrackPage { page, code: String::new(), not_found: false }
 }
 
 pub async fn lookup(
@@ -56,15 +52,9 @@ pub async fn lookup(
     }
     match track(&state.db, &form.tracking_code, &form.access_key).await? {
         Some(submission) => Ok(TrackedPage { page, submission }.into_response()),
-        None => Ok((
-            StatusCode::NOT_FOUND,
-            TrackPage {
-                page,
-                code: form.tracking_code,
-                not_found: true,
-            },
-        )
-            .into_response()),
+        None => {
+            Ok((StatusCode::NOT_FOUND, TrackPage { page, code: form.tracking_code, not_found: true }).into_response())
+        }
     }
 }
 
@@ -78,11 +68,7 @@ pub struct EventView {
 
 impl TrackedPage {
     pub fn title(&self) -> String {
-        crate::i18n::t_with(
-            self.page.lang,
-            "track.status_title",
-            &[("code", &self.submission.tracking_code)],
-        )
+        crate::i18n::t_with(self.page.lang, "track.status_title", &[("code", &self.submission.tracking_code)])
     }
 
     pub fn kind_code(&self) -> String {
@@ -107,9 +93,6 @@ impl TrackedPage {
     }
 
     pub fn has_reply(&self) -> bool {
-        self.submission
-            .events
-            .iter()
-            .any(|e| e.kind == EventKind::PublicReply)
+        self.submission.events.iter().any(|e| e.kind == EventKind::PublicReply)
     }
 }
