@@ -2,7 +2,9 @@
 //! database (`&impl ConnectionTrait`, so they also run inside transactions)
 //! and the acting party, and return view types or field errors.
 
+pub mod actor;
 pub mod agency;
+pub mod audit;
 pub mod calendar;
 pub mod submissions;
 pub mod validation;

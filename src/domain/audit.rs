@@ -1,0 +1,157 @@
+//! The audit log: every staff action, appended in the same transaction as
+//! the change it records. Nothing here (or anywhere) updates or deletes it;
+//! the database refuses to as well.
+
+use chrono::{DateTime, Utc};
+use entity::audit_log;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DbErr};
+
+use super::actor::Staff;
+
+/// Every kind of audited action. The code is what the log stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    LoginSucceeded,
+    LoginFailed,
+    Logout,
+    SubmissionRecorded,
+    StatusChanged,
+    Assigned,
+    IndicatorLinked,
+    IndicatorUnlinked,
+    PublicReply,
+    InternalNote,
+    DueChanged,
+    ContactViewed,
+    UserCreated,
+    UserUpdated,
+    PasswordReset,
+    DepartmentSaved,
+    ServiceSaved,
+    SettingsUpdated,
+    Published,
+    Unpublished,
+    ActivitySaved,
+    MeasureSaved,
+    MeasureProgress,
+    ItaItemsSaved,
+}
+
+impl Action {
+    pub const ALL: [Action; 24] = [
+        Action::LoginSucceeded,
+        Action::LoginFailed,
+        Action::Logout,
+        Action::SubmissionRecorded,
+        Action::StatusChanged,
+        Action::Assigned,
+        Action::IndicatorLinked,
+        Action::IndicatorUnlinked,
+        Action::PublicReply,
+        Action::InternalNote,
+        Action::DueChanged,
+        Action::ContactViewed,
+        Action::UserCreated,
+        Action::UserUpdated,
+        Action::PasswordReset,
+        Action::DepartmentSaved,
+        Action::ServiceSaved,
+        Action::SettingsUpdated,
+        Action::Published,
+        Action::Unpublished,
+        Action::ActivitySaved,
+        Action::MeasureSaved,
+        Action::MeasureProgress,
+        Action::ItaItemsSaved,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::LoginSucceeded => "login_succeeded",
+            Action::LoginFailed => "login_failed",
+            Action::Logout => "logout",
+            Action::SubmissionRecorded => "submission_recorded",
+            Action::StatusChanged => "status_changed",
+            Action::Assigned => "assigned",
+            Action::IndicatorLinked => "indicator_linked",
+            Action::IndicatorUnlinked => "indicator_unlinked",
+            Action::PublicReply => "public_reply",
+            Action::InternalNote => "internal_note",
+            Action::DueChanged => "due_changed",
+            Action::ContactViewed => "contact_viewed",
+            Action::UserCreated => "user_created",
+            Action::UserUpdated => "user_updated",
+            Action::PasswordReset => "password_reset",
+            Action::DepartmentSaved => "department_saved",
+            Action::ServiceSaved => "service_saved",
+            Action::SettingsUpdated => "settings_updated",
+            Action::Published => "published",
+            Action::Unpublished => "unpublished",
+            Action::ActivitySaved => "activity_saved",
+            Action::MeasureSaved => "measure_saved",
+            Action::MeasureProgress => "measure_progress",
+            Action::ItaItemsSaved => "ita_items_saved",
+        }
+    }
+}
+
+/// One thing that happened: the action, what it touched (`("submission",
+/// 42)`), and a short detail for the reader of the log.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub action: Action,
+    pub target: Option<(&'a str, i64)>,
+    pub detail: Option<String>,
+}
+
+impl<'a> Entry<'a> {
+    pub fn new(action: Action) -> Self {
+        Self { action, target: None, detail: None }
+    }
+
+    pub fn on(mut self, target_type: &'a str, id: i64) -> Self {
+        self.target = Some((target_type, id));
+        self
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
+/// Appends what `actor` did. Call it with the transaction that makes the change.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Staff,
+    entry: Entry<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    append(db, Some(actor.id), &actor.username, entry, None, at).await
+}
+
+/// Appends an entry with the client's address (logins); `actor_id` is `None`
+/// when no user is known, as for a failed login.
+pub async fn append(
+    db: &impl ConnectionTrait,
+    actor_id: Option<i64>,
+    actor_name: &str,
+    entry: Entry<'_>,
+    ip: Option<String>,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    audit_log::ActiveModel {
+        at: Set(at),
+        actor_id: Set(actor_id),
+        actor_name: Set(actor_name.chars().take(200).collect()),
+        action: Set(entry.action.code().to_owned()),
+        target_type: Set(entry.target.map(|(kind, _)| kind.to_owned())),
+        target_id: Set(entry.target.map(|(_, id)| id)),
+        detail: Set(entry.detail),
+        ip: Set(ip),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}
