@@ -6,5 +6,6 @@ pub mod actor;
 pub mod agency;
 pub mod audit;
 pub mod calendar;
+pub mod permissions;
 pub mod submissions;
 pub mod validation;
