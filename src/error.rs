@@ -15,7 +15,7 @@ use sea_orm::DbErr;
 use serde_json::json;
 
 use crate::app::AppState;
-use crate::domain::submissions::SubmitError;
+use crate::domain::error::DomainError;
 use crate::domain::validation::FieldErrors;
 use crate::extract::PageContext;
 use crate::i18n::{self, Lang};
@@ -54,11 +54,14 @@ impl From<DbErr> for AppError {
     }
 }
 
-impl From<SubmitError> for AppError {
-    fn from(err: SubmitError) -> Self {
+impl From<DomainError> for AppError {
+    fn from(err: DomainError) -> Self {
         match err {
-            SubmitError::Invalid(errors) => AppError::Invalid(errors),
-            SubmitError::Database(err) => err.into(),
+            DomainError::Invalid(errors) => AppError::Invalid(errors),
+            DomainError::Forbidden => AppError::Forbidden,
+            DomainError::NotFound => AppError::NotFound,
+            DomainError::Database(err) => err.into(),
+            DomainError::Internal(err) => AppError::Internal(err),
         }
     }
 }

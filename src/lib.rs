@@ -3,6 +3,7 @@
 //! and `migration` (workspace crates) hold the database.
 
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod csrf;

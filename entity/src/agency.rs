@@ -19,6 +19,8 @@ pub struct Model {
     pub first_answer_days: i32,
     /// Days from receipt until a submission should be closed.
     pub closing_days: i32,
+    /// Whether residents see which staff member answered them.
+    pub show_staff_names: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

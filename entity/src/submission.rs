@@ -38,6 +38,11 @@ pub struct Model {
     pub due_at: DateTimeUtc,
     /// When the submission should be closed.
     pub close_due_at: DateTimeUtc,
+    /// The due date that applies now: the first answer's until answered, then
+    /// the closing one; `None` once closed. Kept for the inbox's index.
+    pub next_due_at: Option<DateTimeUtc>,
+    /// The other agency a referred submission went to.
+    pub referred_to: Option<String>,
     pub first_answered_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,

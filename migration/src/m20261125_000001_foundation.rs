@@ -21,6 +21,7 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Agency::Email).string_len(200).not_null())
                 .col(ColumnDef::new(Agency::FirstAnswerDays).integer().not_null())
                 .col(ColumnDef::new(Agency::ClosingDays).integer().not_null())
+                .col(ColumnDef::new(Agency::ShowStaffNames).boolean().not_null().default(false))
                 .to_owned(),
         )
         .await?;
@@ -119,6 +120,8 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Submission::ReceivedAt).timestamp_with_time_zone().not_null())
                 .col(ColumnDef::new(Submission::DueAt).timestamp_with_time_zone().not_null())
                 .col(ColumnDef::new(Submission::CloseDueAt).timestamp_with_time_zone().not_null())
+                .col(ColumnDef::new(Submission::NextDueAt).timestamp_with_time_zone().null())
+                .col(ColumnDef::new(Submission::ReferredTo).string_len(300).null())
                 .col(ColumnDef::new(Submission::FirstAnsweredAt).timestamp_with_time_zone().null())
                 .col(ColumnDef::new(Submission::ClosedAt).timestamp_with_time_zone().null())
                 .col(ColumnDef::new(Submission::UpdatedAt).timestamp_with_time_zone().not_null())
@@ -150,6 +153,9 @@ impl MigrationTrait for Migration {
             &[Submission::AgencyId, Submission::Status, Submission::Id],
         )
         .await?;
+        // The inbox's "most overdue first" and overdue filter.
+        index(m, Submission::Table, "ix_submission_next_due", &[Submission::AgencyId, Submission::NextDueAt, Submission::Id])
+            .await?;
 
         m.create_table(
             Table::create()
@@ -322,6 +328,7 @@ pub(crate) enum Agency {
     Email,
     FirstAnswerDays,
     ClosingDays,
+    ShowStaffNames,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -385,6 +392,8 @@ pub(crate) enum Submission {
     ReceivedAt,
     DueAt,
     CloseDueAt,
+    NextDueAt,
+    ReferredTo,
     FirstAnsweredAt,
     ClosedAt,
     UpdatedAt,

@@ -2,10 +2,12 @@
 //! database (`&impl ConnectionTrait`, so they also run inside transactions)
 //! and the acting party, and return view types or field errors.
 
+pub mod accounts;
 pub mod actor;
 pub mod agency;
 pub mod audit;
 pub mod calendar;
+pub mod error;
 pub mod permissions;
 pub mod submissions;
 pub mod validation;

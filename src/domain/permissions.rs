@@ -131,6 +131,8 @@ mod tests {
             received_at: now,
             due_at: now,
             close_due_at: now,
+            next_due_at: Some(now),
+            referred_to: None,
             first_answered_at: None,
             closed_at: None,
             updated_at: now,

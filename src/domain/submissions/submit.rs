@@ -14,7 +14,6 @@ use super::access::{hash_access_key, new_access_key, tracking_code};
 use super::intake::NewSubmission;
 use crate::domain::agency::active_service_by_slug;
 use crate::domain::calendar::{fiscal_month, fiscal_year, local_date};
-use crate::domain::validation::FieldErrors;
 
 /// What the resident gets back once, on acceptance.
 #[derive(Debug, Clone)]
@@ -28,13 +27,7 @@ pub struct Receipt {
     pub due_at: DateTime<Utc>,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SubmitError {
-    #[error("invalid submission")]
-    Invalid(FieldErrors),
-    #[error(transparent)]
-    Database(#[from] DbErr),
-}
+pub use crate::domain::error::DomainError as SubmitError;
 
 /// Validates and stores a submission that arrived through `channel`.
 /// Nothing is written unless everything is valid; once this returns `Ok`,
@@ -52,11 +45,7 @@ pub async fn submit(
         "" => None,
         slug => match active_service_by_slug(db, agency.id, slug).await? {
             Some(service) => Some(service),
-            None => {
-                let mut errors = FieldErrors::default();
-                errors.add("service", "unknown_service");
-                return Err(SubmitError::Invalid(errors));
-            }
+            None => return Err(SubmitError::invalid("service", "unknown_service")),
         },
     };
 
@@ -96,6 +85,8 @@ pub async fn submit(
         due_at: Set(due_at),
         close_due_at: Set(now + Duration::days(i64::from(agency.closing_days))),
         assignee_id: Set(None),
+        next_due_at: Set(Some(due_at)),
+        referred_to: Set(None),
         first_answered_at: Set(None),
         closed_at: Set(None),
         updated_at: Set(now),

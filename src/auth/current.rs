@@ -1,0 +1,35 @@
+//! `CurrentStaff`: the logged-in, still active staff member, or a refusal
+//! (a redirect to the login page for pages, 401 for the API).
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use entity::staff_user;
+use sea_orm::EntityTrait;
+use tower_sessions::Session;
+
+use super::SESSION_USER;
+use crate::app::AppState;
+use crate::domain::actor::Staff;
+use crate::error::AppError;
+
+pub struct CurrentStaff(pub Staff);
+
+impl FromRequestParts<AppState> for CurrentStaff {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let session = Session::from_request_parts(parts, state).await.map_err(|_| AppError::Unauthorized)?;
+        let user_id: Option<i64> = session.get(SESSION_USER).await.map_err(|e| AppError::Internal(e.into()))?;
+        let user_id = user_id.ok_or(AppError::Unauthorized)?;
+        // Read on every request, so deactivating an account or changing a role
+        // takes effect at once, not when the session ends.
+        let user = staff_user::Entity::find_by_id(user_id).one(&state.db).await?;
+        match user {
+            Some(user) if user.active => Ok(CurrentStaff(Staff::from(&user))),
+            _ => {
+                session.flush().await.map_err(|e| AppError::Internal(e.into()))?;
+                Err(AppError::Unauthorized)
+            }
+        }
+    }
+}

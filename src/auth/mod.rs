@@ -1,0 +1,11 @@
+//! Staff authentication: password hashing, the session store, and the
+//! extractor that turns a session into the acting staff member.
+
+pub mod password;
+pub mod session_store;
+mod current;
+
+pub use current::CurrentStaff;
+
+/// The session key holding the logged-in user's id.
+pub const SESSION_USER: &str = "staff_id";

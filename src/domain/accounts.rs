@@ -1,0 +1,228 @@
+//! Staff accounts: creating and changing them, and logging in.
+
+use chrono::{DateTime, Utc};
+use entity::enums::Role;
+use entity::{department, staff_user};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
+
+use super::actor::Staff;
+use super::audit::{self, Action, Entry};
+use super::error::DomainError;
+use super::permissions;
+use crate::auth::password;
+
+/// A new account as an admin (or the command line) describes it.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: Option<i64>,
+    pub password: String,
+}
+
+/// Who creates an account: an admin in the web UI, or the operator at the
+/// command line (who has the machine, hence every right).
+pub enum Creator<'a> {
+    Admin(&'a Staff),
+    Operator,
+}
+
+fn check_username(username: &str) -> Result<(), DomainError> {
+    let valid = (3..=64).contains(&username.len())
+        && username.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if valid {
+        Ok(())
+    } else {
+        Err(DomainError::invalid("username", "username_format"))
+    }
+}
+
+fn check_password(password: &str) -> Result<(), DomainError> {
+    if password.chars().count() < password::MIN_LENGTH {
+        return Err(DomainError::invalid("password", "password_too_short"));
+    }
+    Ok(())
+}
+
+async fn check_department(db: &impl ConnectionTrait, role: Role, department_id: Option<i64>) -> Result<(), DomainError> {
+    if let Some(id) = department_id {
+        if department::Entity::find_by_id(id).one(db).await?.is_none() {
+            return Err(DomainError::invalid("department", "unknown_department"));
+        }
+    } else if role == Role::Officer {
+        return Err(DomainError::invalid("department", "officer_needs_department"));
+    }
+    Ok(())
+}
+
+pub async fn create_user(
+    db: &DatabaseConnection,
+    creator: Creator<'_>,
+    input: NewUser,
+    now: DateTime<Utc>,
+) -> Result<staff_user::Model, DomainError> {
+    if let Creator::Admin(actor) = creator {
+        if !permissions::can_administer(actor) {
+            return Err(DomainError::Forbidden);
+        }
+    }
+    let username = input.username.trim().to_lowercase();
+    check_username(&username)?;
+    check_password(&input.password)?;
+    check_department(db, input.role, input.department_id).await?;
+    if staff_user::Entity::find().filter(staff_user::Column::Username.eq(&username)).one(db).await?.is_some() {
+        return Err(DomainError::invalid("username", "username_taken"));
+    }
+    let agency = super::agency::current(db).await?;
+    let password_hash = password::hash(input.password).await?;
+    let display_name = match input.display_name.trim() {
+        "" => username.clone(),
+        name => name.to_owned(),
+    };
+
+    let txn = db.begin().await?;
+    let user = staff_user::ActiveModel {
+        agency_id: Set(agency.id),
+        username: Set(username.clone()),
+        display_name: Set(display_name),
+        password_hash: Set(password_hash),
+        role: Set(input.role),
+        department_id: Set(input.department_id),
+        active: Set(true),
+        created_at: Set(now),
+        last_login_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let entry = Entry::new(Action::UserCreated).on("staff_user", user.id).detail(format!("{username} ({:?})", input.role));
+    match creator {
+        Creator::Admin(actor) => audit::record(&txn, actor, entry, now).await?,
+        Creator::Operator => audit::append(&txn, None, "command-line", entry, None, now).await?,
+    }
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// What an admin may change about an account.
+#[derive(Debug, Clone)]
+pub struct UserChange {
+    pub display_name: String,
+    pub role: Role,
+    pub department_id: Option<i64>,
+    pub active: bool,
+}
+
+pub async fn update_user(
+    db: &DatabaseConnection,
+    actor: &Staff,
+    user_id: i64,
+    change: UserChange,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    if user_id == actor.id && (change.role != Role::Admin || !change.active) {
+        // The last safeguard against locking everyone out: admins cannot
+        // demote or deactivate themselves.
+        return Err(DomainError::invalid("role", "cannot_demote_self"));
+    }
+    check_department(db, change.role, change.department_id).await?;
+    let user = staff_user::Entity::find_by_id(user_id).one(db).await?.ok_or(DomainError::NotFound)?;
+    let detail = format!("{}: {:?}, department {:?}, active {}", user.username, change.role, change.department_id, change.active);
+    let txn = db.begin().await?;
+    let mut row: staff_user::ActiveModel = user.into();
+    if !change.display_name.trim().is_empty() {
+        row.display_name = Set(change.display_name.trim().to_owned());
+    }
+    row.role = Set(change.role);
+    row.department_id = Set(change.department_id);
+    row.active = Set(change.active);
+    row.update(&txn).await?;
+    audit::record(&txn, actor, Entry::new(Action::UserUpdated).on("staff_user", user_id).detail(detail), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+pub async fn reset_password(
+    db: &DatabaseConnection,
+    actor: &Staff,
+    user_id: i64,
+    new_password: String,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    check_password(&new_password)?;
+    let user = staff_user::Entity::find_by_id(user_id).one(db).await?.ok_or(DomainError::NotFound)?;
+    let hash = password::hash(new_password).await?;
+    let txn = db.begin().await?;
+    let username = user.username.clone();
+    let mut row: staff_user::ActiveModel = user.into();
+    row.password_hash = Set(hash);
+    row.update(&txn).await?;
+    audit::record(&txn, actor, Entry::new(Action::PasswordReset).on("staff_user", user_id).detail(username), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The staff member whose password this is, if the account is active. Both
+/// outcomes are audited with the client's address; a failure says nothing
+/// about whether the user exists.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    username: &str,
+    password_given: &str,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Option<Staff>, DomainError> {
+    let username = username.trim().to_lowercase();
+    let user = staff_user::Entity::find()
+        .filter(staff_user::Column::Username.eq(&username))
+        .filter(staff_user::Column::Active.eq(true))
+        .one(db)
+        .await?;
+    let matches = password::verify(password_given.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await;
+    let txn = db.begin().await?;
+    let staff = match user.filter(|_| matches) {
+        Some(user) => {
+            let staff = Staff::from(&user);
+            let mut row: staff_user::ActiveModel = user.into();
+            row.last_login_at = Set(Some(now));
+            row.update(&txn).await?;
+            audit::append(&txn, Some(staff.id), &staff.username, Entry::new(Action::LoginSucceeded), ip, now).await?;
+            Some(staff)
+        }
+        None => {
+            audit::append(&txn, None, &username, Entry::new(Action::LoginFailed), ip, now).await?;
+            None
+        }
+    };
+    txn.commit().await?;
+    Ok(staff)
+}
+
+pub async fn record_logout(db: &impl ConnectionTrait, actor: &Staff, now: DateTime<Utc>) -> Result<(), DomainError> {
+    audit::record(db, actor, Entry::new(Action::Logout), now).await?;
+    Ok(())
+}
+
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<staff_user::Model>, DomainError> {
+    Ok(staff_user::Entity::find().order_by_asc(staff_user::Column::Username).all(db).await?)
+}
+
+/// Whether any active admin exists (a fresh install has none).
+pub async fn has_active_admin(db: &impl ConnectionTrait) -> Result<bool, DomainError> {
+    Ok(staff_user::Entity::find()
+        .filter(staff_user::Column::Role.eq(Role::Admin))
+        .filter(staff_user::Column::Active.eq(true))
+        .one(db)
+        .await?
+        .is_some())
+}

@@ -1,0 +1,165 @@
+//! Everything about one submission that a staff member may see.
+
+use chrono::{DateTime, Utc};
+use entity::enums::{EventKind, Kind, Status};
+use entity::{
+    contact, corruption_detail, department, service, staff_user, submission, submission_event, submission_indicator,
+    submission_rating,
+};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::{questions, workflow};
+use crate::domain::actor::Staff;
+use crate::domain::audit::{self, Action, Entry};
+use crate::domain::error::DomainError;
+use crate::domain::permissions;
+
+/// What the staff member may learn about the submitter.
+#[derive(Debug, Clone)]
+pub enum ContactView {
+    /// The submitter gave none (or stayed anonymous).
+    NoneGiven,
+    /// This role never sees contact data.
+    Withheld,
+    /// A corruption reporter's identity: shown only on an explicit, audited request.
+    Protected,
+    Shown(contact::Model),
+}
+
+#[derive(Debug, Clone)]
+pub struct EventView {
+    pub at: DateTime<Utc>,
+    pub kind: EventKind,
+    pub public: bool,
+    pub status: Option<Status>,
+    pub message: Option<String>,
+    pub actor: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StaffSubmission {
+    pub item: submission::Model,
+    pub service: Option<service::Model>,
+    pub department: Option<department::Model>,
+    pub assignee: Option<String>,
+    pub indicators: Vec<i16>,
+    /// Each answered question with its answer (1–4).
+    pub ratings: Vec<(&'static questions::Question, i16)>,
+    pub corruption: Option<corruption_detail::Model>,
+    pub contact: ContactView,
+    pub events: Vec<EventView>,
+    pub can_work: bool,
+    pub next_statuses: &'static [Status],
+}
+
+/// Loads the submission for `actor`, or refuses.
+pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<StaffSubmission, DomainError> {
+    let item = submission::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound)?;
+    if !permissions::can_view(actor, &item) {
+        return Err(DomainError::Forbidden);
+    }
+    let service = match item.service_id {
+        Some(id) => service::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let department = match item.department_id {
+        Some(id) => department::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    let staff_names = |ids: Vec<i64>| async move {
+        let users = staff_user::Entity::find().filter(staff_user::Column::Id.is_in(ids)).all(db).await?;
+        Ok::<_, DomainError>(users.into_iter().map(|u| (u.id, u.display_name)).collect::<std::collections::HashMap<_, _>>())
+    };
+    let events = submission_event::Entity::find()
+        .filter(submission_event::Column::SubmissionId.eq(id))
+        .order_by_asc(submission_event::Column::Id)
+        .all(db)
+        .await?;
+    let mut actor_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).chain(item.assignee_id).collect();
+    actor_ids.sort_unstable();
+    actor_ids.dedup();
+    let names = staff_names(actor_ids).await?;
+    let events = events
+        .into_iter()
+        .map(|e| EventView {
+            at: e.at,
+            kind: e.kind,
+            public: e.public,
+            status: e.status,
+            message: e.message,
+            actor: e.actor_id.and_then(|id| names.get(&id).cloned()),
+        })
+        .collect();
+    let indicators = submission_indicator::Entity::find()
+        .filter(submission_indicator::Column::SubmissionId.eq(id))
+        .order_by_asc(submission_indicator::Column::Indicator)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|link| link.indicator)
+        .collect();
+    let ratings = submission_rating::Entity::find()
+        .filter(submission_rating::Column::SubmissionId.eq(id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((questions::scale_question(&r.question_id)?, r.value)))
+        .collect();
+    let corruption = if item.kind == Kind::Corruption {
+        corruption_detail::Entity::find_by_id(id).one(db).await?
+    } else {
+        None
+    };
+    let contact = contact_view(db, actor, &item, false).await?;
+    Ok(StaffSubmission {
+        assignee: item.assignee_id.and_then(|id| names.get(&id).cloned()),
+        can_work: permissions::can_work(actor, &item),
+        next_statuses: workflow::next_statuses(item.status),
+        item,
+        service,
+        department,
+        indicators,
+        ratings,
+        corruption,
+        contact,
+        events,
+    })
+}
+
+async fn contact_view(
+    db: &impl ConnectionTrait,
+    actor: &Staff,
+    item: &submission::Model,
+    reveal: bool,
+) -> Result<ContactView, DomainError> {
+    if !permissions::can_see_contact(actor, item) {
+        return Ok(ContactView::Withheld);
+    }
+    let Some(found) = contact::Entity::find_by_id(item.id).one(db).await? else {
+        return Ok(ContactView::NoneGiven);
+    };
+    if item.kind == Kind::Corruption && !reveal {
+        return Ok(ContactView::Protected);
+    }
+    Ok(ContactView::Shown(found))
+}
+
+/// A corruption reporter's identity, for those allowed, with an audit row
+/// for every look.
+pub async fn reveal_reporter(
+    db: &DatabaseConnection,
+    actor: &Staff,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<StaffSubmission, DomainError> {
+    let mut view = load(db, actor, id).await?;
+    if !permissions::can_see_contact(actor, &view.item) {
+        return Err(DomainError::Forbidden);
+    }
+    view.contact = contact_view(db, actor, &view.item, true).await?;
+    if matches!(view.contact, ContactView::Shown(_)) {
+        let entry = Entry::new(Action::ContactViewed).on("submission", id).detail(view.item.tracking_code.clone());
+        audit::record(db, actor, entry, now).await?;
+    }
+    Ok(view)
+}
