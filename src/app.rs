@@ -50,6 +50,8 @@ impl AppState {
         let limits = Limits {
             submissions: Limiter::per_minute(config.submit_per_minute),
             tracking: Limiter::per_minute(config.track_per_minute),
+            login_by_address: Limiter::per_minute(config.login_per_minute * 4),
+            login_by_username: Limiter::per_minute(config.login_per_minute),
         };
         Ok(Self(Arc::new(App {
             db,
@@ -58,6 +60,11 @@ impl AppState {
             config,
             agency: RwLock::new(Arc::new(agency)),
         })))
+    }
+
+    /// Replaces the cached agency after its settings changed.
+    pub fn set_agency(&self, agency: agency::Model) {
+        *self.agency.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(agency);
     }
 
     pub fn agency(&self) -> Arc<agency::Model> {
@@ -86,7 +93,7 @@ async fn stored_secret(db: &DatabaseConnection) -> Result<String, DbErr> {
 
 pub fn build_router(state: AppState) -> Router {
     let static_files = ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
-    crate::routes::router()
+    crate::routes::router(&state)
         .nest_service("/static", static_files)
         .layer(middleware::from_fn_with_state(state.clone(), crate::error::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::ensure_cookie))
@@ -103,8 +110,7 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
-            limits.submissions.forget_idle();
-            limits.tracking.forget_idle();
+            limits.forget_idle();
         }
     });
 

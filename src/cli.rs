@@ -1,10 +1,16 @@
-//! The `siang` command line: `serve` (the default) and `migrate`.
+//! The `siang` command line: `serve` (the default), `migrate`, and `user create`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use migration::MigratorTrait;
 
+use entity::enums::Role;
+use sea_orm::{ActiveEnum, DatabaseConnection};
+
 use crate::config::{DatabaseConfig, ServerConfig};
+use crate::domain::error::DomainError;
+use crate::domain::{accounts, agency};
+use crate::i18n::Lang;
 
 #[derive(Debug, Parser)]
 #[command(name = "siang", version, about = "Siang (เสียง): public feedback and participation portal")]
@@ -23,6 +29,30 @@ pub enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Manage staff accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a staff account; the password is read from standard input.
+    Create {
+        #[arg(long)]
+        username: String,
+        /// admin, integrity_officer, officer or viewer.
+        #[arg(long)]
+        role: String,
+        /// The department's code (required for officers), e.g. `office`.
+        #[arg(long)]
+        department: Option<String>,
+        /// The name shown to colleagues (default: the user name).
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from standard input (the only way: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -33,6 +63,64 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Serve => crate::app::serve(db, cli.server).await,
+        Command::Serve => {
+            warn_if_no_admin(&db).await?;
+            crate::app::serve(db, cli.server).await
+        }
+        Command::User(UserCommand::Create { username, role, department, name, password_stdin: _ }) => {
+            create_user(&db, username, &role, department.as_deref(), name).await
+        }
+    }
+}
+
+/// A fresh install has no admin and no default password: say how to make one.
+async fn warn_if_no_admin(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if !accounts::has_active_admin(db).await? {
+        tracing::warn!(
+            "no active admin account yet. Create one with:\n    siang user create --username admin --role admin --password-stdin\n(type the password, at least {} characters, then Enter; add the same --database-url if you set one)",
+            crate::auth::password::MIN_LENGTH
+        );
+    }
+    Ok(())
+}
+
+async fn create_user(
+    db: &DatabaseConnection,
+    username: String,
+    role: &str,
+    department: Option<&str>,
+    display_name: String,
+) -> anyhow::Result<()> {
+    let role = Role::try_from_value(&role.to_owned())
+        .map_err(|_| anyhow::anyhow!("unknown role {role:?}: use admin, integrity_officer, officer or viewer"))?;
+    let department_id = match department {
+        Some(code) => {
+            let agency = agency::current(db).await?;
+            let found = agency::departments(db, agency.id).await?.into_iter().find(|d| d.code == code);
+            Some(found.ok_or_else(|| anyhow::anyhow!("no department with code {code:?}"))?.id)
+        }
+        None => None,
+    };
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    let input = accounts::NewUser { username, display_name, role, department_id, password };
+    match accounts::create_user(db, accounts::Creator::Operator, input, chrono::Utc::now()).await {
+        Ok(user) => {
+            println!("created {} ({})", user.username, role.to_value());
+            Ok(())
+        }
+        Err(DomainError::Invalid(errors)) => {
+            let problems: Vec<String> = errors
+                .iter()
+                .flat_map(|(field, list)| {
+                    list.iter().map(move |e| {
+                        format!("{field}: {}", crate::i18n::t(Lang::En, &format!("validation.{}", e.code)))
+                    })
+                })
+                .collect();
+            anyhow::bail!("{}", problems.join("; "))
+        }
+        Err(other) => Err(other.into()),
     }
 }

@@ -36,6 +36,10 @@ pub struct ServerConfig {
     #[arg(long, env = "SIANG_TRACK_PER_MINUTE", default_value_t = 20)]
     pub track_per_minute: u32,
 
+    /// Login attempts per user name per minute (four times as many per address).
+    #[arg(long, env = "SIANG_LOGIN_PER_MINUTE", default_value_t = 5)]
+    pub login_per_minute: u32,
+
     /// Mark cookies `Secure` (set when served over HTTPS).
     #[arg(long, env = "SIANG_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
@@ -50,6 +54,7 @@ impl ServerConfig {
             trusted_proxies: Vec::new(),
             submit_per_minute: 1000,
             track_per_minute: 1000,
+            login_per_minute: 1000,
             secure_cookies: false,
         }
     }

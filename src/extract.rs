@@ -140,6 +140,10 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
+/// The body of a form that carries nothing but its CSRF token.
+#[derive(Debug, serde::Deserialize)]
+pub struct NoFields {}
+
 /// A urlencoded form whose CSRF token was checked, as `(name, value)` pairs
 /// or any type `serde_urlencoded` can read.
 pub struct CsrfForm<T>(pub T);

@@ -1,36 +1,54 @@
-//! Per-client limits on public writes (governor), checked by the handlers
-//! that need them so each refusal is the portal's own localized 429.
+//! Per-key limits (governor) on public writes and logins, checked by the
+//! handlers that need them so each refusal is the portal's own localized 429.
 
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
-#[derive(Clone)]
-pub struct Limiter(Arc<DefaultKeyedRateLimiter<IpAddr>>);
+pub struct Limiter<K: Hash + Eq + Clone>(Arc<DefaultKeyedRateLimiter<K>>);
 
-impl Limiter {
-    /// `per_minute` requests a minute per client, all of which may come at once.
+impl<K: Hash + Eq + Clone> Clone for Limiter<K> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<K: Hash + Eq + Clone> Limiter<K> {
+    /// `per_minute` requests a minute per key, all of which may come at once.
     pub fn per_minute(per_minute: u32) -> Self {
-        let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+        let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
         Self(Arc::new(RateLimiter::keyed(Quota::per_minute(n))))
     }
 
-    /// `true` when this client may go ahead.
-    pub fn allow(&self, client: IpAddr) -> bool {
-        self.0.check_key(&client).is_ok()
+    /// `true` when this key may go ahead (and counts the attempt).
+    pub fn allow(&self, key: &K) -> bool {
+        self.0.check_key(key).is_ok()
     }
 
-    /// Forgets clients whose allowance is full again, so memory stays bounded.
+    /// Forgets keys whose allowance is full again, so memory stays bounded.
     pub fn forget_idle(&self) {
         self.0.retain_recent();
     }
 }
 
-/// The limiters of the portal, one per kind of public write.
+/// The limiters of the portal.
 #[derive(Clone)]
 pub struct Limits {
-    pub submissions: Limiter,
-    pub tracking: Limiter,
+    pub submissions: Limiter<IpAddr>,
+    pub tracking: Limiter<IpAddr>,
+    pub login_by_address: Limiter<IpAddr>,
+    /// Per user name, so a password cannot be guessed from many addresses.
+    pub login_by_username: Limiter<String>,
+}
+
+impl Limits {
+    pub fn forget_idle(&self) {
+        self.submissions.forget_idle();
+        self.tracking.forget_idle();
+        self.login_by_address.forget_idle();
+        self.login_by_username.forget_idle();
+    }
 }

@@ -154,8 +154,13 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // The inbox's "most overdue first" and overdue filter.
-        index(m, Submission::Table, "ix_submission_next_due", &[Submission::AgencyId, Submission::NextDueAt, Submission::Id])
-            .await?;
+        index(
+            m,
+            Submission::Table,
+            "ix_submission_next_due",
+            &[Submission::AgencyId, Submission::NextDueAt, Submission::Id],
+        )
+        .await?;
 
         m.create_table(
             Table::create()

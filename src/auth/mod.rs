@@ -1,9 +1,9 @@
 //! Staff authentication: password hashing, the session store, and the
 //! extractor that turns a session into the acting staff member.
 
+mod current;
 pub mod password;
 pub mod session_store;
-mod current;
 
 pub use current::CurrentStaff;
 

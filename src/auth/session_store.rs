@@ -20,8 +20,10 @@ impl DbSessionStore {
 
     /// Removes sessions whose expiry has passed.
     pub async fn delete_expired(&self) -> Result<u64, sea_orm::DbErr> {
-        let result =
-            staff_session::Entity::delete_many().filter(staff_session::Column::ExpiresAt.lt(Utc::now())).exec(&self.db).await?;
+        let result = staff_session::Entity::delete_many()
+            .filter(staff_session::Column::ExpiresAt.lt(Utc::now()))
+            .exec(&self.db)
+            .await?;
         Ok(result.rows_affected)
     }
 }
@@ -38,7 +40,11 @@ fn expiry(record: &Record) -> Result<DateTime<Utc>, session_store::Error> {
 impl SessionStore for DbSessionStore {
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let row = staff_session::ActiveModel { id: Set(record.id.to_string()), data: Set(data), expires_at: Set(expiry(record)?) };
+        let row = staff_session::ActiveModel {
+            id: Set(record.id.to_string()),
+            data: Set(data),
+            expires_at: Set(expiry(record)?),
+        };
         staff_session::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(staff_session::Column::Id)
@@ -61,8 +67,8 @@ impl SessionStore for DbSessionStore {
             return Ok(None);
         };
         let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date =
-            time::OffsetDateTime::from_unix_timestamp(row.expires_at.timestamp()).map_err(|e| backend(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expires_at.timestamp())
+            .map_err(|e| backend(e.to_string()))?;
         Ok(Some(Record { id: *id, data, expiry_date }))
     }
 

@@ -48,7 +48,11 @@ fn check_password(password: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
-async fn check_department(db: &impl ConnectionTrait, role: Role, department_id: Option<i64>) -> Result<(), DomainError> {
+async fn check_department(
+    db: &impl ConnectionTrait,
+    role: Role,
+    department_id: Option<i64>,
+) -> Result<(), DomainError> {
     if let Some(id) = department_id {
         if department::Entity::find_by_id(id).one(db).await?.is_none() {
             return Err(DomainError::invalid("department", "unknown_department"));
@@ -99,7 +103,8 @@ pub async fn create_user(
     }
     .insert(&txn)
     .await?;
-    let entry = Entry::new(Action::UserCreated).on("staff_user", user.id).detail(format!("{username} ({:?})", input.role));
+    let entry =
+        Entry::new(Action::UserCreated).on("staff_user", user.id).detail(format!("{username} ({:?})", input.role));
     match creator {
         Creator::Admin(actor) => audit::record(&txn, actor, entry, now).await?,
         Creator::Operator => audit::append(&txn, None, "command-line", entry, None, now).await?,
@@ -134,7 +139,10 @@ pub async fn update_user(
     }
     check_department(db, change.role, change.department_id).await?;
     let user = staff_user::Entity::find_by_id(user_id).one(db).await?.ok_or(DomainError::NotFound)?;
-    let detail = format!("{}: {:?}, department {:?}, active {}", user.username, change.role, change.department_id, change.active);
+    let detail = format!(
+        "{}: {:?}, department {:?}, active {}",
+        user.username, change.role, change.department_id, change.active
+    );
     let txn = db.begin().await?;
     let mut row: staff_user::ActiveModel = user.into();
     if !change.display_name.trim().is_empty() {
@@ -167,7 +175,8 @@ pub async fn reset_password(
     let mut row: staff_user::ActiveModel = user.into();
     row.password_hash = Set(hash);
     row.update(&txn).await?;
-    audit::record(&txn, actor, Entry::new(Action::PasswordReset).on("staff_user", user_id).detail(username), now).await?;
+    audit::record(&txn, actor, Entry::new(Action::PasswordReset).on("staff_user", user_id).detail(username), now)
+        .await?;
     txn.commit().await?;
     Ok(())
 }

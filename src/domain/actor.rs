@@ -12,6 +12,13 @@ pub struct Staff {
     pub department_id: Option<i64>,
 }
 
+impl Staff {
+    /// The role's code (`integrity_officer`, …).
+    pub fn role_code(&self) -> String {
+        entity::enums::Code::code(&self.role)
+    }
+}
+
 impl From<&entity::staff_user::Model> for Staff {
     fn from(user: &entity::staff_user::Model) -> Self {
         Self {

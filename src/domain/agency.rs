@@ -1,8 +1,17 @@
-//! The agency running the portal, its departments and its services.
+//! The agency running the portal, its settings, departments and services.
 
+use chrono::{DateTime, Utc};
 use entity::{agency, department, service};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, TransactionTrait, TryIntoModel,
+};
 
+use super::actor::Staff;
+use super::audit::{self, Action, Entry};
+use super::error::DomainError;
+use super::permissions;
+use super::validation::{optional_email, single_line, FieldErrors};
 use crate::i18n::Lang;
 
 /// The agency this installation serves. One today; see DESIGN.md.
@@ -49,4 +58,204 @@ pub async fn departments(db: &impl ConnectionTrait, agency_id: i64) -> Result<Ve
         .order_by_asc(department::Column::Id)
         .all(db)
         .await
+}
+
+/// A department as an admin edits it.
+#[derive(Debug, Clone, Default)]
+pub struct DepartmentInput {
+    pub code: String,
+    pub name_th: String,
+    pub name_en: String,
+    pub active: bool,
+}
+
+/// A service as an admin edits it.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceInput {
+    pub slug: String,
+    pub name_th: String,
+    pub name_en: String,
+    pub department_id: Option<i64>,
+    pub active: bool,
+}
+
+/// The agency's own settings.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub name_th: String,
+    pub name_en: String,
+    pub address_th: String,
+    pub address_en: String,
+    pub phone: String,
+    pub email: String,
+    pub first_answer_days: i32,
+    pub closing_days: i32,
+    pub show_staff_names: bool,
+}
+
+fn required_text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
+    if value.trim().is_empty() {
+        errors.add(field, "required");
+    } else if value.chars().count() > max {
+        errors.add(field, "message_too_long");
+    } else if single_line(value).is_err() {
+        errors.add(field, "control_characters");
+    }
+}
+
+/// Codes and slugs appear in URLs and exports: lower-case ASCII words.
+fn check_code(errors: &mut FieldErrors, field: &'static str, value: &str) {
+    let valid = (2..=64).contains(&value.len())
+        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if !valid {
+        errors.add(field, "code_format");
+    }
+}
+
+pub async fn save_department(
+    db: &DatabaseConnection,
+    actor: &Staff,
+    id: Option<i64>,
+    input: DepartmentInput,
+    now: DateTime<Utc>,
+) -> Result<department::Model, DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    let mut errors = FieldErrors::default();
+    check_code(&mut errors, "code", input.code.trim());
+    required_text(&mut errors, "name_th", &input.name_th, 200);
+    required_text(&mut errors, "name_en", &input.name_en, 200);
+    errors.into_result().map_err(DomainError::Invalid)?;
+    let agency = current(db).await?;
+    let code = input.code.trim().to_owned();
+    let clash = department::Entity::find()
+        .filter(department::Column::AgencyId.eq(agency.id))
+        .filter(department::Column::Code.eq(&code))
+        .one(db)
+        .await?;
+    if clash.is_some_and(|d| Some(d.id) != id) {
+        return Err(DomainError::invalid("code", "code_taken"));
+    }
+    let txn = db.begin().await?;
+    let mut row = match id {
+        Some(id) => department::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound)?.into(),
+        None => department::ActiveModel { agency_id: Set(agency.id), ..Default::default() },
+    };
+    row.code = Set(code.clone());
+    row.name_th = Set(input.name_th.trim().to_owned());
+    row.name_en = Set(input.name_en.trim().to_owned());
+    row.active = Set(input.active);
+    let saved = row.save(&txn).await?.try_into_model()?;
+    audit::record(&txn, actor, Entry::new(Action::DepartmentSaved).on("department", saved.id).detail(code), now)
+        .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub async fn save_service(
+    db: &DatabaseConnection,
+    actor: &Staff,
+    id: Option<i64>,
+    input: ServiceInput,
+    now: DateTime<Utc>,
+) -> Result<service::Model, DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    let mut errors = FieldErrors::default();
+    check_code(&mut errors, "slug", input.slug.trim());
+    required_text(&mut errors, "name_th", &input.name_th, 200);
+    required_text(&mut errors, "name_en", &input.name_en, 200);
+    errors.into_result().map_err(DomainError::Invalid)?;
+    if let Some(department_id) = input.department_id {
+        if department::Entity::find_by_id(department_id).one(db).await?.is_none() {
+            return Err(DomainError::invalid("department", "unknown_department"));
+        }
+    }
+    let agency = current(db).await?;
+    let slug = input.slug.trim().to_owned();
+    let clash = service::Entity::find()
+        .filter(service::Column::AgencyId.eq(agency.id))
+        .filter(service::Column::Slug.eq(&slug))
+        .one(db)
+        .await?;
+    if clash.is_some_and(|s| Some(s.id) != id) {
+        return Err(DomainError::invalid("slug", "code_taken"));
+    }
+    let txn = db.begin().await?;
+    let mut row = match id {
+        Some(id) => service::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound)?.into(),
+        None => service::ActiveModel { agency_id: Set(agency.id), ..Default::default() },
+    };
+    row.slug = Set(slug.clone());
+    row.name_th = Set(input.name_th.trim().to_owned());
+    row.name_en = Set(input.name_en.trim().to_owned());
+    row.department_id = Set(input.department_id);
+    row.active = Set(input.active);
+    let saved = row.save(&txn).await?.try_into_model()?;
+    audit::record(&txn, actor, Entry::new(Action::ServiceSaved).on("service", saved.id).detail(slug), now).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub async fn all_services(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<service::Model>, DbErr> {
+    service::Entity::find()
+        .filter(service::Column::AgencyId.eq(agency_id))
+        .order_by_asc(service::Column::NameTh)
+        .all(db)
+        .await
+}
+
+pub async fn update_settings(
+    db: &DatabaseConnection,
+    actor: &Staff,
+    input: Settings,
+    now: DateTime<Utc>,
+) -> Result<agency::Model, DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    let mut errors = FieldErrors::default();
+    required_text(&mut errors, "name_th", &input.name_th, 200);
+    required_text(&mut errors, "name_en", &input.name_en, 200);
+    for (field, value, max) in [
+        ("address_th", &input.address_th, 500),
+        ("address_en", &input.address_en, 500),
+        ("phone", &input.phone, 64),
+        ("email", &input.email, 200),
+    ] {
+        if value.chars().count() > max {
+            errors.add(field, "message_too_long");
+        } else if single_line(value).is_err() {
+            errors.add(field, "control_characters");
+        }
+    }
+    if optional_email(input.email.trim()).is_err() {
+        errors.add("email", "email");
+    }
+    for (field, days) in [("first_answer_days", input.first_answer_days), ("closing_days", input.closing_days)] {
+        if !(1..=365).contains(&days) {
+            errors.add(field, "days_range");
+        }
+    }
+    if input.closing_days < input.first_answer_days {
+        errors.add("closing_days", "closing_before_answer");
+    }
+    errors.into_result().map_err(DomainError::Invalid)?;
+    let txn = db.begin().await?;
+    let mut row: agency::ActiveModel = current(&txn).await?.into();
+    row.name_th = Set(input.name_th.trim().to_owned());
+    row.name_en = Set(input.name_en.trim().to_owned());
+    row.address_th = Set(input.address_th.trim().to_owned());
+    row.address_en = Set(input.address_en.trim().to_owned());
+    row.phone = Set(input.phone.trim().to_owned());
+    row.email = Set(input.email.trim().to_owned());
+    row.first_answer_days = Set(input.first_answer_days);
+    row.closing_days = Set(input.closing_days);
+    row.show_staff_names = Set(input.show_staff_names);
+    let saved = row.update(&txn).await?;
+    audit::record(&txn, actor, Entry::new(Action::SettingsUpdated).on("agency", saved.id), now).await?;
+    txn.commit().await?;
+    Ok(saved)
 }

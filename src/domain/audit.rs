@@ -155,3 +155,41 @@ pub async fn append(
     .await
     .map(|_| ())
 }
+
+/// Filters for reading the log.
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    pub action: Option<String>,
+    /// Part of the actor's user name.
+    pub actor: String,
+    /// Show entries older than this id (keyset paging, newest first).
+    pub before: Option<i64>,
+}
+
+pub const LOG_PAGE_SIZE: u64 = 50;
+
+/// A page of the log, newest first, and whether older entries remain.
+pub async fn read(
+    db: &impl ConnectionTrait,
+    actor: &Staff,
+    filter: &LogFilter,
+) -> Result<(Vec<audit_log::Model>, bool), super::error::DomainError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    if !super::permissions::can_administer(actor) {
+        return Err(super::error::DomainError::Forbidden);
+    }
+    let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::Id).limit(LOG_PAGE_SIZE + 1);
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        query = query.filter(audit_log::Column::Action.eq(action));
+    }
+    if !filter.actor.trim().is_empty() {
+        query = query.filter(audit_log::Column::ActorName.contains(filter.actor.trim()));
+    }
+    if let Some(before) = filter.before {
+        query = query.filter(audit_log::Column::Id.lt(before));
+    }
+    let mut rows = query.all(db).await?;
+    let more = rows.len() as u64 > LOG_PAGE_SIZE;
+    rows.truncate(LOG_PAGE_SIZE as usize);
+    Ok((rows, more))
+}

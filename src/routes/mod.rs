@@ -8,9 +8,10 @@ use crate::error::AppError;
 
 pub mod api;
 pub mod public;
+pub mod staff;
 
-pub fn router() -> Router<AppState> {
-    Router::new().merge(public::router()).nest("/api/v1", api::router()).fallback(not_found)
+pub fn router(state: &AppState) -> Router<AppState> {
+    Router::new().merge(public::router()).merge(staff::router(state)).nest("/api/v1", api::router()).fallback(not_found)
 }
 
 async fn not_found() -> AppError {

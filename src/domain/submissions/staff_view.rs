@@ -68,7 +68,9 @@ pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<Sta
     };
     let staff_names = |ids: Vec<i64>| async move {
         let users = staff_user::Entity::find().filter(staff_user::Column::Id.is_in(ids)).all(db).await?;
-        Ok::<_, DomainError>(users.into_iter().map(|u| (u.id, u.display_name)).collect::<std::collections::HashMap<_, _>>())
+        Ok::<_, DomainError>(
+            users.into_iter().map(|u| (u.id, u.display_name)).collect::<std::collections::HashMap<_, _>>(),
+        )
     };
     let events = submission_event::Entity::find()
         .filter(submission_event::Column::SubmissionId.eq(id))
@@ -105,11 +107,8 @@ pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<Sta
         .into_iter()
         .filter_map(|r| Some((questions::scale_question(&r.question_id)?, r.value)))
         .collect();
-    let corruption = if item.kind == Kind::Corruption {
-        corruption_detail::Entity::find_by_id(id).one(db).await?
-    } else {
-        None
-    };
+    let corruption =
+        if item.kind == Kind::Corruption { corruption_detail::Entity::find_by_id(id).one(db).await? } else { None };
     let contact = contact_view(db, actor, &item, false).await?;
     Ok(StaffSubmission {
         assignee: item.assignee_id.and_then(|id| names.get(&id).cloned()),

@@ -12,8 +12,11 @@ use sea_orm::{
 
 use super::access::{hash_access_key, new_access_key, tracking_code};
 use super::intake::NewSubmission;
+use crate::domain::actor::Staff;
 use crate::domain::agency::active_service_by_slug;
+use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::{fiscal_month, fiscal_year, local_date};
+use crate::domain::permissions;
 
 /// What the resident gets back once, on acceptance.
 #[derive(Debug, Clone)]
@@ -29,16 +32,21 @@ pub struct Receipt {
 
 pub use crate::domain::error::DomainError as SubmitError;
 
-/// Validates and stores a submission that arrived through `channel`.
-/// Nothing is written unless everything is valid; once this returns `Ok`,
-/// the submission is committed.
+/// Validates and stores a submission that arrived through `channel`, sent by
+/// the resident (`recorded_by: None`) or recorded by staff on a resident's
+/// behalf (a walk-in, a call, a letter…). Nothing is written unless
+/// everything is valid; once this returns `Ok`, the submission is committed.
 pub async fn submit(
     db: &DatabaseConnection,
     agency: &agency::Model,
     input: NewSubmission,
     channel: Channel,
+    recorded_by: Option<&Staff>,
     now: DateTime<Utc>,
 ) -> Result<Receipt, SubmitError> {
+    if recorded_by.is_some_and(|staff| !permissions::can_record_submission(staff)) {
+        return Err(SubmitError::Forbidden);
+    }
     let input = input.normalized();
     let kind = input.check().map_err(SubmitError::Invalid)?;
     let service = match input.service.as_str() {
@@ -135,11 +143,15 @@ pub async fn submit(
         public: Set(true),
         status: Set(Some(Status::Received)),
         message: Set(None),
-        actor_id: Set(None),
+        actor_id: Set(recorded_by.map(|staff| staff.id)),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
+    if let Some(staff) = recorded_by {
+        let entry = Entry::new(Action::SubmissionRecorded).on("submission", stored.id).detail(code.clone());
+        audit::record(&txn, staff, entry, now).await?;
+    }
     txn.commit().await?;
 
     Ok(Receipt { tracking_code: code, access_key, kind, status: Status::Received, received_at: now, due_at })

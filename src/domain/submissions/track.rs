@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use entity::enums::{EventKind, Kind, Status};
-use entity::{submission, submission_event};
+use std::collections::HashMap;
+
+use entity::{staff_user, submission, submission_event};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use super::access::{hash_access_key, hashes_match};
@@ -26,11 +28,19 @@ pub struct TrackedEvent {
     pub kind: EventKind,
     pub status: Option<Status>,
     pub message: Option<String>,
+    /// The answering staff member's name, only where the agency chose to show it.
+    pub staff_name: Option<String>,
 }
 
 /// The submission if `key` opens it. An unknown code and a wrong key give
-/// the same `None`, after the same work, so codes cannot be probed.
-pub async fn track(db: &impl ConnectionTrait, code: &str, key: &str) -> Result<Option<TrackedSubmission>, DbErr> {
+/// the same `None`, after the same work, so codes cannot be probed. Staff
+/// names are included only when the agency chose `show_staff_names`.
+pub async fn track(
+    db: &impl ConnectionTrait,
+    code: &str,
+    key: &str,
+    show_staff_names: bool,
+) -> Result<Option<TrackedSubmission>, DbErr> {
     let presented = hash_access_key(key);
     let found = submission::Entity::find().filter(submission::Column::TrackingCode.eq(code.trim())).one(db).await?;
     let Some(found) = found.filter(|s| hashes_match(&presented, &s.access_key_hash)) else {
@@ -41,9 +51,28 @@ pub async fn track(db: &impl ConnectionTrait, code: &str, key: &str) -> Result<O
         .filter(submission_event::Column::Public.eq(true))
         .order_by_asc(submission_event::Column::Id)
         .all(db)
-        .await?
+        .await?;
+    let names: HashMap<i64, String> = if show_staff_names {
+        let ids: Vec<i64> = events.iter().filter_map(|e| e.actor_id).collect();
+        staff_user::Entity::find()
+            .filter(staff_user::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let events = events
         .into_iter()
-        .map(|e| TrackedEvent { at: e.at, kind: e.kind, status: e.status, message: e.message })
+        .map(|e| TrackedEvent {
+            at: e.at,
+            kind: e.kind,
+            status: e.status,
+            message: e.message,
+            staff_name: e.actor_id.and_then(|id| names.get(&id).cloned()),
+        })
         .collect();
     Ok(Some(TrackedSubmission {
         tracking_code: found.tracking_code,

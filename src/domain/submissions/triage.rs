@@ -7,8 +7,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::enums::{EventKind, Status};
 use entity::{department, staff_user, submission, submission_event, submission_indicator};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, QueryFilter, TransactionTrait,
 };
 
 use super::workflow;
@@ -56,7 +56,12 @@ struct Step<'a> {
     actor: &'a Staff,
 }
 
-async fn write_step(txn: &DatabaseTransaction, item: &submission::Model, step: Step<'_>, now: DateTime<Utc>) -> Result<(), DomainError> {
+async fn write_step(
+    txn: &DatabaseTransaction,
+    item: &submission::Model,
+    step: Step<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
     submission_event::ActiveModel {
         submission_id: Set(item.id),
         at: Set(now),
@@ -99,7 +104,12 @@ pub async fn assign(
 ) -> Result<(), DomainError> {
     let item = workable(db, actor, id).await?;
     let department = match department_id {
-        Some(id) => Some(department::Entity::find_by_id(id).one(db).await?.ok_or_else(|| DomainError::invalid("department", "unknown_department"))?),
+        Some(id) => Some(
+            department::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(|| DomainError::invalid("department", "unknown_department"))?,
+        ),
         None => None,
     };
     if let Some(assignee_id) = assignee_id {
@@ -108,7 +118,8 @@ pub async fn assign(
             .one(db)
             .await?
             .ok_or_else(|| DomainError::invalid("assignee", "unknown_assignee"))?;
-        let may_work = permissions::can_work(&Staff::from(&assignee), &submission::Model { department_id, ..item.clone() });
+        let may_work =
+            permissions::can_work(&Staff::from(&assignee), &submission::Model { department_id, ..item.clone() });
         if !may_work {
             return Err(DomainError::invalid("assignee", "assignee_cannot_work"));
         }
@@ -234,7 +245,12 @@ pub async fn change_status(
         status: Some(to),
         message: text,
         action: Action::StatusChanged,
-        detail: Some(format!("{} → {}{}", item.status.to_value(), to.to_value(), referred_to.map(|r| format!(" ({r})")).unwrap_or_default())),
+        detail: Some(format!(
+            "{} → {}{}",
+            item.status.to_value(),
+            to.to_value(),
+            referred_to.map(|r| format!(" ({r})")).unwrap_or_default()
+        )),
         actor,
     };
     write_step(&txn, &item, step, now).await?;
@@ -261,8 +277,11 @@ pub async fn add_message(
         row.updated_at = Set(now);
         row.update(&txn).await?;
     }
-    let (kind, action) =
-        if public { (EventKind::PublicReply, Action::PublicReply) } else { (EventKind::InternalNote, Action::InternalNote) };
+    let (kind, action) = if public {
+        (EventKind::PublicReply, Action::PublicReply)
+    } else {
+        (EventKind::InternalNote, Action::InternalNote)
+    };
     let step = Step { kind, public, status: None, message: Some(text), action, detail: None, actor };
     write_step(&txn, &item, step, now).await?;
     txn.commit().await?;
@@ -283,7 +302,8 @@ pub async fn change_due(
     if workflow::is_closed(item.status) {
         return Err(DomainError::invalid("due", "already_closed"));
     }
-    let date = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| DomainError::invalid("due", "date_format"))?;
+    let date =
+        NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| DomainError::invalid("due", "date_format"))?;
     let end_of_day = NaiveTime::from_hms_opt(23, 59, 59).unwrap_or_default();
     let due = bangkok()
         .from_local_datetime(&date.and_time(end_of_day))

@@ -97,10 +97,10 @@ pub async fn create(
     ClientIp(client): ClientIp,
     ApiJson(body): ApiJson<SubmissionRequest>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
-    if !state.limits.submissions.allow(client) {
+    if !state.limits.submissions.allow(&client) {
         return Err(AppError::RateLimited);
     }
-    let receipt = submissions::submit(&state.db, &state.agency(), body.into(), Channel::Web, Utc::now()).await?;
+    let receipt = submissions::submit(&state.db, &state.agency(), body.into(), Channel::Web, None, Utc::now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(Created {
@@ -132,6 +132,8 @@ pub struct TrackedEvent {
     kind: String,
     status: Option<String>,
     message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    staff_name: Option<String>,
 }
 
 pub async fn show(
@@ -140,11 +142,12 @@ pub async fn show(
     Path(tracking_code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Tracked>, AppError> {
-    if !state.limits.tracking.allow(client) {
+    if !state.limits.tracking.allow(&client) {
         return Err(AppError::RateLimited);
     }
     let key = headers.get("x-access-key").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let found = track(&state.db, &tracking_code, key).await?.ok_or(AppError::NotFound)?;
+    let show_staff_names = state.agency().show_staff_names;
+    let found = track(&state.db, &tracking_code, key, show_staff_names).await?.ok_or(AppError::NotFound)?;
     Ok(Json(Tracked {
         tracking_code: found.tracking_code,
         kind: found.kind.code(),
@@ -160,6 +163,7 @@ pub async fn show(
                 kind: e.kind.code(),
                 status: e.status.map(|s| s.code()),
                 message: e.message,
+                staff_name: e.staff_name,
             })
             .collect(),
     }))

@@ -33,11 +33,13 @@ pub async fn create(
     ClientIp(client): ClientIp,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    if !state.limits.submissions.allow(client) {
+    if !state.limits.submissions.allow(&client) {
         return Err(AppError::RateLimited);
     }
     let form = FormState::from_pairs(&pairs).with_value("kind", "corruption");
-    match submissions::submit(&state.db, &page.agency, form::new_submission(&form), Channel::Web, Utc::now()).await {
+    match submissions::submit(&state.db, &page.agency, form::new_submission(&form), Channel::Web, None, Utc::now())
+        .await
+    {
         Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
         Err(SubmitError::Invalid(errors)) => {
             let form = form.with_errors(&errors, page.lang);

@@ -6,7 +6,7 @@ use axum::Router;
 use crate::app::AppState;
 
 mod corruption;
-mod form;
+pub mod form;
 mod health;
 mod home;
 mod language;

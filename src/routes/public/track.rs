@@ -47,10 +47,10 @@ pub async fn lookup(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<TrackForm>,
 ) -> Result<Response, AppError> {
-    if !state.limits.tracking.allow(client) {
+    if !state.limits.tracking.allow(&client) {
         return Err(AppError::RateLimited);
     }
-    match track(&state.db, &form.tracking_code, &form.access_key).await? {
+    match track(&state.db, &form.tracking_code, &form.access_key, page.agency.show_staff_names).await? {
         Some(submission) => Ok(TrackedPage { page, submission }.into_response()),
         None => {
             Ok((StatusCode::NOT_FOUND, TrackPage { page, code: form.tracking_code, not_found: true }).into_response())
@@ -64,6 +64,7 @@ pub struct EventView {
     pub kind: String,
     pub status: Option<String>,
     pub message: Option<String>,
+    pub staff_name: Option<String>,
 }
 
 impl TrackedPage {
@@ -88,6 +89,7 @@ impl TrackedPage {
                 kind: e.kind.code(),
                 status: e.status.map(|s| s.code()),
                 message: e.message.clone(),
+                staff_name: e.staff_name.clone(),
             })
             .collect()
     }

@@ -1,0 +1,435 @@
+//! Admins' pages: staff accounts, departments, services and the agency's
+//! settings. The domain refuses everyone else; these handlers only parse,
+//! call, and render.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use entity::enums::{Code, Role};
+use entity::{agency as agency_entity, department, service, staff_user};
+use sea_orm::{ActiveEnum, Iterable};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::CurrentStaff;
+use crate::domain::accounts::{self, Creator, NewUser, UserChange};
+use crate::domain::actor::Staff;
+use crate::domain::agency::{self, DepartmentInput, ServiceInput, Settings};
+use crate::domain::error::DomainError;
+use crate::domain::permissions;
+use crate::error::{localize, AppError};
+use crate::extract::{CsrfForm, PageContext};
+
+fn require_admin(me: &Staff) -> Result<(), AppError> {
+    if permissions::can_administer(me) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Localized messages of a refused change, for the page's error summary.
+fn messages(page: &PageContext, err: DomainError) -> Result<Vec<String>, AppError> {
+    match err {
+        DomainError::Invalid(errors) => Ok(localize(&errors, page.lang)
+            .into_iter()
+            .flat_map(|(field, list)| {
+                let label = page.t(&format!("staff.field.{field}")).to_owned();
+                list.as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(move |m| m.as_str().map(|m| format!("{label}: {m}")))
+            })
+            .collect()),
+        other => Err(other.into()),
+    }
+}
+
+/// The redirect after a change, or the page again with what to correct.
+async fn settle<P, F>(
+    page: PageContext,
+    result: Result<(), DomainError>,
+    to: &str,
+    again: F,
+) -> Result<Response, AppError>
+where
+    P: IntoResponse,
+    F: AsyncFnOnce(PageContext, Vec<String>) -> Result<P, AppError>,
+{
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("{to}?done=saved")).into_response()),
+        Err(err) => {
+            let errors = messages(&page, err)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, again(page, errors).await?).into_response())
+        }
+    }
+}
+
+fn role_from(code: &str) -> Result<Role, DomainError> {
+    Role::try_from_value(&code.to_owned()).map_err(|_| DomainError::invalid("role", "unknown_role"))
+}
+
+fn optional_id(value: &str) -> Option<i64> {
+    value.trim().parse().ok()
+}
+
+// ----- users -----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/users.html")]
+pub struct UsersPage {
+    page: PageContext,
+    me: Staff,
+    users: Vec<staff_user::Model>,
+    departments: Vec<department::Model>,
+    errors: Vec<String>,
+}
+
+impl UsersPage {
+    pub fn roles(&self) -> Vec<String> {
+        Role::iter().map(|r| r.code()).collect()
+    }
+
+    pub fn role_code(&self, role: &Role) -> String {
+        role.code()
+    }
+}
+
+async fn users_page(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    errors: Vec<String>,
+) -> Result<UsersPage, AppError> {
+    require_admin(&me)?;
+    let users = accounts::list(&state.db).await?;
+    let departments = agency::departments(&state.db, page.agency.id).await?;
+    Ok(UsersPage { page, me, users, departments, errors })
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+) -> Result<UsersPage, AppError> {
+    users_page(&state, page, me, Vec::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+pub async fn create_user(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    CsrfForm(form): CsrfForm<UserForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let result = match role_from(&form.role) {
+        Ok(role) => {
+            let input = NewUser {
+                username: form.username,
+                display_name: form.display_name,
+                role,
+                department_id: optional_id(&form.department),
+                password: form.password,
+            };
+            accounts::create_user(&state.db, Creator::Admin(&me), input, Utc::now()).await.map(|_| ())
+        }
+        Err(err) => Err(err),
+    };
+    settle(page, result, "/staff/users", async |page, errors| users_page(&state, page, me, errors).await).await
+}
+
+pub async fn update_user(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<UserForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let result = match role_from(&form.role) {
+        Ok(role) => {
+            let change = UserChange {
+                display_name: form.display_name,
+                role,
+                department_id: optional_id(&form.department),
+                active: form.active.is_some(),
+            };
+            accounts::update_user(&state.db, &me, id, change, Utc::now()).await
+        }
+        Err(err) => Err(err),
+    };
+    settle(page, result, "/staff/users", async |page, errors| users_page(&state, page, me, errors).await).await
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<UserForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let result = accounts::reset_password(&state.db, &me, id, form.password, Utc::now()).await;
+    settle(page, result, "/staff/users", async |page, errors| users_page(&state, page, me, errors).await).await
+}
+
+// ----- departments -----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/departments.html")]
+pub struct DepartmentsPage {
+    page: PageContext,
+    me: Staff,
+    departments: Vec<department::Model>,
+    errors: Vec<String>,
+}
+
+async fn departments_page(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    errors: Vec<String>,
+) -> Result<DepartmentsPage, AppError> {
+    require_admin(&me)?;
+    let departments = agency::departments(&state.db, page.agency.id).await?;
+    Ok(DepartmentsPage { page, me, departments, errors })
+}
+
+pub async fn departments(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+) -> Result<DepartmentsPage, AppError> {
+    departments_page(&state, page, me, Vec::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct DepartmentForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    name_th: String,
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+impl From<DepartmentForm> for DepartmentInput {
+    fn from(f: DepartmentForm) -> Self {
+        DepartmentInput { code: f.code, name_th: f.name_th, name_en: f.name_en, active: f.active.is_some() }
+    }
+}
+
+async fn save_department(
+    state: AppState,
+    page: PageContext,
+    me: Staff,
+    id: Option<i64>,
+    form: DepartmentForm,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let result = agency::save_department(&state.db, &me, id, form.into(), Utc::now()).await.map(|_| ());
+    settle(page, result, "/staff/departments", async |page, errors| departments_page(&state, page, me, errors).await)
+        .await
+}
+
+pub async fn create_department(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    CsrfForm(form): CsrfForm<DepartmentForm>,
+) -> Result<Response, AppError> {
+    save_department(state, page, me, None, form).await
+}
+
+pub async fn update_department(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<DepartmentForm>,
+) -> Result<Response, AppError> {
+    save_department(state, page, me, Some(id), form).await
+}
+
+// ----- services -----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/services.html")]
+pub struct ServicesPage {
+    page: PageContext,
+    me: Staff,
+    services: Vec<service::Model>,
+    departments: Vec<department::Model>,
+    errors: Vec<String>,
+}
+
+async fn services_page(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    errors: Vec<String>,
+) -> Result<ServicesPage, AppError> {
+    require_admin(&me)?;
+    let services = agency::all_services(&state.db, page.agency.id).await?;
+    let departments = agency::departments(&state.db, page.agency.id).await?;
+    Ok(ServicesPage { page, me, services, departments, errors })
+}
+
+pub async fn services(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+) -> Result<ServicesPage, AppError> {
+    services_page(&state, page, me, Vec::new()).await
+}
+
+#[derive(Deserialize)]
+pub struct ServiceForm {
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    name_th: String,
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    active: Option<String>,
+}
+
+impl From<ServiceForm> for ServiceInput {
+    fn from(f: ServiceForm) -> Self {
+        ServiceInput {
+            department_id: optional_id(&f.department),
+            slug: f.slug,
+            name_th: f.name_th,
+            name_en: f.name_en,
+            active: f.active.is_some(),
+        }
+    }
+}
+
+async fn save_service(
+    state: AppState,
+    page: PageContext,
+    me: Staff,
+    id: Option<i64>,
+    form: ServiceForm,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let result = agency::save_service(&state.db, &me, id, form.into(), Utc::now()).await.map(|_| ());
+    settle(page, result, "/staff/services", async |page, errors| services_page(&state, page, me, errors).await).await
+}
+
+pub async fn create_service(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    CsrfForm(form): CsrfForm<ServiceForm>,
+) -> Result<Response, AppError> {
+    save_service(state, page, me, None, form).await
+}
+
+pub async fn update_service(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ServiceForm>,
+) -> Result<Response, AppError> {
+    save_service(state, page, me, Some(id), form).await
+}
+
+// ----- settings -----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/settings.html")]
+pub struct SettingsPage {
+    page: PageContext,
+    me: Staff,
+    agency: agency_entity::Model,
+    errors: Vec<String>,
+}
+
+pub async fn settings(page: PageContext, CurrentStaff(me): CurrentStaff) -> Result<SettingsPage, AppError> {
+    require_admin(&me)?;
+    let agency = (*page.agency).clone();
+    Ok(SettingsPage { page, me, agency, errors: Vec::new() })
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    name_th: String,
+    #[serde(default)]
+    name_en: String,
+    #[serde(default)]
+    address_th: String,
+    #[serde(default)]
+    address_en: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    first_answer_days: String,
+    #[serde(default)]
+    closing_days: String,
+    #[serde(default)]
+    show_staff_names: Option<String>,
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    CsrfForm(form): CsrfForm<SettingsForm>,
+) -> Result<Response, AppError> {
+    require_admin(&me)?;
+    let input = Settings {
+        name_th: form.name_th,
+        name_en: form.name_en,
+        address_th: form.address_th,
+        address_en: form.address_en,
+        phone: form.phone,
+        email: form.email,
+        // A number that does not parse is out of range, and reported so.
+        first_answer_days: form.first_answer_days.trim().parse().unwrap_or(0),
+        closing_days: form.closing_days.trim().parse().unwrap_or(0),
+        show_staff_names: form.show_staff_names.is_some(),
+    };
+    let result = match agency::update_settings(&state.db, &me, input, Utc::now()).await {
+        Ok(saved) => {
+            state.set_agency(saved);
+            Ok(())
+        }
+        Err(err) => Err(err),
+    };
+    settle(page, result, "/staff/settings", async |page, errors| {
+        let agency = (*page.agency).clone();
+        Ok(SettingsPage { page, me, agency, errors })
+    })
+    .await
+}

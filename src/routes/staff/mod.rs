@@ -1,0 +1,53 @@
+//! The staff workspace: login, the inbox, working a submission, and the
+//! admins' pages. Every route but the login page takes `CurrentStaff`, so
+//! an anonymous visitor is sent to log in; what each role may do is decided
+//! by `domain::permissions`.
+
+use axum::routing::{get, post};
+use axum::Router;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use crate::app::AppState;
+use crate::auth::session_store::DbSessionStore;
+
+mod admin;
+mod audit;
+mod inbox;
+mod login;
+mod submissions;
+
+/// Staff sessions end after this long without a request.
+const IDLE_TIMEOUT: time::Duration = time::Duration::hours(2);
+
+pub fn router(state: &AppState) -> Router<AppState> {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("siang_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(IDLE_TIMEOUT));
+    Router::new()
+        .route("/staff/login", get(login::show).post(login::login))
+        .route("/staff/logout", post(login::logout))
+        .route("/staff", get(inbox::show))
+        .route("/staff/submissions/new", get(submissions::new_form).post(submissions::record))
+        .route("/staff/submissions/{id}", get(submissions::show))
+        .route("/staff/submissions/{id}/assign", post(submissions::assign))
+        .route("/staff/submissions/{id}/indicators", post(submissions::indicators))
+        .route("/staff/submissions/{id}/status", post(submissions::status))
+        .route("/staff/submissions/{id}/reply", post(submissions::reply))
+        .route("/staff/submissions/{id}/notes", post(submissions::note))
+        .route("/staff/submissions/{id}/due", post(submissions::due))
+        .route("/staff/submissions/{id}/reporter", post(submissions::reveal_reporter))
+        .route("/staff/users", get(admin::users).post(admin::create_user))
+        .route("/staff/users/{id}", post(admin::update_user))
+        .route("/staff/users/{id}/password", post(admin::reset_password))
+        .route("/staff/departments", get(admin::departments).post(admin::create_department))
+        .route("/staff/departments/{id}", post(admin::update_department))
+        .route("/staff/services", get(admin::services).post(admin::create_service))
+        .route("/staff/services/{id}", post(admin::update_service))
+        .route("/staff/settings", get(admin::settings).post(admin::save_settings))
+        .route("/staff/audit", get(audit::show))
+        .layer(sessions)
+}

@@ -1,0 +1,379 @@
+//! One submission in the staff workspace: the page, and each action on it
+//! (a CSRF-protected POST that redirects back, or shows what to correct).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use entity::enums::{Channel, Code, Role, Status};
+use entity::{department, staff_user};
+use sea_orm::{ActiveEnum, Iterable};
+use serde::Deserialize;
+
+use crate::app::AppState;
+use crate::auth::CurrentStaff;
+use crate::domain::actor::Staff;
+use crate::domain::error::DomainError;
+use crate::domain::submissions::staff_view::{self, ContactView, StaffSubmission};
+use crate::domain::submissions::triage::{self, StatusChange};
+use crate::domain::submissions::{self, submit, Receipt};
+use crate::domain::{accounts, agency};
+use crate::error::{localize, AppError};
+use crate::extract::{CsrfForm, NoFields, PageContext};
+use crate::routes::public::form::{self as resident_form, FormState};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/submission.html")]
+pub struct SubmissionPage {
+    page: PageContext,
+    me: Staff,
+    view: StaffSubmission,
+    departments: Vec<department::Model>,
+    colleagues: Vec<staff_user::Model>,
+    errors: Vec<String>,
+    done: Option<String>,
+    now: DateTime<Utc>,
+}
+
+#[derive(Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    view: StaffSubmission,
+    errors: Vec<String>,
+    done: Option<String>,
+) -> Result<SubmissionPage, AppError> {
+    let departments = agency::departments(&state.db, page.agency.id).await?;
+    let colleagues = if view.can_work {
+        accounts::list(&state.db).await?.into_iter().filter(|u| u.active && u.role != Role::Viewer).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(SubmissionPage { page, me, view, departments, colleagues, errors, done, now: Utc::now() })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    axum::extract::Query(Done { done }): axum::extract::Query<Done>,
+) -> Result<SubmissionPage, AppError> {
+    let view = staff_view::load(&state.db, &me, id).await?;
+    render(&state, page, me, view, Vec::new(), done).await
+}
+
+/// Back to the page after a successful action, or the page with the errors.
+async fn after_action(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    id: i64,
+    result: Result<(), DomainError>,
+    done: &str,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/staff/submissions/{id}?done={done}")).into_response()),
+        Err(DomainError::Invalid(errors)) => {
+            let messages = localize(&errors, page.lang)
+                .into_iter()
+                .flat_map(|(_, list)| list.as_array().cloned().unwrap_or_default())
+                .filter_map(|m| m.as_str().map(str::to_owned))
+                .collect();
+            let view = staff_view::load(&state.db, &me, id).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(state, page, me, view, messages, None).await?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    assignee: String,
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<AssignForm>,
+) -> Result<Response, AppError> {
+    let department = form.department.parse().ok();
+    let assignee = form.assignee.parse().ok();
+    let result = triage::assign(&state.db, &me, id, department, assignee, Utc::now()).await;
+    after_action(&state, page, me, id, result, "assigned").await
+}
+
+#[derive(Deserialize)]
+pub struct IndicatorForm {
+    indicator: i16,
+    /// `link` or `unlink`.
+    action: String,
+}
+
+pub async fn indicators(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<IndicatorForm>,
+) -> Result<Response, AppError> {
+    let result = triage::set_indicator(&state.db, &me, id, form.indicator, form.action == "link", Utc::now()).await;
+    after_action(&state, page, me, id, result, "indicators").await
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    referred_to: String,
+}
+
+pub async fn status(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<StatusForm>,
+) -> Result<Response, AppError> {
+    let change = StatusChange { to: form.status, message: form.message, referred_to: form.referred_to };
+    let result = triage::change_status(&state.db, &me, id, change, Utc::now()).await;
+    after_action(&state, page, me, id, result, "status").await
+}
+
+#[derive(Deserialize)]
+pub struct MessageForm {
+    #[serde(default)]
+    message: String,
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<MessageForm>,
+) -> Result<Response, AppError> {
+    let result = triage::add_message(&state.db, &me, id, &form.message, true, Utc::now()).await;
+    after_action(&state, page, me, id, result, "reply").await
+}
+
+pub async fn note(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<MessageForm>,
+) -> Result<Response, AppError> {
+    let result = triage::add_message(&state.db, &me, id, &form.message, false, Utc::now()).await;
+    after_action(&state, page, me, id, result, "note").await
+}
+
+#[derive(Deserialize)]
+pub struct DueForm {
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn due(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<DueForm>,
+) -> Result<Response, AppError> {
+    let result = triage::change_due(&state.db, &me, id, &form.due, &form.reason, Utc::now()).await;
+    after_action(&state, page, me, id, result, "due").await
+}
+
+/// Shows a corruption reporter's identity; every look is audited.
+pub async fn reveal_reporter(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<SubmissionPage, AppError> {
+    let view = staff_view::reveal_reporter(&state.db, &me, id, Utc::now()).await?;
+    render(&state, page, me, view, Vec::new(), None).await
+}
+
+impl SubmissionPage {
+    pub fn kind_code(&self) -> String {
+        self.view.item.kind.code()
+    }
+
+    pub fn status_code(&self) -> String {
+        self.view.item.status.code()
+    }
+
+    pub fn channel_code(&self) -> String {
+        self.view.item.channel.code()
+    }
+
+    pub fn next_status_codes(&self) -> Vec<String> {
+        self.view.next_statuses.iter().map(|s| s.code()).collect()
+    }
+
+    pub fn is_overdue(&self) -> bool {
+        self.view.item.next_due_at.is_some_and(|due| due < self.now)
+    }
+
+    pub fn linked(&self, indicator: &i16) -> bool {
+        self.view.indicators.contains(indicator)
+    }
+
+    pub fn indicators(&self) -> Vec<i16> {
+        triage::INDICATORS.collect()
+    }
+
+    pub fn contact(&self) -> Option<&entity::contact::Model> {
+        match &self.view.contact {
+            ContactView::Shown(contact) => Some(contact),
+            _ => None,
+        }
+    }
+
+    pub fn contact_protected(&self) -> bool {
+        matches!(self.view.contact, ContactView::Protected)
+    }
+
+    pub fn contact_withheld(&self) -> bool {
+        matches!(self.view.contact, ContactView::Withheld)
+    }
+
+    pub fn event_kind(&self, kind: &entity::enums::EventKind) -> String {
+        kind.code()
+    }
+
+    pub fn status_label(&self, status: &Option<Status>) -> String {
+        status.map(|s| self.page.label("status", s.code())).unwrap_or_default()
+    }
+
+    /// The message of an indicator event is the indicator's number.
+    pub fn department_name(&self, model: &department::Model) -> String {
+        if self.page.lang == crate::i18n::Lang::Th {
+            model.name_th.clone()
+        } else {
+            model.name_en.clone()
+        }
+    }
+
+    pub fn service_name(&self) -> Option<String> {
+        self.view.service.as_ref().map(|s| {
+            if self.page.lang == crate::i18n::Lang::Th {
+                s.name_th.clone()
+            } else {
+                s.name_en.clone()
+            }
+        })
+    }
+
+    pub fn question_text(&self, question: &crate::domain::submissions::questions::Question) -> String {
+        question.text(self.page.lang).to_owned()
+    }
+
+    pub fn today(&self) -> String {
+        crate::domain::calendar::local_date(self.now).format("%Y-%m-%d").to_string()
+    }
+}
+
+// ----- recording a submission that arrived by another channel -----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/new_submission.html")]
+pub struct NewSubmissionPage {
+    page: PageContext,
+    me: Staff,
+    form: FormState,
+    services: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/recorded.html")]
+pub struct RecordedPage {
+    page: PageContext,
+    me: Staff,
+    receipt: Receipt,
+}
+
+impl NewSubmissionPage {
+    pub fn channels(&self) -> Vec<String> {
+        Channel::iter().map(|c| c.code()).collect()
+    }
+
+    pub fn kinds(&self) -> Vec<String> {
+        entity::enums::Kind::iter().map(|k| k.code()).collect()
+    }
+}
+
+async fn new_page(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    form: FormState,
+) -> Result<NewSubmissionPage, AppError> {
+    let services = agency::active_services(&state.db, page.agency.id)
+        .await?
+        .into_iter()
+        .map(|s| (s.slug, if page.lang == crate::i18n::Lang::Th { s.name_th } else { s.name_en }))
+        .collect();
+    Ok(NewSubmissionPage { page, me, form, services })
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+) -> Result<NewSubmissionPage, AppError> {
+    if !crate::domain::permissions::can_record_submission(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let form = FormState::default().with_value("kind", "complaint").with_value("channel", "walk_in");
+    new_page(&state, page, me, form).await
+}
+
+pub async fn record(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormState::from_pairs(&pairs);
+    let result = match Channel::try_from_value(&form.value("channel").to_owned()) {
+        Ok(channel) => {
+            submit(&state.db, &page.agency, resident_form::new_submission(&form), channel, Some(&me), Utc::now()).await
+        }
+        Err(_) => Err(DomainError::invalid("channel", "unknown_channel")),
+    };
+    match result {
+        Ok(receipt) => Ok(RecordedPage { page, me, receipt }.into_response()),
+        Err(submissions::SubmitError::Invalid(errors)) => {
+            let form = form.with_errors(&errors, page.lang);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, new_page(&state, page, me, form).await?).into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+impl RecordedPage {
+    pub fn kind_code(&self) -> String {
+        self.receipt.kind.code()
+    }
+}
