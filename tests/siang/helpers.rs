@@ -10,12 +10,18 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
+use entity::enums::Role;
 use http_body_util::BodyExt;
 use migration::MigratorTrait;
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection};
 use siang::app::{build_router, AppState};
 use siang::config::ServerConfig;
+use siang::domain::accounts::{self, Creator, NewUser};
+use siang::domain::actor::Staff;
 use tower::ServiceExt;
+
+/// Every test account's password.
+pub const STAFF_PASSWORD: &str = "รหัสผ่านทดสอบที่ยาวพอ";
 
 pub struct TestApp {
     pub db: DatabaseConnection,
@@ -109,6 +115,65 @@ impl TestApp {
 
     pub fn cleanup_handle(&self) -> Cleanup {
         Cleanup { schema: self.postgres_schema.clone() }
+    }
+
+    /// A staff account with the test password; `department` is a code.
+    pub async fn staff(&self, username: &str, role: Role, department: Option<&str>) -> Staff {
+        let department_id = match department {
+            Some(code) => Some(self.department_id(code).await),
+            None => None,
+        };
+        let input = NewUser {
+            username: username.into(),
+            display_name: format!("คุณ{username}"),
+            role,
+            department_id,
+            password: STAFF_PASSWORD.into(),
+        };
+        let user =
+            accounts::create_user(&self.db, Creator::Operator, input, chrono::Utc::now()).await.expect("create staff");
+        Staff::from(&user)
+    }
+
+    pub async fn department_id(&self, code: &str) -> i64 {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        entity::department::Entity::find()
+            .filter(entity::department::Column::Code.eq(code))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no department {code}"))
+            .id
+    }
+
+    /// Submits through the API; returns (id, tracking code, access key).
+    pub async fn submit(&self, body: serde_json::Value) -> (i64, String, String) {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let created = self.client([192, 0, 2, 1]).post_json("/api/v1/submissions", &body).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        let created = created.json();
+        let code = created["tracking_code"].as_str().unwrap().to_owned();
+        let id = entity::submission::Entity::find()
+            .filter(entity::submission::Column::TrackingCode.eq(&code))
+            .one(&self.db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        (id, code, created["access_key"].as_str().unwrap().to_owned())
+    }
+
+    /// The audit log's action codes, oldest first.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        use sea_orm::{EntityTrait, QueryOrder};
+        entity::audit_log::Entity::find()
+            .order_by_asc(entity::audit_log::Column::Id)
+            .all(&self.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|row| row.action)
+            .collect()
     }
 
     pub async fn count(&self, table: &str) -> i64 {
@@ -211,6 +276,22 @@ impl Client<'_> {
             .body(Body::from(body.to_string()))
             .unwrap();
         self.send(request).await
+    }
+
+    /// Logs in through the form, as a person would.
+    pub async fn login(&self, username: &str) -> TestResponse {
+        let response = self.post_form("/staff/login", &[("username", username), ("password", STAFF_PASSWORD)]).await;
+        assert_eq!(response.status, 303, "login of {username} failed: {}", response.body);
+        assert_eq!(response.location(), "/staff");
+        response
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.lock().unwrap().get(name).cloned()
+    }
+
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.cookies.lock().unwrap().insert(name.to_owned(), value.to_owned());
     }
 
     pub async fn csrf_token(&self) -> String {

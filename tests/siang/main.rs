@@ -4,5 +4,7 @@ mod helpers;
 
 mod api;
 mod pages;
+mod staff_access;
+mod staff_workflow;
 mod submit;
 mod track;
