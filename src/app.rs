@@ -15,6 +15,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::session_store::DbSessionStore;
 use crate::config::ServerConfig;
 use crate::csrf::CsrfKey;
 use crate::rate_limit::{Limiter, Limits};
@@ -106,11 +107,15 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
     let addr = config.addr;
     let state = AppState::new(db, config).await.context("loading the agency and the signing secret")?;
     let limits = state.limits.clone();
+    let sessions = DbSessionStore::new(state.db.clone());
     tokio::spawn(async move {
         let mut every_minute = tokio::time::interval(Duration::from_secs(60));
         loop {
             every_minute.tick().await;
             limits.forget_idle();
+            if let Err(err) = sessions.delete_expired().await {
+                tracing::warn!(error = %err, "could not remove expired staff sessions");
+            }
         }
     });
 
