@@ -9,6 +9,7 @@ pub mod corruption_detail;
 pub mod department;
 pub mod enums;
 pub mod service;
+pub mod service_step;
 pub mod staff_session;
 pub mod staff_user;
 pub mod submission;
@@ -25,6 +26,7 @@ pub mod prelude {
     pub use super::corruption_detail::Entity as CorruptionDetail;
     pub use super::department::Entity as Department;
     pub use super::service::Entity as Service;
+    pub use super::service_step::Entity as ServiceStep;
     pub use super::staff_session::Entity as StaffSession;
     pub use super::staff_user::Entity as StaffUser;
     pub use super::submission::Entity as Submission;

@@ -1,6 +1,9 @@
 use sea_orm::entity::prelude::*;
 
-/// A service residents receive from the agency; service feedback names one.
+/// A service of the agency. Residents name one in feedback and complaints;
+/// once `published`, its standard (คู่มือการให้บริการ: what to bring, steps and
+/// time frames, fees, where to apply, legal basis) is public at `/services`.
+/// Empty text means "not stated".
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "service")]
 pub struct Model {
@@ -12,6 +15,24 @@ pub struct Model {
     pub name_en: String,
     pub department_id: Option<i64>,
     pub active: bool,
+    pub published: bool,
+    #[sea_orm(column_type = "Text")]
+    pub requirements_th: String,
+    #[sea_orm(column_type = "Text")]
+    pub requirements_en: String,
+    pub time_frame_th: String,
+    pub time_frame_en: String,
+    pub fee_th: String,
+    pub fee_en: String,
+    #[sea_orm(column_type = "Text")]
+    pub apply_at_th: String,
+    #[sea_orm(column_type = "Text")]
+    pub apply_at_en: String,
+    pub online_url: String,
+    #[sea_orm(column_type = "Text")]
+    pub legal_basis_th: String,
+    #[sea_orm(column_type = "Text")]
+    pub legal_basis_en: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -24,6 +45,14 @@ pub enum Relation {
         to = "super::department::Column::Id"
     )]
     Department,
+    #[sea_orm(has_many = "super::service_step::Entity")]
+    Step,
+}
+
+impl Related<super::service_step::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Step.def()
+    }
 }
 
 impl ActiveModelBehavior for ActiveModel {}

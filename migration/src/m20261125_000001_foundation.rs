@@ -51,12 +51,41 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(Service::NameEn).string_len(200).not_null())
                 .col(ColumnDef::new(Service::DepartmentId).big_integer().null())
                 .col(ColumnDef::new(Service::Active).boolean().not_null())
+                // The published service standard (คู่มือการให้บริการ); Thai is required
+                // to publish, English optional. Empty text means "not stated".
+                .col(ColumnDef::new(Service::Published).boolean().not_null().default(false))
+                .col(ColumnDef::new(Service::RequirementsTh).text().not_null().default(""))
+                .col(ColumnDef::new(Service::RequirementsEn).text().not_null().default(""))
+                .col(ColumnDef::new(Service::TimeFrameTh).string_len(200).not_null().default(""))
+                .col(ColumnDef::new(Service::TimeFrameEn).string_len(200).not_null().default(""))
+                .col(ColumnDef::new(Service::FeeTh).string_len(500).not_null().default(""))
+                .col(ColumnDef::new(Service::FeeEn).string_len(500).not_null().default(""))
+                .col(ColumnDef::new(Service::ApplyAtTh).text().not_null().default(""))
+                .col(ColumnDef::new(Service::ApplyAtEn).text().not_null().default(""))
+                .col(ColumnDef::new(Service::OnlineUrl).string_len(500).not_null().default(""))
+                .col(ColumnDef::new(Service::LegalBasisTh).text().not_null().default(""))
+                .col(ColumnDef::new(Service::LegalBasisEn).text().not_null().default(""))
                 .foreign_key(&mut fk(Service::Table, Service::AgencyId, Agency::Table, Agency::Id))
                 .foreign_key(&mut fk(Service::Table, Service::DepartmentId, Department::Table, Department::Id))
                 .to_owned(),
         )
         .await?;
         unique_index(m, Service::Table, "ux_service_slug", &[Service::AgencyId, Service::Slug]).await?;
+
+        m.create_table(
+            Table::create()
+                .table(ServiceStep::Table)
+                .col(ColumnDef::new(ServiceStep::ServiceId).big_integer().not_null())
+                .col(ColumnDef::new(ServiceStep::Position).integer().not_null())
+                .col(ColumnDef::new(ServiceStep::DescriptionTh).string_len(500).not_null())
+                .col(ColumnDef::new(ServiceStep::DescriptionEn).string_len(500).not_null())
+                .col(ColumnDef::new(ServiceStep::DurationTh).string_len(100).not_null())
+                .col(ColumnDef::new(ServiceStep::DurationEn).string_len(100).not_null())
+                .primary_key(Index::create().col(ServiceStep::ServiceId).col(ServiceStep::Position))
+                .foreign_key(&mut fk(ServiceStep::Table, ServiceStep::ServiceId, Service::Table, Service::Id))
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -268,6 +297,7 @@ impl MigrationTrait for Migration {
             AppSetting::Table.into_iden(),
             TrackingCounter::Table.into_iden(),
             StaffUser::Table.into_iden(),
+            ServiceStep::Table.into_iden(),
             Service::Table.into_iden(),
             Department::Table.into_iden(),
             Agency::Table.into_iden(),
@@ -357,6 +387,29 @@ pub(crate) enum Service {
     NameEn,
     DepartmentId,
     Active,
+    Published,
+    RequirementsTh,
+    RequirementsEn,
+    TimeFrameTh,
+    TimeFrameEn,
+    FeeTh,
+    FeeEn,
+    ApplyAtTh,
+    ApplyAtEn,
+    OnlineUrl,
+    LegalBasisTh,
+    LegalBasisEn,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum ServiceStep {
+    Table,
+    ServiceId,
+    Position,
+    DescriptionTh,
+    DescriptionEn,
+    DurationTh,
+    DurationEn,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

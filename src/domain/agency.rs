@@ -1,7 +1,7 @@
-//! The agency running the portal, its settings, departments and services.
+//! The agency running the portal, its settings and departments.
 
 use chrono::{DateTime, Utc};
-use entity::{agency, department, service};
+use entity::{agency, department};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, TransactionTrait, TryIntoModel,
@@ -30,28 +30,6 @@ pub fn agency_name(agency: &agency::Model, lang: Lang) -> &str {
     }
 }
 
-pub async fn active_services(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<service::Model>, DbErr> {
-    service::Entity::find()
-        .filter(service::Column::AgencyId.eq(agency_id))
-        .filter(service::Column::Active.eq(true))
-        .order_by_asc(service::Column::NameTh)
-        .all(db)
-        .await
-}
-
-pub async fn active_service_by_slug(
-    db: &impl ConnectionTrait,
-    agency_id: i64,
-    slug: &str,
-) -> Result<Option<service::Model>, DbErr> {
-    service::Entity::find()
-        .filter(service::Column::AgencyId.eq(agency_id))
-        .filter(service::Column::Slug.eq(slug))
-        .filter(service::Column::Active.eq(true))
-        .one(db)
-        .await
-}
-
 pub async fn departments(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<department::Model>, DbErr> {
     department::Entity::find()
         .filter(department::Column::AgencyId.eq(agency_id))
@@ -69,16 +47,6 @@ pub struct DepartmentInput {
     pub active: bool,
 }
 
-/// A service as an admin edits it.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceInput {
-    pub slug: String,
-    pub name_th: String,
-    pub name_en: String,
-    pub department_id: Option<i64>,
-    pub active: bool,
-}
-
 /// The agency's own settings.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -93,7 +61,7 @@ pub struct Settings {
     pub show_staff_names: bool,
 }
 
-fn required_text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
+pub(super) fn required_text(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) {
     if value.trim().is_empty() {
         errors.add(field, "required");
     } else if value.chars().count() > max {
@@ -104,7 +72,7 @@ fn required_text(errors: &mut FieldErrors, field: &'static str, value: &str, max
 }
 
 /// Codes and slugs appear in URLs and exports: lower-case ASCII words.
-fn check_code(errors: &mut FieldErrors, field: &'static str, value: &str) {
+pub(super) fn check_code(errors: &mut FieldErrors, field: &'static str, value: &str) {
     let valid = (2..=64).contains(&value.len())
         && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
     if !valid {
@@ -151,60 +119,6 @@ pub async fn save_department(
         .await?;
     txn.commit().await?;
     Ok(saved)
-}
-
-pub async fn save_service(
-    db: &DatabaseConnection,
-    actor: &Staff,
-    id: Option<i64>,
-    input: ServiceInput,
-    now: DateTime<Utc>,
-) -> Result<service::Model, DomainError> {
-    if !permissions::can_administer(actor) {
-        return Err(DomainError::Forbidden);
-    }
-    let mut errors = FieldErrors::default();
-    check_code(&mut errors, "slug", input.slug.trim());
-    required_text(&mut errors, "name_th", &input.name_th, 200);
-    required_text(&mut errors, "name_en", &input.name_en, 200);
-    errors.into_result().map_err(DomainError::Invalid)?;
-    if let Some(department_id) = input.department_id {
-        if department::Entity::find_by_id(department_id).one(db).await?.is_none() {
-            return Err(DomainError::invalid("department", "unknown_department"));
-        }
-    }
-    let agency = current(db).await?;
-    let slug = input.slug.trim().to_owned();
-    let clash = service::Entity::find()
-        .filter(service::Column::AgencyId.eq(agency.id))
-        .filter(service::Column::Slug.eq(&slug))
-        .one(db)
-        .await?;
-    if clash.is_some_and(|s| Some(s.id) != id) {
-        return Err(DomainError::invalid("slug", "code_taken"));
-    }
-    let txn = db.begin().await?;
-    let mut row = match id {
-        Some(id) => service::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound)?.into(),
-        None => service::ActiveModel { agency_id: Set(agency.id), ..Default::default() },
-    };
-    row.slug = Set(slug.clone());
-    row.name_th = Set(input.name_th.trim().to_owned());
-    row.name_en = Set(input.name_en.trim().to_owned());
-    row.department_id = Set(input.department_id);
-    row.active = Set(input.active);
-    let saved = row.save(&txn).await?.try_into_model()?;
-    audit::record(&txn, actor, Entry::new(Action::ServiceSaved).on("service", saved.id).detail(slug), now).await?;
-    txn.commit().await?;
-    Ok(saved)
-}
-
-pub async fn all_services(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<service::Model>, DbErr> {
-    service::Entity::find()
-        .filter(service::Column::AgencyId.eq(agency_id))
-        .order_by_asc(service::Column::NameTh)
-        .all(db)
-        .await
 }
 
 pub async fn update_settings(

@@ -9,5 +9,6 @@ pub mod audit;
 pub mod calendar;
 pub mod error;
 pub mod permissions;
+pub mod services;
 pub mod submissions;
 pub mod validation;

@@ -13,10 +13,10 @@ use sea_orm::{
 use super::access::{hash_access_key, new_access_key, tracking_code};
 use super::intake::NewSubmission;
 use crate::domain::actor::Staff;
-use crate::domain::agency::active_service_by_slug;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::{fiscal_month, fiscal_year, local_date};
 use crate::domain::permissions;
+use crate::domain::services;
 
 /// What the resident gets back once, on acceptance.
 #[derive(Debug, Clone)]
@@ -51,7 +51,7 @@ pub async fn submit(
     let kind = input.check().map_err(SubmitError::Invalid)?;
     let service = match input.service.as_str() {
         "" => None,
-        slug => match active_service_by_slug(db, agency.id, slug).await? {
+        slug => match services::active_by_slug(db, agency.id, slug).await? {
             Some(service) => Some(service),
             None => return Err(SubmitError::invalid("service", "unknown_service")),
         },

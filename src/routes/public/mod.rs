@@ -10,6 +10,7 @@ pub mod form;
 mod health;
 mod home;
 mod language;
+mod services;
 mod submit;
 mod track;
 
@@ -21,4 +22,6 @@ pub fn router() -> Router<AppState> {
         .route("/submit", get(submit::show).post(submit::create))
         .route("/report-corruption", get(corruption::show).post(corruption::create))
         .route("/track", get(track::show).post(track::lookup))
+        .route("/services", get(services::list))
+        .route("/services/{slug}", get(services::show))
 }

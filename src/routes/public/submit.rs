@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::form::{self, FormState};
 use crate::app::AppState;
-use crate::domain::agency::active_services;
+use crate::domain::services;
 use crate::domain::submissions::{self, questions, Receipt, SubmitError};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
@@ -45,9 +45,11 @@ pub struct SubmittedPage {
     receipt: Receipt,
 }
 
+/// `?kind=…&service=…`: links from the home page and from a service's page.
 #[derive(Deserialize)]
 pub struct KindQuery {
     kind: Option<String>,
+    service: Option<String>,
 }
 
 pub async fn show(
@@ -56,7 +58,9 @@ pub async fn show(
     Query(query): Query<KindQuery>,
 ) -> Result<SubmitPage, AppError> {
     let kind = query.kind.filter(|k| KINDS.contains(&k.as_str())).unwrap_or_else(|| "complaint".into());
-    render_form(&state, page, FormState::default().with_value("kind", &kind)).await
+    let form =
+        FormState::default().with_value("kind", &kind).with_value("service", query.service.as_deref().unwrap_or(""));
+    render_form(&state, page, form).await
 }
 
 pub async fn create(
@@ -84,7 +88,7 @@ pub async fn create(
 }
 
 async fn render_form(state: &AppState, page: PageContext, form: FormState) -> Result<SubmitPage, AppError> {
-    let services = active_services(&state.db, page.agency.id)
+    let services = services::active(&state.db, page.agency.id)
         .await?
         .into_iter()
         .map(|s| ServiceOption {

@@ -1,5 +1,5 @@
-//! Admins' pages: staff accounts, departments, services and the agency's
-//! settings. The domain refuses everyone else; these handlers only parse,
+//! Admins' pages: staff accounts, departments and the agency's settings
+//! (services have their own module). The domain refuses everyone else; these handlers only parse,
 //! call, and render.
 
 use askama::Template;
@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use entity::enums::{Code, Role};
-use entity::{agency as agency_entity, department, service, staff_user};
+use entity::{agency as agency_entity, department, staff_user};
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
@@ -17,13 +17,13 @@ use crate::app::AppState;
 use crate::auth::CurrentStaff;
 use crate::domain::accounts::{self, Creator, NewUser, UserChange};
 use crate::domain::actor::Staff;
-use crate::domain::agency::{self, DepartmentInput, ServiceInput, Settings};
+use crate::domain::agency::{self, DepartmentInput, Settings};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::error::{localize, AppError};
 use crate::extract::{CsrfForm, PageContext};
 
-fn require_admin(me: &Staff) -> Result<(), AppError> {
+pub(super) fn require_admin(me: &Staff) -> Result<(), AppError> {
     if permissions::can_administer(me) {
         Ok(())
     } else {
@@ -50,7 +50,7 @@ fn messages(page: &PageContext, err: DomainError) -> Result<Vec<String>, AppErro
 }
 
 /// The redirect after a change, or the page again with what to correct.
-async fn settle<P, F>(
+pub(super) async fn settle<P, F>(
     page: PageContext,
     result: Result<(), DomainError>,
     to: &str,
@@ -73,7 +73,7 @@ fn role_from(code: &str) -> Result<Role, DomainError> {
     Role::try_from_value(&code.to_owned()).map_err(|_| DomainError::invalid("role", "unknown_role"))
 }
 
-fn optional_id(value: &str) -> Option<i64> {
+pub(super) fn optional_id(value: &str) -> Option<i64> {
     value.trim().parse().ok()
 }
 
@@ -271,95 +271,6 @@ pub async fn update_department(
     CsrfForm(form): CsrfForm<DepartmentForm>,
 ) -> Result<Response, AppError> {
     save_department(state, page, me, Some(id), form).await
-}
-
-// ----- services -----
-
-#[derive(Template, WebTemplate)]
-#[template(path = "staff/services.html")]
-pub struct ServicesPage {
-    page: PageContext,
-    me: Staff,
-    services: Vec<service::Model>,
-    departments: Vec<department::Model>,
-    errors: Vec<String>,
-}
-
-async fn services_page(
-    state: &AppState,
-    page: PageContext,
-    me: Staff,
-    errors: Vec<String>,
-) -> Result<ServicesPage, AppError> {
-    require_admin(&me)?;
-    let services = agency::all_services(&state.db, page.agency.id).await?;
-    let departments = agency::departments(&state.db, page.agency.id).await?;
-    Ok(ServicesPage { page, me, services, departments, errors })
-}
-
-pub async fn services(
-    State(state): State<AppState>,
-    page: PageContext,
-    CurrentStaff(me): CurrentStaff,
-) -> Result<ServicesPage, AppError> {
-    services_page(&state, page, me, Vec::new()).await
-}
-
-#[derive(Deserialize)]
-pub struct ServiceForm {
-    #[serde(default)]
-    slug: String,
-    #[serde(default)]
-    name_th: String,
-    #[serde(default)]
-    name_en: String,
-    #[serde(default)]
-    department: String,
-    #[serde(default)]
-    active: Option<String>,
-}
-
-impl From<ServiceForm> for ServiceInput {
-    fn from(f: ServiceForm) -> Self {
-        ServiceInput {
-            department_id: optional_id(&f.department),
-            slug: f.slug,
-            name_th: f.name_th,
-            name_en: f.name_en,
-            active: f.active.is_some(),
-        }
-    }
-}
-
-async fn save_service(
-    state: AppState,
-    page: PageContext,
-    me: Staff,
-    id: Option<i64>,
-    form: ServiceForm,
-) -> Result<Response, AppError> {
-    require_admin(&me)?;
-    let result = agency::save_service(&state.db, &me, id, form.into(), Utc::now()).await.map(|_| ());
-    settle(page, result, "/staff/services", async |page, errors| services_page(&state, page, me, errors).await).await
-}
-
-pub async fn create_service(
-    State(state): State<AppState>,
-    page: PageContext,
-    CurrentStaff(me): CurrentStaff,
-    CsrfForm(form): CsrfForm<ServiceForm>,
-) -> Result<Response, AppError> {
-    save_service(state, page, me, None, form).await
-}
-
-pub async fn update_service(
-    State(state): State<AppState>,
-    page: PageContext,
-    CurrentStaff(me): CurrentStaff,
-    Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<ServiceForm>,
-) -> Result<Response, AppError> {
-    save_service(state, page, me, Some(id), form).await
 }
 
 // ----- settings -----

@@ -15,6 +15,7 @@ mod admin;
 mod audit;
 mod inbox;
 mod login;
+mod services;
 mod submissions;
 
 /// Staff sessions end after this long without a request.
@@ -45,8 +46,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/users/{id}/password", post(admin::reset_password))
         .route("/staff/departments", get(admin::departments).post(admin::create_department))
         .route("/staff/departments/{id}", post(admin::update_department))
-        .route("/staff/services", get(admin::services).post(admin::create_service))
-        .route("/staff/services/{id}", post(admin::update_service))
+        .route("/staff/services", get(services::list).post(services::create))
+        .route("/staff/services/{id}", get(services::edit).post(services::update))
         .route("/staff/settings", get(admin::settings).post(admin::save_settings))
         .route("/staff/audit", get(audit::show))
         .layer(sessions)

@@ -19,7 +19,7 @@ use crate::domain::error::DomainError;
 use crate::domain::submissions::staff_view::{self, ContactView, StaffSubmission};
 use crate::domain::submissions::triage::{self, StatusChange};
 use crate::domain::submissions::{self, submit, Receipt};
-use crate::domain::{accounts, agency};
+use crate::domain::{accounts, agency, services};
 use crate::error::{localize, AppError};
 use crate::extract::{CsrfForm, NoFields, PageContext};
 use crate::routes::public::form::{self as resident_form, FormState};
@@ -329,7 +329,7 @@ async fn new_page(
     me: Staff,
     form: FormState,
 ) -> Result<NewSubmissionPage, AppError> {
-    let services = agency::active_services(&state.db, page.agency.id)
+    let services = services::active(&state.db, page.agency.id)
         .await?
         .into_iter()
         .map(|s| (s.slug, if page.lang == crate::i18n::Lang::Th { s.name_th } else { s.name_en }))
