@@ -111,7 +111,7 @@ fn check_standard(input: &StandardInput, errors: &mut FieldErrors) -> Vec<Step> 
         }
     }
     let url = input.online_url.trim();
-    if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+    if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
         errors.add("online_url", "url_format");
     }
     let steps = parse_steps(&input.steps_th, &input.steps_en, errors);
