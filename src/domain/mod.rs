@@ -6,6 +6,8 @@ pub mod actor;
 pub mod agency;
 pub mod audit;
 pub mod calendar;
+pub mod participation;
 pub mod permissions;
+pub mod statistics;
 pub mod submissions;
 pub mod validation;
