@@ -3,6 +3,7 @@
 //! and `migration` (workspace crates) hold the database.
 
 pub mod app;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod csrf;

@@ -4,6 +4,7 @@
 //! contact data, no resident's text (subject, details, location), no access
 //! key, no internal notes, no staff names (DESIGN.md rule 1).
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -20,6 +21,8 @@ use sea_orm::{
     RelationTrait,
 };
 use serde::Serialize;
+
+use crate::i18n::Lang;
 
 /// One entry of the participation log, as anyone may see it.
 #[derive(Debug, Clone, Serialize)]
@@ -529,3 +532,45 @@ pub fn newest(entries: &[PublicLogEntry]) -> Option<DateTime<Utc>> {
     entries.iter().map(|e| e.published_at).max()
 }
 
+
+/// The Thai text, or the English one when the reader chose English and
+/// staff wrote one.
+fn in_lang<'a>(lang: impl Borrow<Lang>, th: &'a str, en: Option<&'a str>) -> &'a str {
+    match (*lang.borrow(), en) {
+        (Lang::En, Some(en)) if !en.is_empty() => en,
+        _ => th,
+    }
+}
+
+impl PublicLogEntry {
+    /// The label group of `kind`: submission kinds and activity kinds.
+    pub fn kind_group(&self) -> &'static str {
+        if self.entry_type == "submission" {
+            "kind"
+        } else {
+            "activity_kind"
+        }
+    }
+
+    pub fn title(&self, lang: impl Borrow<Lang>) -> &str {
+        in_lang(lang, &self.title_th, self.title_en.as_deref())
+    }
+
+    pub fn outcome(&self, lang: impl Borrow<Lang>) -> Option<&str> {
+        self.outcome_th.as_deref().map(|th| in_lang(lang, th, self.outcome_en.as_deref()))
+    }
+
+    pub fn department(&self, lang: impl Borrow<Lang>) -> Option<&str> {
+        self.department_th.as_deref().map(|th| in_lang(lang, th, self.department_en.as_deref()))
+    }
+}
+
+impl PublicMeasure {
+    pub fn title(&self, lang: impl Borrow<Lang>) -> &str {
+        in_lang(lang, &self.title_th, self.title_en.as_deref())
+    }
+
+    pub fn department(&self, lang: impl Borrow<Lang>) -> Option<&str> {
+        self.department_th.as_deref().map(|th| in_lang(lang, th, self.department_en.as_deref()))
+    }
+}
