@@ -64,7 +64,8 @@ pub struct Statistics {
     pub by_department: Vec<DepartmentCount>,
     pub by_indicator: Vec<Count>,
     pub by_period: Vec<PeriodCount>,
-    /// Answered by the due date, out of those answered or already due.
+    /// Answered by the due date, out of those answered or already due
+    /// (service feedback, which needs no answer, left out).
     pub answered_on_time: i64,
     pub answer_due: i64,
     pub median_days_to_first_answer: Option<f64>,
@@ -89,6 +90,12 @@ fn of_year(agency_id: i64, fiscal_year: i32) -> sea_orm::Select<submission::Enti
     submission::Entity::find()
         .filter(submission::Column::AgencyId.eq(agency_id))
         .filter(submission::Column::FiscalYear.eq(fiscal_year))
+}
+
+/// The year's submissions that wait for an answer: service feedback is an
+/// evaluation, not a request, so it does not count in answer times.
+fn awaiting_answers(agency_id: i64, fiscal_year: i32) -> sea_orm::Select<submission::Entity> {
+    of_year(agency_id, fiscal_year).filter(submission::Column::Kind.ne(Kind::ServiceFeedback))
 }
 
 /// `SELECT column, COUNT(*) … GROUP BY column` over the year's submissions.
@@ -179,10 +186,10 @@ pub async fn fiscal_year_statistics(
         .collect();
 
     let backend = db.get_database_backend();
-    let answered = year().filter(submission::Column::FirstAnsweredAt.is_not_null());
+    let answered = awaiting_answers(agency_id, fiscal_year).filter(submission::Column::FirstAnsweredAt.is_not_null());
     let answered_on_time = count(
         db,
-        answered.clone().filter(Expr::cust(format!(
+        answered.filter(Expr::cust(format!(
             "{} <= 0",
             days_between(backend, submission::Column::FirstAnsweredAt, submission::Column::DueAt)
         ))),
@@ -190,7 +197,7 @@ pub async fn fiscal_year_statistics(
     .await?;
     let answer_due = count(
         db,
-        year().filter(
+        awaiting_answers(agency_id, fiscal_year).filter(
             sea_orm::Condition::any()
                 .add(submission::Column::FirstAnsweredAt.is_not_null())
                 .add(submission::Column::DueAt.lt(now)),
@@ -273,7 +280,7 @@ async fn median_days(
     until: submission::Column,
     from: submission::Column,
 ) -> Result<Option<f64>, DbErr> {
-    let n = count(db, of_year(agency_id, fiscal_year).filter(until.is_not_null())).await?;
+    let n = count(db, awaiting_answers(agency_id, fiscal_year).filter(until.is_not_null())).await?;
     if n == 0 {
         return Ok(None);
     }
@@ -285,6 +292,7 @@ async fn median_days(
         .from(submission::Entity)
         .and_where(submission::Column::AgencyId.eq(agency_id))
         .and_where(submission::Column::FiscalYear.eq(fiscal_year))
+        .and_where(submission::Column::Kind.ne(Kind::ServiceFeedback))
         .and_where(until.is_not_null())
         .order_by_expr(days, Order::Asc)
         .limit(take as u64)
