@@ -10,7 +10,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::activity::ActivityKind;
 use entity::enums::{Channel, EventKind, Role, Status};
 use entity::measure::Progress;
-use entity::{agency, app_setting, department, measure, staff_user, submission, submission_event, submission_indicator};
+use entity::{
+    agency, app_setting, department, measure, staff_user, submission, submission_event, submission_indicator,
+};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
@@ -117,15 +119,24 @@ async fn demo_staff(db: &DatabaseConnection, agency: &agency::Model, now: DateTi
 
 /// 09:00 Bangkok time on a date of the demo year.
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
-    day(y, m, d).and_hms_opt(9, 0, 0).unwrap_or_default().and_local_timezone(bangkok()).single().unwrap_or_default().to_utc()
+    day(y, m, d)
+        .and_hms_opt(9, 0, 0)
+        .unwrap_or_default()
+        .and_local_timezone(bangkok())
+        .single()
+        .unwrap_or_default()
+        .to_utc()
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-/// The 2569 plan table of the report: (indicator, title th, title en, steps,
-/// start, end, responsible division code or all divisions).
+/// A row of the report's plan table: indicator, title (Thai, English),
+/// steps, start, end, and the responsible division's code (`None`: all).
+type PlanRow = (i16, &'static str, &'static str, &'static str, NaiveDate, NaiveDate, Option<&'static str>);
+
+/// The 2569 plan table of the report.
 async fn load_plan(
     db: &DatabaseConnection,
     staff: &Staff,
@@ -135,7 +146,7 @@ async fn load_plan(
 ) -> anyhow::Result<Vec<(i16, i64)>> {
     let year_start = day(2025, 10, 1);
     let year_end = day(2026, 9, 30);
-    let plan: [(i16, &str, &str, &str, NaiveDate, NaiveDate, Option<&str>); 5] = [
+    let plan: [PlanRow; 5] = [
         (
             6,
             "กิจกรรมพัฒนาการให้บริการผ่านระบบ E-Service",
@@ -255,19 +266,10 @@ fn feedback(service: &str, answers: [i64; 9], asked_for_benefit: bool, comment: 
 }
 
 fn samples() -> Vec<Sample> {
-    let mut corruption = text(
-        "corruption",
-        "ขอให้ตรวจสอบการจัดซื้อวัสดุก่อสร้าง",
-        "พบว่ามีการส่งมอบวัสดุไม่ครบตามสัญญา",
-        "หมู่ที่ 6",
-    );
+    let mut corruption = text("corruption", "ขอให้ตรวจสอบการจัดซื้อวัสดุก่อสร้าง", "พบว่ามีการส่งมอบวัสดุไม่ครบตามสัญญา", "หมู่ที่ 6");
     corruption.corruption.official = "ผู้ควบคุมงาน (ไม่ระบุชื่อ)".into();
-    let mut corruption_2 = text(
-        "corruption",
-        "สงสัยการเรียกรับเงินในการออกใบอนุญาต",
-        "ได้ยินว่ามีการขอค่าดำเนินการเพิ่มเติม",
-        "สำนักงาน อบต.",
-    );
+    let mut corruption_2 =
+        text("corruption", "สงสัยการเรียกรับเงินในการออกใบอนุญาต", "ได้ยินว่ามีการขอค่าดำเนินการเพิ่มเติม", "สำนักงาน อบต.");
     corruption_2.corruption.official = "เจ้าหน้าที่ผู้รับคำขอ".into();
     vec![
         Sample {
@@ -423,12 +425,7 @@ fn samples() -> Vec<Sample> {
             key: "eservice",
             received: at(2026, 6, 25),
             channel: Channel::Web,
-            input: text(
-                "suggestion",
-                "ขอให้ยื่นคำร้องทั่วไปออนไลน์ได้",
-                "ทำงานต่างอำเภอ มายื่นเอกสารในเวลาราชการไม่สะดวก",
-                "",
-            ),
+            input: text("suggestion", "ขอให้ยื่นคำร้องทั่วไปออนไลน์ได้", "ทำงานต่างอำเภอ มายื่นเอกสารในเวลาราชการไม่สะดวก", ""),
             department: Some("office"),
             indicators: &[6],
             outcome: Some((Status::Accepted, 5, None, "รับไว้พิจารณาเพิ่มบริการออนไลน์")),
@@ -533,7 +530,9 @@ async fn settle(
         audit::record(
             &txn,
             staff,
-            Entry::new(Action::StatusChanged).on("submission", stored.id).detail(sea_orm::ActiveEnum::to_value(&status)),
+            Entry::new(Action::StatusChanged)
+                .on("submission", stored.id)
+                .detail(sea_orm::ActiveEnum::to_value(&status)),
             closed.unwrap_or(answered),
         )
         .await?;
@@ -644,13 +643,22 @@ async fn load_progress(
     submissions: &[(&'static str, i64)],
     activities: &[(&'static str, i64)],
 ) -> anyhow::Result<()> {
-    let measure = |indicator: i16| {
-        measures.iter().find(|(i, _)| *i == indicator).map(|(_, id)| *id).context("demo measure")
-    };
+    let measure =
+        |indicator: i16| measures.iter().find(|(i, _)| *i == indicator).map(|(_, id)| *id).context("demo measure");
     let notes: [(i16, NaiveDate, Progress, &str); 7] = [
-        (6, day(2025, 12, 15), Progress::InProgress, "จัดทำคู่มือขั้นตอนและระยะเวลาการให้บริการ 8 งานบริการ และเผยแพร่บนเว็บไซต์แล้ว"),
+        (
+            6,
+            day(2025, 12, 15),
+            Progress::InProgress,
+            "จัดทำคู่มือขั้นตอนและระยะเวลาการให้บริการ 8 งานบริการ และเผยแพร่บนเว็บไซต์แล้ว",
+        ),
         (6, day(2026, 3, 31), Progress::Done, "เปิดให้ประชาชนแจ้งเรื่องและประเมินการให้บริการออนไลน์ผ่านระบบเสียง"),
-        (7, day(2026, 1, 28), Progress::InProgress, "มอบหมายเจ้าหน้าที่สำนักปลัดตอบคำถามทาง Facebook และ LINE พร้อมแจ้งผลกลับผู้ถาม"),
+        (
+            7,
+            day(2026, 1, 28),
+            Progress::InProgress,
+            "มอบหมายเจ้าหน้าที่สำนักปลัดตอบคำถามทาง Facebook และ LINE พร้อมแจ้งผลกลับผู้ถาม",
+        ),
         (8, day(2026, 3, 25), Progress::InProgress, "จัดเวทีประชาคมหมู่บ้าน มีผู้เข้าร่วม 86 คน และเผยแพร่ผลในบันทึกการมีส่วนร่วม"),
         (9, day(2026, 2, 1), Progress::InProgress, "ปรับปรุงข้อมูลพื้นฐานบนเว็บไซต์หลักและตรวจสอบ URL รายเดือน"),
         (10, day(2026, 3, 25), Progress::InProgress, "เปิดช่องทางรับฟังความคิดเห็นสม่ำเสมอผ่านเวทีประชาคมและระบบออนไลน์"),

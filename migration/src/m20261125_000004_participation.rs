@@ -5,9 +5,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::m20261125_000001_foundation::{
-    fk, index, pk, unique_index, Agency, Department, StaffUser, Submission,
-};
+use crate::m20261125_000001_foundation::{fk, index, pk, unique_index, Agency, Department, StaffUser, Submission};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -165,7 +163,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(MeasureSubmission::MeasureId).big_integer().not_null())
                 .col(ColumnDef::new(MeasureSubmission::SubmissionId).big_integer().not_null())
                 .primary_key(Index::create().col(MeasureSubmission::MeasureId).col(MeasureSubmission::SubmissionId))
-                .foreign_key(&mut fk(MeasureSubmission::Table, MeasureSubmission::MeasureId, Measure::Table, Measure::Id))
+                .foreign_key(&mut fk(
+                    MeasureSubmission::Table,
+                    MeasureSubmission::MeasureId,
+                    Measure::Table,
+                    Measure::Id,
+                ))
                 .foreign_key(&mut fk(
                     MeasureSubmission::Table,
                     MeasureSubmission::SubmissionId,
@@ -182,7 +185,12 @@ impl MigrationTrait for Migration {
                 .col(ColumnDef::new(MeasureActivity::ActivityId).big_integer().not_null())
                 .primary_key(Index::create().col(MeasureActivity::MeasureId).col(MeasureActivity::ActivityId))
                 .foreign_key(&mut fk(MeasureActivity::Table, MeasureActivity::MeasureId, Measure::Table, Measure::Id))
-                .foreign_key(&mut fk(MeasureActivity::Table, MeasureActivity::ActivityId, Activity::Table, Activity::Id))
+                .foreign_key(&mut fk(
+                    MeasureActivity::Table,
+                    MeasureActivity::ActivityId,
+                    Activity::Table,
+                    Activity::Id,
+                ))
                 .to_owned(),
         )
         .await?;

@@ -14,7 +14,9 @@ use crate::helpers::TestApp;
 use crate::on_both_databases;
 
 fn summary(text: &str) -> PublishInput {
-    PublishInput { summary_th: text.into(), outcome_th: Some("ดำเนินการแล้ว".into()), ..Default::default() }
+    PublishInput {
+        summary_th: text.into(), outcome_th: Some("ดำเนินการแล้ว".into()), ..Default::default()
+    }
 }
 
 async fn count_where(app: &TestApp, table: &str, condition: &str) -> i64 {

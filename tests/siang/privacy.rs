@@ -54,8 +54,17 @@ async fn no_public_answer_carries_private_data(app: TestApp) {
         let item = settle(&app, &item, Status::Resolved, Some(1), Some(3), Some(works), &[6, 8]).await;
         internal_note(&app, &item, &admin, &format!("PRIVINTERNAL{tag}")).await;
         markers.extend(
-            ["PRIVSUBJECT", "PRIVDETAILS", "PRIVLOCATION", "PRIVNAME", "PRIVOFFICIAL", "PRIVWHEN", "PRIVEVIDENCE", "PRIVINTERNAL"]
-                .map(|m| format!("{m}{tag}")),
+            [
+                "PRIVSUBJECT",
+                "PRIVDETAILS",
+                "PRIVLOCATION",
+                "PRIVNAME",
+                "PRIVOFFICIAL",
+                "PRIVWHEN",
+                "PRIVEVIDENCE",
+                "PRIVINTERNAL",
+            ]
+            .map(|m| format!("{m}{tag}")),
         );
         markers.push(format!("priv.email.{tag}@example.org").to_lowercase());
         markers.push(key.clone());
@@ -154,9 +163,17 @@ async fn no_public_answer_carries_private_data(app: TestApp) {
     )
     .await
     .unwrap();
-    note_progress(&app.db, &admin, measure, chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(), entity::measure::Progress::InProgress, "คืบหน้า", now)
-        .await
-        .unwrap();
+    note_progress(
+        &app.db,
+        &admin,
+        measure,
+        chrono::NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+        entity::measure::Progress::InProgress,
+        "คืบหน้า",
+        now,
+    )
+    .await
+    .unwrap();
     for evidence in [Evidence::Activity(public_id), Evidence::Activity(draft_id)] {
         link_evidence(&app.db, &admin, measure, evidence, now).await.unwrap();
     }

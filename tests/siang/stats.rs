@@ -79,7 +79,10 @@ async fn statistics_count_the_fiscal_year_exactly(app: TestApp) {
     let stats = statistics(&app, Period::Quarter).await;
 
     assert_eq!(stats.total, 8);
-    assert_eq!(counts(&stats.by_kind), [("service_feedback", 2), ("complaint", 3), ("corruption", 2), ("suggestion", 1)]);
+    assert_eq!(
+        counts(&stats.by_kind),
+        [("service_feedback", 2), ("complaint", 3), ("corruption", 2), ("suggestion", 1)]
+    );
     assert_eq!(counts(&stats.by_channel), [("web", 4), ("walk_in", 1), ("phone", 1), ("line", 1), ("hotline_1111", 1)]);
     assert_eq!(counts(&stats.by_status), [("received", 3), ("in_progress", 1), ("resolved", 4)]);
     assert_eq!(counts(&stats.by_indicator), [("6", 1), ("7", 1), ("8", 1)]);
@@ -88,7 +91,12 @@ async fn statistics_count_the_fiscal_year_exactly(app: TestApp) {
         stats.by_department.iter().filter(|d| d.count > 0).map(|d| (d.department_en.as_deref(), d.count)).collect();
     assert_eq!(
         departments,
-        [(Some("Office of the Permanent Secretary"), 1), (Some("Finance Division"), 1), (Some("Public Works Division"), 1), (None, 5)]
+        [
+            (Some("Office of the Permanent Secretary"), 1),
+            (Some("Finance Division"), 1),
+            (Some("Public Works Division"), 1),
+            (None, 5)
+        ]
     );
     let quarters: Vec<i64> = stats.by_period.iter().map(|p| p.count).collect();
     assert_eq!(quarters, [2, 3, 1, 2]);
@@ -162,7 +170,12 @@ async fn csv_and_json_carry_the_pages_numbers(app: TestApp) {
         rows.iter().find(|r| r[0] == table && r[1] == code).unwrap_or_else(|| panic!("no {table}/{code}"))[3].clone()
     };
     assert_eq!(value("summary", "total"), json["total"].to_string());
-    for (table, key) in [("by_kind", "by_kind"), ("by_channel", "by_channel"), ("by_status", "by_status"), ("by_indicator", "by_indicator")] {
+    for (table, key) in [
+        ("by_kind", "by_kind"),
+        ("by_channel", "by_channel"),
+        ("by_status", "by_status"),
+        ("by_indicator", "by_indicator"),
+    ] {
         for item in json[key].as_array().unwrap() {
             let code = item["code"].as_str().unwrap();
             assert_eq!(value(table, code), item["count"].to_string(), "{table}/{code}");

@@ -95,7 +95,9 @@ pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
     indicators.dedup();
     if !indicators.is_empty() {
         activity_indicator::Entity::insert_many(
-            indicators.iter().map(|i| activity_indicator::ActiveModel { activity_id: Set(activity_id), indicator: Set(*i) }),
+            indicators
+                .iter()
+                .map(|i| activity_indicator::ActiveModel { activity_id: Set(activity_id), indicator: Set(*i) }),
         )
         .exec(&txn)
         .await?;
@@ -108,15 +110,17 @@ pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
     submissions.sort_unstable();
     submissions.dedup();
     if !submissions.is_empty() {
-        activity_submission::Entity::insert_many(submissions.iter().map(|s| activity_submission::ActiveModel {
-            activity_id: Set(activity_id),
-            submission_id: Set(*s),
-        }))
+        activity_submission::Entity::insert_many(
+            submissions
+                .iter()
+                .map(|s| activity_submission::ActiveModel { activity_id: Set(activity_id), submission_id: Set(*s) }),
+        )
         .exec(&txn)
         .await?;
     }
     let state = if input.published { "published" } else { "draft" };
-    audit::record(&txn, staff, Entry::new(Action::ActivitySaved).on("activity", activity_id).detail(state), now).await?;
+    audit::record(&txn, staff, Entry::new(Action::ActivitySaved).on("activity", activity_id).detail(state), now)
+        .await?;
     txn.commit().await?;
     Ok(activity_id)
 }

@@ -8,8 +8,8 @@
 
 pub mod activities;
 pub mod ita;
-pub mod public;
 pub mod plan;
+pub mod public;
 pub mod publication;
 
 use sea_orm::DbErr;

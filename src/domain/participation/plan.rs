@@ -5,7 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use entity::measure::{self, Progress};
 use entity::{measure_activity, measure_note, measure_submission};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
 use validator::Validate;
 
 use super::{optional, ParticipationError, INDICATORS};
@@ -71,11 +73,9 @@ pub async fn save_measure<C: ConnectionTrait + TransactionTrait>(
                 .await?
                 .ok_or(ParticipationError::NotFound)?,
         ),
-        None => measure::ActiveModel {
-            agency_id: Set(agency_id),
-            progress: Set(Progress::Planned),
-            ..Default::default()
-        },
+        None => {
+            measure::ActiveModel { agency_id: Set(agency_id), progress: Set(Progress::Planned), ..Default::default() }
+        }
     };
     row.fiscal_year = Set(input.fiscal_year);
     row.indicator = Set(input.indicator);

@@ -157,8 +157,12 @@ pub async fn log_page(
 
     let mut merged: Vec<(Cursor, PublicLogEntry)> = Vec::new();
     if want_submissions {
-        let mut query = published_submissions(agency_id)
-            .filter(after_cursor(after, SUBMISSION_RANK, submission::Column::ReceivedAt, submission::Column::Id));
+        let mut query = published_submissions(agency_id).filter(after_cursor(
+            after,
+            SUBMISSION_RANK,
+            submission::Column::ReceivedAt,
+            submission::Column::Id,
+        ));
         if let Some(year) = filter.fiscal_year {
             query = query.filter(submission::Column::FiscalYear.eq(year));
         }
@@ -222,7 +226,7 @@ pub async fn log_page(
 
     // Both lists are sorted; merging them and cutting at `limit` gives the
     // page, and whatever lies beyond the cut proves there is a next one.
-    merged.sort_by(|(a, _), (b, _)| (b.date, b.rank, b.id).cmp(&(a.date, a.rank, a.id)));
+    merged.sort_by_key(|(c, _)| std::cmp::Reverse((c.date, c.rank, c.id)));
     let more = merged.len() as u64 > limit;
     merged.truncate(limit as usize);
     let next = if more { merged.last().map(|(cursor, _)| *cursor) } else { None };
@@ -347,10 +351,8 @@ pub async fn published_submission(
     agency_id: i64,
     tracking_code: &str,
 ) -> Result<Option<PublicLogEntry>, DbErr> {
-    let rows = published_submissions(agency_id)
-        .filter(submission::Column::TrackingCode.eq(tracking_code))
-        .all(db)
-        .await?;
+    let rows =
+        published_submissions(agency_id).filter(submission::Column::TrackingCode.eq(tracking_code)).all(db).await?;
     let departments = department_names(db, agency_id).await?;
     Ok(submission_entries(db, rows, &departments).await?.pop().map(|(_, entry)| entry))
 }
@@ -458,8 +460,10 @@ pub async fn plan(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -
         });
     }
 
-    let submission_links =
-        measure_submission::Entity::find().filter(measure_submission::Column::MeasureId.is_in(ids.clone())).all(db).await?;
+    let submission_links = measure_submission::Entity::find()
+        .filter(measure_submission::Column::MeasureId.is_in(ids.clone()))
+        .all(db)
+        .await?;
     let activity_links =
         measure_activity::Entity::find().filter(measure_activity::Column::MeasureId.is_in(ids)).all(db).await?;
     let submissions = published_submissions_by_id(
@@ -480,9 +484,8 @@ pub async fn plan(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -
             .await?;
         activity_entries(db, rows, &departments).await?.into_iter().map(|(_, e)| e).collect()
     };
-    let by_reference = |entries: &[PublicLogEntry], reference: String| {
-        entries.iter().find(|e| e.reference == reference).cloned()
-    };
+    let by_reference =
+        |entries: &[PublicLogEntry], reference: String| entries.iter().find(|e| e.reference == reference).cloned();
     let codes: HashMap<i64, String> = submission::Entity::find()
         .filter(submission::Column::Id.is_in(submission_links.iter().map(|l| l.submission_id).collect::<Vec<_>>()))
         .select_only()
@@ -508,7 +511,7 @@ pub async fn plan(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -
                     .filter(|l| l.measure_id == m.id)
                     .filter_map(|l| by_reference(&activities, l.activity_id.to_string())),
             );
-            evidence.sort_by(|a, b| b.date.cmp(&a.date));
+            evidence.sort_by_key(|e| std::cmp::Reverse(e.date));
             let department = m.department_id.and_then(|id| departments.get(&id));
             PublicMeasure {
                 indicator: m.indicator,
@@ -531,7 +534,6 @@ pub async fn plan(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -
 pub fn newest(entries: &[PublicLogEntry]) -> Option<DateTime<Utc>> {
     entries.iter().map(|e| e.published_at).max()
 }
-
 
 /// The Thai text, or the English one when the reader chose English and
 /// staff wrote one.

@@ -66,8 +66,7 @@ pub async fn publish<C: ConnectionTrait + TransactionTrait>(
     input.check().map_err(ParticipationError::Invalid)?;
 
     let txn = db.begin().await?;
-    let existing =
-        publication::Entity::find().filter(publication::Column::SubmissionId.eq(item.id)).one(&txn).await?;
+    let existing = publication::Entity::find().filter(publication::Column::SubmissionId.eq(item.id)).one(&txn).await?;
     let is_new = existing.is_none();
     let mut row = match existing {
         Some(found) => publication::ActiveModel::from(found),
@@ -86,8 +85,13 @@ pub async fn publish<C: ConnectionTrait + TransactionTrait>(
         row.update(&txn).await?;
     }
     record_event(&txn, staff, &item, EventKind::Published, now).await?;
-    audit::record(&txn, staff, Entry::new(Action::Published).on("submission", item.id).detail(&item.tracking_code), now)
-        .await?;
+    audit::record(
+        &txn,
+        staff,
+        Entry::new(Action::Published).on("submission", item.id).detail(&item.tracking_code),
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

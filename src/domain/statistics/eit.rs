@@ -7,7 +7,9 @@
 use entity::enums::Kind;
 use entity::{submission, submission_rating};
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
+};
 use serde::Serialize;
 
 use crate::domain::submissions::questions::{self, Answer};
@@ -50,7 +52,11 @@ fn feedback_of_year(agency_id: i64, fiscal_year: i32) -> sea_orm::Select<submiss
 }
 
 /// (question, answer, how many) for the year's scale answers.
-async fn answer_counts(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<Vec<(String, i16, i64)>, DbErr> {
+async fn answer_counts(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    fiscal_year: i32,
+) -> Result<Vec<(String, i16, i64)>, DbErr> {
     feedback_of_year(agency_id, fiscal_year)
         .join(JoinType::InnerJoin, submission_rating::Relation::Submission.def().rev())
         .select_only()
@@ -65,7 +71,11 @@ async fn answer_counts(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i
 }
 
 /// (asked for a benefit?, how many) for the year's answers to that question.
-async fn benefit_counts(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<Vec<(bool, i64)>, DbErr> {
+async fn benefit_counts(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    fiscal_year: i32,
+) -> Result<Vec<(bool, i64)>, DbErr> {
     feedback_of_year(agency_id, fiscal_year)
         .filter(submission::Column::AskedForBenefit.is_not_null())
         .select_only()
@@ -150,7 +160,11 @@ pub async fn estimates(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i
             .into_tuple()
             .one(db)
             .await?;
-        out.push(EitEstimate { indicator, score: (n > 0).then(|| total / n as f64), responses: responses.unwrap_or(0) });
+        out.push(EitEstimate {
+            indicator,
+            score: (n > 0).then(|| total / n as f64),
+            responses: responses.unwrap_or(0),
+        });
     }
     Ok(out)
 }

@@ -252,8 +252,7 @@ pub async fn fiscal_year_statistics(
 }
 
 async fn count(db: &impl ConnectionTrait, select: sea_orm::Select<submission::Entity>) -> Result<i64, DbErr> {
-    let n: Option<i64> =
-        select.select_only().expr_as(Expr::cust("COUNT(*)"), "n").into_tuple::<i64>().one(db).await?;
+    let n: Option<i64> = select.select_only().expr_as(Expr::cust("COUNT(*)"), "n").into_tuple::<i64>().one(db).await?;
     Ok(n.unwrap_or(0))
 }
 

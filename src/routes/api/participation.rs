@@ -10,9 +10,9 @@ use crate::app::AppState;
 use crate::domain::participation::public::{self, PublicLogEntry};
 use crate::domain::statistics::{self, Statistics};
 use crate::error::AppError;
+use crate::routes::public::fiscal_year_param;
 use crate::routes::public::log::{LogQuery, PAGE_SIZE};
 use crate::routes::public::stats::StatsQuery;
-use crate::routes::public::fiscal_year_param;
 
 #[derive(Serialize)]
 pub struct LogAnswer {

@@ -14,9 +14,7 @@ use serde::Deserialize;
 use super::open_data::Csv;
 use crate::app::AppState;
 use crate::domain::calendar::{fiscal_year, local_date};
-use crate::domain::participation::public::{
-    self, Cursor, LogFilter, LogKind, LogPage, PublicActivity, PublicLogEntry,
-};
+use crate::domain::participation::public::{self, Cursor, LogFilter, LogKind, LogPage, PublicActivity, PublicLogEntry};
 use crate::error::AppError;
 use crate::extract::PageContext;
 
@@ -245,8 +243,7 @@ pub struct FeedTemplate {
 pub async fn feed(State(state): State<AppState>, page: PageContext) -> Result<Response, AppError> {
     let log = public::log_page(&state.db, page.agency.id, &LogFilter::default(), None, PAGE_SIZE).await?;
     let updated = public::newest(&log.entries).unwrap_or_else(Utc::now);
-    let xml = FeedTemplate { page, entries: log.entries, updated }
-        .render()
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let xml =
+        FeedTemplate { page, entries: log.entries, updated }.render().map_err(|e| AppError::Internal(e.into()))?;
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
 }

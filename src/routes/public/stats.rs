@@ -173,7 +173,11 @@ fn stats_csv(page: &PageContext, stats: &Statistics, tables: &[CountTable]) -> C
         out.row([
             "questions".to_owned(),
             q.question.clone(),
-            questions::all().iter().find(|x| x.id == q.question).map(|x| x.text(page.lang).to_owned()).unwrap_or_default(),
+            questions::all()
+                .iter()
+                .find(|x| x.id == q.question)
+                .map(|x| x.text(page.lang).to_owned())
+                .unwrap_or_default(),
             q.answers.to_string(),
             decimal(q.average, 2),
             q.yes.map(|y| y.to_string()).unwrap_or_default(),
