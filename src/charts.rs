@@ -32,9 +32,10 @@ pub fn bar_chart(alt: &str, bars: &[Bar]) -> String {
         let y = i as i64 * ROW + 4;
         let length = bar.value * room / max;
         let label = escape(&bar.label);
+        let short = escape(&shortened(&bar.label));
         let _ = write!(
             svg,
-            r#"<g><title>{label}: {value}</title><text x="{lx}" y="{ty}" text-anchor="end" class="chart-label">{label}</text><rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR}" class="chart-bar"></rect><text x="{vx}" y="{ty}" class="chart-value">{value}</text></g>"#,
+            r#"<g><title>{label}: {value}</title><text x="{lx}" y="{ty}" text-anchor="end" class="chart-label">{short}</text><rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR}" class="chart-bar"></rect><text x="{vx}" y="{ty}" class="chart-value">{value}</text></g>"#,
             value = bar.value,
             lx = LABEL_WIDTH - 8,
             ty = y + BAR - 4,
@@ -43,6 +44,17 @@ pub fn bar_chart(alt: &str, bars: &[Bar]) -> String {
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// Labels longer than the label column are cut; the bar's `<title>` and the
+/// table beside the chart keep the whole text.
+fn shortened(label: &str) -> String {
+    const MAX: usize = 30;
+    if label.chars().count() <= MAX {
+        label.to_owned()
+    } else {
+        label.chars().take(MAX - 1).chain(std::iter::once('…')).collect()
+    }
 }
 
 fn escape(text: &str) -> String {

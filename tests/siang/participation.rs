@@ -198,6 +198,10 @@ async fn siang_demo_loads_a_living_portal_once(app: TestApp) {
     assert!(stats.body.contains("<svg"));
     assert!(app.resident().get("/ita/2569").await.body.contains("/stats/2569#corruption"));
 
+    let latest = app.resident().get("/stats").await;
+    assert_eq!((latest.status.as_u16(), latest.location()), (303, "/stats/2569"), "the latest year with data");
+    assert_eq!(app.resident().get("/plan").await.location(), "/plan/2569");
+
     let submissions = app.count("submission").await;
     assert!(siang::demo::load(&app.db, Utc::now()).await.is_err(), "a second run refuses");
     assert_eq!(app.count("submission").await, submissions);
@@ -209,7 +213,65 @@ async fn siang_demo_loads_a_living_portal_once(app: TestApp) {
     assert!(!user.active && !user.password_hash.starts_with("$argon2"));
 }
 
+async fn the_manual_is_generated_from_the_agencys_settings(app: TestApp) {
+    use sea_orm::ActiveModelTrait;
+    let agency = siang::domain::agency::current(&app.db).await.unwrap();
+    entity::department::ActiveModel {
+        agency_id: sea_orm::ActiveValue::Set(agency.id),
+        code: sea_orm::ActiveValue::Set("procurement".into()),
+        name_th: sea_orm::ActiveValue::Set("งานพัสดุ".into()),
+        name_en: sea_orm::ActiveValue::Set("Procurement Unit".into()),
+        active: sea_orm::ActiveValue::Set(true),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let page = app.resident().get("/manual").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains(&format!("ภายใน {} วัน", agency.first_answer_days)));
+    assert!(page.body.contains(&format!("ภายใน {} วัน", agency.closing_days)));
+    assert!(page.body.contains("งานพัสดุ"), "a new division shows at once");
+    assert!(page.body.contains("href=\"/report-corruption\""), "the separate corruption channel");
+    assert!(page.body.contains("ศูนย์ดำรงธรรม / 1567"));
+}
+
+async fn admins_set_the_ita_items_of_a_year(app: TestApp) {
+    use siang::domain::participation::ita::{defaults, items, save_items, ItaItem};
+    let agency = siang::domain::agency::current(&app.db).await.unwrap();
+    let officer = staff(&app, "officer", "เจ้าหน้าที่", Role::Officer, None).await;
+    let custom = vec![ItaItem {
+        code: "O40".into(),
+        title_th: "ผลการมีส่วนร่วม".into(),
+        title_en: "Participation results".into(),
+        url_path: "/log?fiscal_year=2570".into(),
+    }];
+    let refused = save_items(&app.db, &officer, agency.id, 2570, &custom, Utc::now()).await;
+    assert!(matches!(refused, Err(ParticipationError::Forbidden)));
+    let mut outside = custom.clone();
+    outside[0].url_path = "https://example.org/".into();
+    let admin = admin(&app).await;
+    assert!(matches!(
+        save_items(&app.db, &admin, agency.id, 2570, &outside, Utc::now()).await,
+        Err(ParticipationError::Invalid(_))
+    ));
+    save_items(&app.db, &admin, agency.id, 2570, &custom, Utc::now()).await.unwrap();
+    assert_eq!(count_where(&app, "audit_log", "action = 'ita_items_saved'").await, 1);
+
+    assert_eq!(items(&app.db, agency.id, 2570).await.unwrap(), custom);
+    assert_eq!(items(&app.db, agency.id, 2569).await.unwrap(), defaults(2569), "other years keep the defaults");
+    let page = app.resident().get("/ita/2570").await;
+    assert!(page.body.contains("O40") && page.body.contains("href=\"/log?fiscal_year=2570\""));
+    let defaults_page = app.resident().get("/ita/2569").await;
+    for item in defaults(2569) {
+        let shown = item.title_th.replace('&', "&amp;");
+        assert!(defaults_page.body.contains(&shown), "{}", item.code);
+    }
+}
+
 on_both_databases!(
+    the_manual_is_generated_from_the_agencys_settings,
+    admins_set_the_ita_items_of_a_year,
     officers_publish_their_own_divisions_items_and_unpublishing_is_audited,
     corruption_reports_are_never_published_one_by_one,
     the_log_pages_by_keyset_without_gaps_or_duplicates,

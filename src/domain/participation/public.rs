@@ -530,6 +530,43 @@ pub async fn plan(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -
         .collect())
 }
 
+/// What a year-named page shows: the statistics count submissions, the plan
+/// lists measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum YearOf {
+    Submissions,
+    Measures,
+}
+
+/// The fiscal year a reader most likely wants: `current` when it has data,
+/// else the latest earlier year that has, else `current`. (Early in a new
+/// fiscal year the last one is what there is to see.)
+pub async fn latest_year(db: &impl ConnectionTrait, agency_id: i64, current: i32, of: YearOf) -> Result<i32, DbErr> {
+    let latest: Option<Option<i32>> = match of {
+        YearOf::Submissions => {
+            submission::Entity::find()
+                .filter(submission::Column::AgencyId.eq(agency_id))
+                .filter(submission::Column::FiscalYear.lte(current))
+                .select_only()
+                .column_as(submission::Column::FiscalYear.max(), "year")
+                .into_tuple()
+                .one(db)
+                .await?
+        }
+        YearOf::Measures => {
+            measure::Entity::find()
+                .filter(measure::Column::AgencyId.eq(agency_id))
+                .filter(measure::Column::FiscalYear.lte(current))
+                .select_only()
+                .column_as(measure::Column::FiscalYear.max(), "year")
+                .into_tuple()
+                .one(db)
+                .await?
+        }
+    };
+    Ok(latest.flatten().unwrap_or(current))
+}
+
 /// The newest change among entries: the feed's `updated`.
 pub fn newest(entries: &[PublicLogEntry]) -> Option<DateTime<Utc>> {
     entries.iter().map(|e| e.published_at).max()

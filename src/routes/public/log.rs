@@ -52,8 +52,9 @@ impl LogQuery {
         }
     }
 
-    /// This query with another cursor, for the "next page" link.
-    fn with_cursor(&self, cursor: &Cursor) -> String {
+    /// `base` with this query's filters and, when given, a cursor: the
+    /// links to the next page, the first page and the CSV of the same view.
+    fn href(&self, base: &str, after: Option<&Cursor>) -> String {
         let mut pairs = form_urlencoded::Serializer::new(String::new());
         for (name, value) in [
             ("fiscal_year", &self.fiscal_year),
@@ -65,8 +66,15 @@ impl LogQuery {
                 pairs.append_pair(name, value);
             }
         }
-        pairs.append_pair("after", &cursor.encode());
-        pairs.finish()
+        if let Some(cursor) = after {
+            pairs.append_pair("after", &cursor.encode());
+        }
+        let query = pairs.finish();
+        if query.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{query}")
+        }
     }
 }
 
@@ -82,7 +90,11 @@ pub struct LogTemplate {
 
 impl LogTemplate {
     fn next_href(&self) -> Option<String> {
-        self.log.next.as_ref().map(|c| format!("/log?{}", self.query.with_cursor(c)))
+        self.log.next.as_ref().map(|c| self.query.href("/log", Some(c)))
+    }
+
+    fn first_href(&self) -> String {
+        self.query.href("/log", None)
     }
 
     fn years(&self) -> Vec<i32> {
@@ -117,19 +129,7 @@ impl LogTemplate {
     }
 
     fn csv_href(&self) -> String {
-        let mut pairs = form_urlencoded::Serializer::new(String::new());
-        if let Some(year) = self.filter.fiscal_year {
-            pairs.append_pair("fiscal_year", &year.to_string());
-        }
-        if let Some(indicator) = self.filter.indicator {
-            pairs.append_pair("indicator", &indicator.to_string());
-        }
-        for (name, value) in [("kind", &self.query.kind), ("status", &self.query.status)] {
-            if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
-                pairs.append_pair(name, value);
-            }
-        }
-        format!("/log.csv?{}", pairs.finish())
+        self.query.href("/log.csv", None)
     }
 }
 

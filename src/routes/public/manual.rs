@@ -28,7 +28,7 @@ impl ManualTemplate {
     }
 
     /// A message with the agency's due days filled in.
-    fn with_days(&self, key: &str) -> String {
+    fn from_settings(&self, key: &str) -> String {
         let agency = &self.page.agency;
         i18n::t_with(
             self.page.lang,

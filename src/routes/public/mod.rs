@@ -32,9 +32,9 @@ pub fn router() -> Router<AppState> {
         .route("/log/{tracking_code}", get(log::entry))
         .route("/activities/{id}", get(log::activity))
         .route("/feed.atom", get(log::feed))
-        .route("/plan", get(|| current_year("/plan")))
+        .route("/plan", get(plan::latest))
         .route("/plan/{fiscal_year}", get(plan::show))
-        .route("/stats", get(|| current_year("/stats")))
+        .route("/stats", get(stats::latest))
         .route("/stats/{fiscal_year}", get(stats::show))
         .route("/manual", get(manual::show))
         .route("/ita", get(|| current_year("/ita")))
@@ -47,8 +47,23 @@ pub fn fiscal_year_param(text: &str) -> Result<i32, crate::error::AppError> {
     text.parse().ok().filter(|y| (2500..=2700).contains(y)).ok_or(crate::error::AppError::NotFound)
 }
 
-/// The pages named by fiscal year, at their current year's address.
+/// The current fiscal year (Bangkok time).
+fn this_fiscal_year() -> i32 {
+    crate::domain::calendar::fiscal_year(crate::domain::calendar::local_date(chrono::Utc::now()))
+}
+
+/// The ITA index of the current fiscal year.
 async fn current_year(base: &'static str) -> axum::response::Redirect {
-    let year = crate::domain::calendar::fiscal_year(crate::domain::calendar::local_date(chrono::Utc::now()));
-    axum::response::Redirect::to(&format!("{base}/{year}"))
+    axum::response::Redirect::to(&format!("{base}/{}", this_fiscal_year()))
+}
+
+/// `/plan` and `/stats`: the latest fiscal year that has something to show.
+async fn latest_year(
+    state: &crate::app::AppState,
+    base: &str,
+    of: crate::domain::participation::public::YearOf,
+) -> Result<axum::response::Redirect, crate::error::AppError> {
+    let year =
+        crate::domain::participation::public::latest_year(&state.db, state.agency().id, this_fiscal_year(), of).await?;
+    Ok(axum::response::Redirect::to(&format!("{base}/{year}")))
 }

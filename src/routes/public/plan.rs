@@ -1,14 +1,15 @@
 //! `/plan/{fiscal_year}`: the improvement plan's measures per indicator,
-//! with progress and evidence; `/plan` goes to the current year's.
+//! with progress and evidence; `/plan` goes to the latest year with a plan.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
+use axum::response::Redirect;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::fiscal_year_param;
 use crate::app::AppState;
-use crate::domain::participation::public::{self, PublicMeasure};
+use crate::domain::participation::public::{self, PublicMeasure, YearOf};
 use crate::error::AppError;
 use crate::extract::PageContext;
 
@@ -31,6 +32,10 @@ impl PlanTemplate {
     fn day(&self, date: &NaiveDate) -> String {
         self.page.date(&date.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc())
     }
+}
+
+pub async fn latest(State(state): State<AppState>) -> Result<Redirect, AppError> {
+    super::latest_year(&state, "/plan", YearOf::Measures).await
 }
 
 pub async fn show(

@@ -6,7 +6,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -14,6 +14,7 @@ use super::fiscal_year_param;
 use super::open_data::Csv;
 use crate::app::AppState;
 use crate::charts::{bar_chart, Bar};
+use crate::domain::participation::public::YearOf;
 use crate::domain::statistics::{self, Period, Statistics};
 use crate::domain::submissions::questions;
 use crate::error::AppError;
@@ -127,6 +128,10 @@ impl StatsTemplate {
     fn score(&self, value: &Option<f64>) -> String {
         decimal(*value, 2)
     }
+}
+
+pub async fn latest(State(state): State<AppState>) -> Result<Redirect, AppError> {
+    super::latest_year(&state, "/stats", YearOf::Submissions).await
 }
 
 /// `/stats/2569` shows the page, `/stats/2569.csv` downloads its tables.
