@@ -28,7 +28,7 @@ impl ManualTemplate {
     }
 
     /// A message with the agency's due days filled in.
-    fn from_settings(&self, key: &str) -> String {
+    fn settings_text(&self, key: &str) -> String {
         let agency = &self.page.agency;
         i18n::t_with(
             self.page.lang,
