@@ -269,7 +269,56 @@ async fn admins_set_the_ita_items_of_a_year(app: TestApp) {
     }
 }
 
+async fn admins_plan_measures_and_divisions_report_progress(app: TestApp) {
+    use chrono::NaiveDate;
+    use entity::measure::Progress;
+    use siang::domain::participation::plan::{link_evidence, note_progress, save_measure, Evidence, MeasureInput};
+    let agency = siang::domain::agency::current(&app.db).await.unwrap();
+    let office = department_id(&app, "office").await;
+    let finance = department_id(&app, "finance").await;
+    let input = MeasureInput {
+        fiscal_year: 2569,
+        indicator: 7,
+        position: 1,
+        title_th: "พัฒนาช่องทางการสื่อสาร".into(),
+        title_en: None,
+        steps: "1. เปิดช่องทาง".into(),
+        period_start: NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
+        period_end: NaiveDate::from_ymd_opt(2026, 9, 30).unwrap(),
+        department_id: Some(office),
+    };
+    let office_officer = staff(&app, "office-officer", "นายผู้รายงาน ความคืบหน้า", Role::Officer, Some(office)).await;
+    let refused = save_measure(&app.db, &office_officer, agency.id, None, input.clone(), Utc::now()).await;
+    assert!(matches!(refused, Err(ParticipationError::Forbidden)), "the plan is the agency's: admins write it");
+    let mut eleven = input.clone();
+    eleven.indicator = 11;
+    let admin = admin(&app).await;
+    assert!(matches!(
+        save_measure(&app.db, &admin, agency.id, None, eleven, Utc::now()).await,
+        Err(ParticipationError::Invalid(_))
+    ));
+    let measure = save_measure(&app.db, &admin, agency.id, None, input, Utc::now()).await.unwrap();
+
+    let on = NaiveDate::from_ymd_opt(2026, 1, 15).unwrap();
+    let finance_officer = staff(&app, "finance-officer", "กองคลัง", Role::Officer, Some(finance)).await;
+    assert!(matches!(
+        note_progress(&app.db, &finance_officer, measure, on, Progress::InProgress, "ไม่ใช่งานของกอง", Utc::now()).await,
+        Err(ParticipationError::Forbidden)
+    ));
+    note_progress(&app.db, &office_officer, measure, on, Progress::InProgress, "เปิดเพจแล้ว", Utc::now()).await.unwrap();
+    assert_eq!(count_where(&app, "audit_log", "action = 'measure_progress'").await, 1);
+    let unknown = link_evidence(&app.db, &office_officer, measure, Evidence::Submission(999_999), Utc::now()).await;
+    assert!(matches!(unknown, Err(ParticipationError::Invalid(_))));
+
+    let page = app.resident().get("/plan/2569").await;
+    assert!(page.body.contains("พัฒนาช่องทางการสื่อสาร"));
+    assert!(page.body.contains("15 มกราคม 2569") && page.body.contains("เปิดเพจแล้ว"), "the dated note");
+    assert!(page.body.contains("progress-in_progress"));
+    assert!(!page.body.contains("นายผู้รายงาน") && !page.body.contains("office-officer"), "no author names");
+}
+
 on_both_databases!(
+    admins_plan_measures_and_divisions_report_progress,
     the_manual_is_generated_from_the_agencys_settings,
     admins_set_the_ita_items_of_a_year,
     officers_publish_their_own_divisions_items_and_unpublishing_is_audited,

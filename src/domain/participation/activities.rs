@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use validator::Validate;
 
-use super::{check_indicators, optional, ParticipationError};
+use super::{check_indicators, optional, submissions_exist, ParticipationError};
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::{fiscal_year, local_date};
@@ -21,6 +21,7 @@ pub struct ActivityInput {
     pub kind: ActivityKind,
     #[validate(length(min = 1, max = 300, code = "too_long"), custom(function = "single_line"))]
     pub title_th: String,
+    #[validate(length(max = 300, code = "too_long"))]
     pub title_en: Option<String>,
     pub held_at: DateTime<Utc>,
     #[validate(length(min = 1, max = 300, code = "too_long"), custom(function = "single_line"))]
@@ -29,6 +30,7 @@ pub struct ActivityInput {
     pub participants: i32,
     #[validate(length(min = 1, max = 5000, code = "too_long"), custom(function = "plain_text"))]
     pub description: String,
+    #[validate(length(max = 5000, code = "too_long"))]
     pub outcome: Option<String>,
     pub department_id: Option<i64>,
     pub indicators: Vec<i16>,
@@ -54,6 +56,12 @@ pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
         errors.absorb(found);
     }
     check_indicators(&input.indicators, &mut errors);
+    let mut submissions = input.submission_ids.clone();
+    submissions.sort_unstable();
+    submissions.dedup();
+    if !submissions_exist(db, agency_id, &submissions).await? {
+        errors.add("submission_ids", "unknown_item");
+    }
     errors.into_result().map_err(ParticipationError::Invalid)?;
 
     let txn = db.begin().await?;
@@ -106,9 +114,6 @@ pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
         .filter(activity_submission::Column::ActivityId.eq(activity_id))
         .exec(&txn)
         .await?;
-    let mut submissions = input.submission_ids.clone();
-    submissions.sort_unstable();
-    submissions.dedup();
     if !submissions.is_empty() {
         activity_submission::Entity::insert_many(
             submissions

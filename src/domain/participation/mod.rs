@@ -12,7 +12,8 @@ pub mod plan;
 pub mod public;
 pub mod publication;
 
-use sea_orm::DbErr;
+use entity::submission;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::validation::FieldErrors;
 
@@ -41,4 +42,18 @@ fn check_indicators(indicators: &[i16], errors: &mut FieldErrors) {
 /// `Some(text)` for non-blank text, trimmed.
 fn optional(text: &Option<String>) -> Option<String> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
+/// Whether every id names a submission of this agency; links to anything
+/// else are refused as a field error rather than failing in the database.
+async fn submissions_exist(db: &impl ConnectionTrait, agency_id: i64, ids: &[i64]) -> Result<bool, DbErr> {
+    if ids.is_empty() {
+        return Ok(true);
+    }
+    let found = submission::Entity::find()
+        .filter(submission::Column::AgencyId.eq(agency_id))
+        .filter(submission::Column::Id.is_in(ids.to_vec()))
+        .count(db)
+        .await?;
+    Ok(found == ids.len() as u64)
 }

@@ -3,14 +3,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::measure::{self, Progress};
-use entity::{measure_activity, measure_note, measure_submission};
+use entity::{activity, measure_activity, measure_note, measure_submission};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
 };
 use validator::Validate;
 
-use super::{optional, ParticipationError, INDICATORS};
+use super::{optional, submissions_exist, ParticipationError, INDICATORS};
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::permissions;
@@ -23,6 +23,7 @@ pub struct MeasureInput {
     pub position: i32,
     #[validate(length(min = 1, max = 500, code = "too_long"), custom(function = "single_line"))]
     pub title_th: String,
+    #[validate(length(max = 500, code = "too_long"))]
     pub title_en: Option<String>,
     #[validate(length(min = 1, max = 5000, code = "too_long"), custom(function = "plain_text"))]
     pub steps: String,
@@ -161,6 +162,19 @@ pub async fn link_evidence<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<(), ParticipationError> {
     let found = measure_for_progress(db, staff, measure_id).await?;
+    let known = match evidence {
+        Evidence::Submission(id) => submissions_exist(db, found.agency_id, &[id]).await?,
+        Evidence::Activity(id) => activity::Entity::find_by_id(id)
+            .filter(activity::Column::AgencyId.eq(found.agency_id))
+            .one(db)
+            .await?
+            .is_some(),
+    };
+    if !known {
+        let mut errors = FieldErrors::default();
+        errors.add("evidence", "unknown_item");
+        return Err(ParticipationError::Invalid(errors));
+    }
     let txn = db.begin().await?;
     let detail = match evidence {
         Evidence::Submission(submission_id) => {
