@@ -357,12 +357,13 @@ pub async fn published_submission(
     Ok(submission_entries(db, rows, &departments).await?.pop().map(|(_, entry)| entry))
 }
 
+/// Published submissions among `ids`, newest first, keyed by id.
 async fn published_submissions_by_id(
     db: &impl ConnectionTrait,
     agency_id: i64,
     ids: Vec<i64>,
     departments: &Departments,
-) -> Result<Vec<PublicLogEntry>, DbErr> {
+) -> Result<Vec<(i64, PublicLogEntry)>, DbErr> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -371,7 +372,26 @@ async fn published_submissions_by_id(
         .order_by_desc(submission::Column::ReceivedAt)
         .all(db)
         .await?;
-    Ok(submission_entries(db, rows, departments).await?.into_iter().map(|(_, e)| e).collect())
+    Ok(submission_entries(db, rows, departments).await?.into_iter().map(|(c, e)| (c.id, e)).collect())
+}
+
+/// Published activities among `ids`, keyed by id.
+async fn published_activities_by_id(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    ids: Vec<i64>,
+    departments: &Departments,
+) -> Result<Vec<(i64, PublicLogEntry)>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = activity::Entity::find()
+        .filter(activity::Column::AgencyId.eq(agency_id))
+        .filter(activity::Column::Id.is_in(ids))
+        .filter(activity::Column::Published.eq(true))
+        .all(db)
+        .await?;
+    Ok(activity_entries(db, rows, departments).await?.into_iter().map(|(c, e)| (c.id, e)).collect())
 }
 
 /// A published activity; `None` for drafts and unknown numbers.
@@ -400,7 +420,8 @@ pub async fn published_activity(
         .into_iter()
         .map(|l| l.submission_id)
         .collect();
-    let from_submissions = published_submissions_by_id(db, agency_id, linked, &departments).await?;
+    let from_submissions =
+        published_submissions_by_id(db, agency_id, linked, &departments).await?.into_iter().map(|(_, e)| e).collect();
     Ok(Some(PublicActivity { entry, place, participants, description, from_submissions }))
 }
 
@@ -466,36 +487,20 @@ pub async fn plan(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -
         .await?;
     let activity_links =
         measure_activity::Entity::find().filter(measure_activity::Column::MeasureId.is_in(ids)).all(db).await?;
-    let submissions = published_submissions_by_id(
+    let submissions: HashMap<i64, PublicLogEntry> = published_submissions_by_id(
         db,
         agency_id,
         submission_links.iter().map(|l| l.submission_id).collect(),
         &departments,
     )
-    .await?;
-    let activity_ids: Vec<i64> = activity_links.iter().map(|l| l.activity_id).collect();
-    let activities = if activity_ids.is_empty() {
-        Vec::new()
-    } else {
-        let rows = activity::Entity::find()
-            .filter(activity::Column::Id.is_in(activity_ids))
-            .filter(activity::Column::Published.eq(true))
-            .all(db)
-            .await?;
-        activity_entries(db, rows, &departments).await?.into_iter().map(|(_, e)| e).collect()
-    };
-    let by_reference =
-        |entries: &[PublicLogEntry], reference: String| entries.iter().find(|e| e.reference == reference).cloned();
-    let codes: HashMap<i64, String> = submission::Entity::find()
-        .filter(submission::Column::Id.is_in(submission_links.iter().map(|l| l.submission_id).collect::<Vec<_>>()))
-        .select_only()
-        .column(submission::Column::Id)
-        .column(submission::Column::TrackingCode)
-        .into_tuple::<(i64, String)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
+    .await?
+    .into_iter()
+    .collect();
+    let activities: HashMap<i64, PublicLogEntry> =
+        published_activities_by_id(db, agency_id, activity_links.iter().map(|l| l.activity_id).collect(), &departments)
+            .await?
+            .into_iter()
+            .collect();
 
     Ok(measures
         .into_iter()
@@ -503,13 +508,13 @@ pub async fn plan(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -
             let mut evidence: Vec<PublicLogEntry> = submission_links
                 .iter()
                 .filter(|l| l.measure_id == m.id)
-                .filter_map(|l| codes.get(&l.submission_id).and_then(|code| by_reference(&submissions, code.clone())))
+                .filter_map(|l| submissions.get(&l.submission_id).cloned())
                 .collect();
             evidence.extend(
                 activity_links
                     .iter()
                     .filter(|l| l.measure_id == m.id)
-                    .filter_map(|l| by_reference(&activities, l.activity_id.to_string())),
+                    .filter_map(|l| activities.get(&l.activity_id).cloned()),
             );
             evidence.sort_by_key(|e| std::cmp::Reverse(e.date));
             let department = m.department_id.and_then(|id| departments.get(&id));
