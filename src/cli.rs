@@ -1,4 +1,4 @@
-//! The `siang` command line: `serve` (the default), `migrate`, and `user create`.
+//! The `siang` command line: `serve` (the default), `migrate`, `user create` and `demo`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -29,6 +29,8 @@ pub enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Apply migrations and load the demonstration agency (a fresh database only).
+    Demo,
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -61,6 +63,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Demo => {
+            let loaded = crate::demo::load(&db, chrono::Utc::now()).await?;
+            println!(
+                "Demo loaded: {} submissions, {} plan measures, {} activities. Run `siang serve` and open /log.",
+                loaded.submissions, loaded.measures, loaded.activities
+            );
             Ok(())
         }
         Command::Serve => {

@@ -4,10 +4,12 @@
 
 pub mod app;
 pub mod auth;
+pub mod charts;
 pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod extract;

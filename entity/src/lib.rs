@@ -1,6 +1,9 @@
 //! SeaORM entities of Siang. Each table has its own module; enums shared by
 //! several tables (kinds, statuses, channels) live in `enums`.
 
+pub mod activity;
+pub mod activity_indicator;
+pub mod activity_submission;
 pub mod agency;
 pub mod app_setting;
 pub mod audit_log;
@@ -8,6 +11,12 @@ pub mod contact;
 pub mod corruption_detail;
 pub mod department;
 pub mod enums;
+pub mod ita_item;
+pub mod measure;
+pub mod measure_activity;
+pub mod measure_note;
+pub mod measure_submission;
+pub mod publication;
 pub mod service;
 pub mod service_step;
 pub mod staff_session;

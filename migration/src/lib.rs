@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261125_000001_foundation;
 mod m20261125_000002_default_agency;
 mod m20261125_000003_sessions_and_audit;
+mod m20261125_000004_participation;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000001_foundation::Migration),
             Box::new(m20261125_000002_default_agency::Migration),
             Box::new(m20261125_000003_sessions_and_audit::Migration),
+            Box::new(m20261125_000004_participation::Migration),
         ]
     }
 }

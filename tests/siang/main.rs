@@ -1,10 +1,14 @@
 //! Siang's integration tests: one binary, a file per area.
 
+mod fixtures;
 mod helpers;
 
 mod api;
 mod pages;
+mod participation;
+mod privacy;
 mod staff_access;
 mod staff_workflow;
+mod stats;
 mod submit;
 mod track;

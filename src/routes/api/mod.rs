@@ -5,10 +5,13 @@ use axum::Router;
 
 use crate::app::AppState;
 
+mod participation;
 mod submissions;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/submissions", post(submissions::create))
         .route("/submissions/{tracking_code}", get(submissions::show))
+        .route("/log", get(participation::log))
+        .route("/stats/{fiscal_year}", get(participation::stats))
 }

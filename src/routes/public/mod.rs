@@ -9,8 +9,14 @@ mod corruption;
 pub mod form;
 mod health;
 mod home;
+mod ita;
 mod language;
+pub mod log;
+mod manual;
+mod open_data;
+mod plan;
 mod services;
+pub mod stats;
 mod submit;
 mod track;
 
@@ -24,4 +30,43 @@ pub fn router() -> Router<AppState> {
         .route("/track", get(track::show).post(track::lookup))
         .route("/services", get(services::list))
         .route("/services/{slug}", get(services::show))
+        .route("/log", get(log::index))
+        .route("/log.csv", get(log::csv))
+        .route("/log/{tracking_code}", get(log::entry))
+        .route("/activities/{id}", get(log::activity))
+        .route("/feed.atom", get(log::feed))
+        .route("/plan", get(plan::latest))
+        .route("/plan/{fiscal_year}", get(plan::show))
+        .route("/stats", get(stats::latest))
+        .route("/stats/{fiscal_year}", get(stats::show))
+        .route("/manual", get(manual::show))
+        .route("/ita", get(|| current_year("/ita")))
+        .route("/ita/{fiscal_year}", get(ita::show))
+}
+
+/// A Buddhist-Era fiscal year from a URL; anything else is a page that does
+/// not exist.
+pub fn fiscal_year_param(text: &str) -> Result<i32, crate::error::AppError> {
+    text.parse().ok().filter(|y| (2500..=2700).contains(y)).ok_or(crate::error::AppError::NotFound)
+}
+
+/// The current fiscal year (Bangkok time).
+fn this_fiscal_year() -> i32 {
+    crate::domain::calendar::fiscal_year(crate::domain::calendar::local_date(chrono::Utc::now()))
+}
+
+/// The ITA index of the current fiscal year.
+async fn current_year(base: &'static str) -> axum::response::Redirect {
+    axum::response::Redirect::to(&format!("{base}/{}", this_fiscal_year()))
+}
+
+/// `/plan` and `/stats`: the latest fiscal year that has something to show.
+async fn latest_year(
+    state: &crate::app::AppState,
+    base: &str,
+    of: crate::domain::participation::public::YearOf,
+) -> Result<axum::response::Redirect, crate::error::AppError> {
+    let year =
+        crate::domain::participation::public::latest_year(&state.db, state.agency().id, this_fiscal_year(), of).await?;
+    Ok(axum::response::Redirect::to(&format!("{base}/{year}")))
 }

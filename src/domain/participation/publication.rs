@@ -1,0 +1,152 @@
+//! Publishing a submission to the public log with a staff-written summary,
+//! and withdrawing it.
+
+use chrono::{DateTime, Utc};
+use entity::enums::EventKind;
+use entity::{publication, submission, submission_event};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
+use validator::Validate;
+
+use super::{optional, ParticipationError};
+use crate::domain::actor::Staff;
+use crate::domain::audit::{self, Action, Entry};
+use crate::domain::permissions;
+use crate::domain::validation::{plain_text, FieldErrors};
+
+/// What staff write for the public. The resident's own text is never
+/// copied here by the portal; staff summarise it in their own words.
+#[derive(Debug, Clone, Default, Validate)]
+pub struct PublishInput {
+    #[validate(length(min = 1, max = 2000, code = "too_long"), custom(function = "plain_text"))]
+    pub summary_th: String,
+    #[validate(length(max = 2000, code = "too_long"))]
+    pub summary_en: Option<String>,
+    /// The outcome: what the agency did (the public reply in summary).
+    #[validate(length(max = 4000, code = "too_long"))]
+    pub outcome_th: Option<String>,
+    #[validate(length(max = 4000, code = "too_long"))]
+    pub outcome_en: Option<String>,
+}
+
+impl PublishInput {
+    fn check(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::default();
+        if self.summary_th.trim().is_empty() {
+            errors.add("summary_th", "required");
+        } else if let Err(found) = self.validate() {
+            errors.absorb(found);
+        }
+        errors.into_result()
+    }
+}
+
+async fn allowed_submission(
+    db: &impl ConnectionTrait,
+    staff: &Staff,
+    submission_id: i64,
+) -> Result<submission::Model, ParticipationError> {
+    let item = submission::Entity::find_by_id(submission_id).one(db).await?.ok_or(ParticipationError::NotFound)?;
+    if !permissions::can_publish(staff, &item) {
+        return Err(ParticipationError::Forbidden);
+    }
+    Ok(item)
+}
+
+/// Publishes (or republishes with a new text) a submission to the log.
+pub async fn publish<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    staff: &Staff,
+    submission_id: i64,
+    input: PublishInput,
+    now: DateTime<Utc>,
+) -> Result<(), ParticipationError> {
+    let item = allowed_submission(db, staff, submission_id).await?;
+    input.check().map_err(ParticipationError::Invalid)?;
+
+    let txn = db.begin().await?;
+    let existing = publication::Entity::find().filter(publication::Column::SubmissionId.eq(item.id)).one(&txn).await?;
+    let is_new = existing.is_none();
+    let mut row = match existing {
+        Some(found) => publication::ActiveModel::from(found),
+        None => publication::ActiveModel { submission_id: Set(item.id), ..Default::default() },
+    };
+    row.summary_th = Set(input.summary_th.trim().to_owned());
+    row.summary_en = Set(optional(&input.summary_en));
+    row.outcome_th = Set(optional(&input.outcome_th));
+    row.outcome_en = Set(optional(&input.outcome_en));
+    row.published_at = Set(now);
+    row.published_by = Set(staff.id);
+    row.withdrawn_at = Set(None);
+    if is_new {
+        row.insert(&txn).await?;
+    } else {
+        row.update(&txn).await?;
+    }
+    record_event(&txn, staff, &item, EventKind::Published, now).await?;
+    audit::record(
+        &txn,
+        staff,
+        Entry::new(Action::Published).on("submission", item.id).detail(&item.tracking_code),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Takes a submission off every public page. The publication row stays,
+/// marked withdrawn, beside the event and the audit entry.
+pub async fn unpublish<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    staff: &Staff,
+    submission_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), ParticipationError> {
+    let item = allowed_submission(db, staff, submission_id).await?;
+    let txn = db.begin().await?;
+    let live = publication::Entity::find()
+        .filter(publication::Column::SubmissionId.eq(item.id))
+        .filter(publication::Column::WithdrawnAt.is_null())
+        .one(&txn)
+        .await?
+        .ok_or(ParticipationError::NotFound)?;
+    let mut row = publication::ActiveModel::from(live);
+    row.withdrawn_at = Set(Some(now));
+    row.update(&txn).await?;
+    record_event(&txn, staff, &item, EventKind::Unpublished, now).await?;
+    audit::record(
+        &txn,
+        staff,
+        Entry::new(Action::Unpublished).on("submission", item.id).detail(&item.tracking_code),
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The timeline entry; staff-side only, the resident's tracking page is
+/// about their case, not about the log.
+async fn record_event(
+    db: &impl ConnectionTrait,
+    staff: &Staff,
+    item: &submission::Model,
+    kind: EventKind,
+    now: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    submission_event::ActiveModel {
+        submission_id: Set(item.id),
+        at: Set(now),
+        kind: Set(kind),
+        public: Set(false),
+        status: Set(None),
+        message: Set(None),
+        actor_id: Set(Some(staff.id)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}

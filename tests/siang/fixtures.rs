@@ -1,0 +1,123 @@
+//! Known data for the participation tests: staff members of each role,
+//! submissions received at given Bangkok times (through the domain's own
+//! `submit`), and the answer and closing times staff would record.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use entity::enums::{Channel, EventKind, Role, Status};
+use entity::{staff_user, submission, submission_event, submission_indicator};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use siang::domain::actor::Staff;
+use siang::domain::submissions::{self, NewSubmission};
+
+use crate::helpers::TestApp;
+
+/// 09:00 in Bangkok on a date.
+pub fn bangkok(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(2, 0, 0).unwrap().and_utc()
+}
+
+pub async fn department_id(app: &TestApp, code: &str) -> i64 {
+    let agency = siang::domain::agency::current(&app.db).await.unwrap();
+    siang::domain::agency::departments(&app.db, agency.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no department {code}"))
+        .id
+}
+
+pub async fn staff(app: &TestApp, username: &str, display_name: &str, role: Role, department: Option<i64>) -> Staff {
+    let agency = siang::domain::agency::current(&app.db).await.unwrap();
+    let user = staff_user::ActiveModel {
+        agency_id: Set(agency.id),
+        username: Set(username.into()),
+        display_name: Set(display_name.into()),
+        password_hash: Set("!test".into()),
+        role: Set(role),
+        department_id: Set(department),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        last_login_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    Staff::from(&user)
+}
+
+pub async fn admin(app: &TestApp) -> Staff {
+    staff(app, "admin", "ผู้ดูแลระบบ", Role::Admin, None).await
+}
+
+pub fn complaint(subject: &str) -> NewSubmission {
+    NewSubmission {
+        kind: "complaint".into(),
+        subject: subject.into(),
+        details: "รายละเอียดของผู้แจ้ง".into(),
+        ..Default::default()
+    }
+}
+
+/// Submits as a resident would, at `at`; returns the stored row and the access key.
+pub async fn submit_at(
+    app: &TestApp,
+    input: NewSubmission,
+    channel: Channel,
+    at: DateTime<Utc>,
+) -> (submission::Model, String) {
+    let agency = siang::domain::agency::current(&app.db).await.unwrap();
+    let receipt = submissions::submit(&app.db, &agency, input, channel, None, at).await.expect("valid sample");
+    let stored = submission::Entity::find()
+        .filter(submission::Column::TrackingCode.eq(&receipt.tracking_code))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    (stored, receipt.access_key)
+}
+
+/// What staff recorded: the status, the first answer and closing (in days
+/// after receipt), the department and indicator links.
+pub async fn settle(
+    app: &TestApp,
+    item: &submission::Model,
+    status: Status,
+    answered_after: Option<i64>,
+    closed_after: Option<i64>,
+    department: Option<i64>,
+    indicators: &[i16],
+) -> submission::Model {
+    for indicator in indicators {
+        submission_indicator::ActiveModel { submission_id: Set(item.id), indicator: Set(*indicator) }
+            .insert(&app.db)
+            .await
+            .unwrap();
+    }
+    let mut row = submission::ActiveModel::from(item.clone());
+    row.status = Set(status);
+    row.first_answered_at = Set(answered_after.map(|d| item.received_at + Duration::days(d)));
+    row.closed_at = Set(closed_after.map(|d| item.received_at + Duration::days(d)));
+    if department.is_some() {
+        row.department_id = Set(department);
+    }
+    row.update(&app.db).await.unwrap()
+}
+
+/// An internal note on a submission's timeline.
+pub async fn internal_note(app: &TestApp, item: &submission::Model, staff: &Staff, text: &str) {
+    submission_event::ActiveModel {
+        submission_id: Set(item.id),
+        at: Set(Utc::now()),
+        kind: Set(EventKind::InternalNote),
+        public: Set(false),
+        status: Set(None),
+        message: Set(Some(text.into())),
+        actor_id: Set(Some(staff.id)),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
