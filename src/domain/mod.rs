@@ -14,3 +14,7 @@ pub mod services;
 pub mod statistics;
 pub mod submissions;
 pub mod validation;
+
+/// The ITA indicators the public sees (EIT 6–8, OIT 9–10): what submissions,
+/// activities and plan measures are linked to.
+pub const INDICATORS: std::ops::RangeInclusive<i16> = 6..=10;

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use chrono::Utc;
 use entity::activity::ActivityKind;
 use entity::enums::{Channel, Role, Status};
+use siang::domain::error::DomainError;
 use siang::domain::participation::activities::{save_activity, ActivityInput};
 use siang::domain::participation::publication::{publish, unpublish, PublishInput};
-use siang::domain::participation::ParticipationError;
 
 use crate::fixtures::{admin, bangkok, complaint, department_id, settle, staff, submit_at};
 use crate::helpers::TestApp;
@@ -44,13 +44,13 @@ async fn officers_publish_their_own_divisions_items_and_unpublishing_is_audited(
     let viewer = staff(&app, "viewer", "ผู้ดู", Role::Viewer, None).await;
     for refused in [&other, &viewer] {
         let result = publish(&app.db, refused, item.id, summary("สรุป"), now).await;
-        assert!(matches!(result, Err(ParticipationError::Forbidden)), "{:?} may not publish", refused.role);
+        assert!(matches!(result, Err(DomainError::Forbidden)), "{:?} may not publish", refused.role);
     }
     assert_eq!(app.count("publication").await, 0);
 
     let officer = staff(&app, "works-officer", "เจ้าหน้าที่กองช่าง", Role::Officer, Some(works)).await;
     let empty = publish(&app.db, &officer, item.id, summary("   "), now).await;
-    assert!(matches!(empty, Err(ParticipationError::Invalid(_))), "a public summary is required");
+    assert!(matches!(empty, Err(DomainError::Invalid(_))), "a public summary is required");
     publish(&app.db, &officer, item.id, summary("ถนนในหมู่ที่ 5 ชำรุด"), now).await.unwrap();
     assert_eq!(count_where(&app, "submission_event", "kind = 'published'").await, 1);
     assert_eq!(count_where(&app, "audit_log", "action = 'published'").await, 1);
@@ -64,7 +64,7 @@ async fn officers_publish_their_own_divisions_items_and_unpublishing_is_audited(
     assert_eq!(app.count("publication").await, 1, "the withdrawn publication stays on record");
     assert_eq!(app.resident().get(&format!("/log/{}", item.tracking_code)).await.status, 404);
     assert!(!app.resident().get("/log").await.body.contains(&item.tracking_code));
-    assert!(matches!(unpublish(&app.db, &officer, item.id, now).await, Err(ParticipationError::NotFound)));
+    assert!(matches!(unpublish(&app.db, &officer, item.id, now).await, Err(DomainError::NotFound)));
 
     // Republishing brings it back with the new text.
     publish(&app.db, &officer, item.id, summary("ถนนหมู่ที่ 5 ซ่อมแล้ว"), now).await.unwrap();
@@ -79,7 +79,7 @@ async fn corruption_reports_are_never_published_one_by_one(app: TestApp) {
     let integrity = staff(&app, "integrity", "ผู้ตรวจ", Role::IntegrityOfficer, None).await;
     for who in [admin(&app).await, integrity] {
         let result = publish(&app.db, &who, item.id, summary("สรุป"), Utc::now()).await;
-        assert!(matches!(result, Err(ParticipationError::Forbidden)), "{:?}", who.role);
+        assert!(matches!(result, Err(DomainError::Forbidden)), "{:?}", who.role);
     }
     assert_eq!(app.count("publication").await, 0);
     assert_eq!(count_where(&app, "audit_log", "action = 'published'").await, 0);
@@ -247,13 +247,13 @@ async fn admins_set_the_ita_items_of_a_year(app: TestApp) {
         url_path: "/log?fiscal_year=2570".into(),
     }];
     let refused = save_items(&app.db, &officer, agency.id, 2570, &custom, Utc::now()).await;
-    assert!(matches!(refused, Err(ParticipationError::Forbidden)));
+    assert!(matches!(refused, Err(DomainError::Forbidden)));
     let mut outside = custom.clone();
     outside[0].url_path = "https://example.org/".into();
     let admin = admin(&app).await;
     assert!(matches!(
         save_items(&app.db, &admin, agency.id, 2570, &outside, Utc::now()).await,
-        Err(ParticipationError::Invalid(_))
+        Err(DomainError::Invalid(_))
     ));
     save_items(&app.db, &admin, agency.id, 2570, &custom, Utc::now()).await.unwrap();
     assert_eq!(count_where(&app, "audit_log", "action = 'ita_items_saved'").await, 1);
@@ -289,13 +289,13 @@ async fn admins_plan_measures_and_divisions_report_progress(app: TestApp) {
     };
     let office_officer = staff(&app, "office-officer", "นายผู้รายงาน ความคืบหน้า", Role::Officer, Some(office)).await;
     let refused = save_measure(&app.db, &office_officer, agency.id, None, input.clone(), Utc::now()).await;
-    assert!(matches!(refused, Err(ParticipationError::Forbidden)), "the plan is the agency's: admins write it");
+    assert!(matches!(refused, Err(DomainError::Forbidden)), "the plan is the agency's: admins write it");
     let mut eleven = input.clone();
     eleven.indicator = 11;
     let admin = admin(&app).await;
     assert!(matches!(
         save_measure(&app.db, &admin, agency.id, None, eleven, Utc::now()).await,
-        Err(ParticipationError::Invalid(_))
+        Err(DomainError::Invalid(_))
     ));
     let measure = save_measure(&app.db, &admin, agency.id, None, input, Utc::now()).await.unwrap();
 
@@ -303,12 +303,12 @@ async fn admins_plan_measures_and_divisions_report_progress(app: TestApp) {
     let finance_officer = staff(&app, "finance-officer", "กองคลัง", Role::Officer, Some(finance)).await;
     assert!(matches!(
         note_progress(&app.db, &finance_officer, measure, on, Progress::InProgress, "ไม่ใช่งานของกอง", Utc::now()).await,
-        Err(ParticipationError::Forbidden)
+        Err(DomainError::Forbidden)
     ));
     note_progress(&app.db, &office_officer, measure, on, Progress::InProgress, "เปิดเพจแล้ว", Utc::now()).await.unwrap();
     assert_eq!(count_where(&app, "audit_log", "action = 'measure_progress'").await, 1);
     let unknown = link_evidence(&app.db, &office_officer, measure, Evidence::Submission(999_999), Utc::now()).await;
-    assert!(matches!(unknown, Err(ParticipationError::Invalid(_))));
+    assert!(matches!(unknown, Err(DomainError::Invalid(_))));
 
     let page = app.resident().get("/plan/2569").await;
     assert!(page.body.contains("พัฒนาช่องทางการสื่อสาร"));

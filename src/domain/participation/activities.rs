@@ -9,10 +9,11 @@ use sea_orm::{
 };
 use validator::Validate;
 
-use super::{check_indicators, optional, submissions_exist, ParticipationError};
+use super::{check_indicators, optional, submissions_exist};
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::{fiscal_year, local_date};
+use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::{plain_text, single_line, FieldErrors};
 
@@ -47,9 +48,9 @@ pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
     id: Option<i64>,
     input: ActivityInput,
     now: DateTime<Utc>,
-) -> Result<i64, ParticipationError> {
+) -> Result<i64, DomainError> {
     if !permissions::can_manage_activity(staff, input.department_id) {
-        return Err(ParticipationError::Forbidden);
+        return Err(DomainError::Forbidden);
     }
     let mut errors = FieldErrors::default();
     if let Err(found) = input.validate() {
@@ -62,7 +63,7 @@ pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
     if !submissions_exist(db, agency_id, &submissions).await? {
         errors.add("submission_ids", "unknown_item");
     }
-    errors.into_result().map_err(ParticipationError::Invalid)?;
+    errors.into_result().map_err(DomainError::Invalid)?;
 
     let txn = db.begin().await?;
     let mut row = match id {
@@ -71,10 +72,10 @@ pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
                 .filter(activity::Column::AgencyId.eq(agency_id))
                 .one(&txn)
                 .await?
-                .ok_or(ParticipationError::NotFound)?;
+                .ok_or(DomainError::NotFound)?;
             // Moving an activity needs the right over where it was, too.
             if !permissions::can_manage_activity(staff, found.department_id) {
-                return Err(ParticipationError::Forbidden);
+                return Err(DomainError::Forbidden);
             }
             activity::ActiveModel::from(found)
         }

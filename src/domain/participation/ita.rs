@@ -8,9 +8,9 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
-use super::ParticipationError;
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
+use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::FieldErrors;
 
@@ -72,9 +72,9 @@ pub async fn save_items<C: ConnectionTrait + TransactionTrait>(
     fiscal_year: i32,
     items: &[ItaItem],
     now: DateTime<Utc>,
-) -> Result<(), ParticipationError> {
+) -> Result<(), DomainError> {
     if !permissions::can_administer(staff) {
-        return Err(ParticipationError::Forbidden);
+        return Err(DomainError::Forbidden);
     }
     let mut errors = FieldErrors::default();
     for (i, item) in items.iter().enumerate() {
@@ -89,7 +89,7 @@ pub async fn save_items<C: ConnectionTrait + TransactionTrait>(
             errors.add(format!("items.{i}.url_path"), "local_path");
         }
     }
-    errors.into_result().map_err(ParticipationError::Invalid)?;
+    errors.into_result().map_err(DomainError::Invalid)?;
 
     let txn = db.begin().await?;
     ita_item::Entity::delete_many()

@@ -17,20 +17,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, 
 
 use super::validation::FieldErrors;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ParticipationError {
-    #[error("not allowed for this staff member")]
-    Forbidden,
-    #[error("not found")]
-    NotFound,
-    #[error("invalid input")]
-    Invalid(FieldErrors),
-    #[error(transparent)]
-    Database(#[from] DbErr),
-}
-
-/// ITA indicators a submission, activity or measure can speak to.
-pub const INDICATORS: std::ops::RangeInclusive<i16> = 6..=10;
+use super::INDICATORS;
 
 /// Checks a list of indicators: each within 6–10.
 fn check_indicators(indicators: &[i16], errors: &mut FieldErrors) {

@@ -10,9 +10,10 @@ use sea_orm::{
 };
 use validator::Validate;
 
-use super::{optional, submissions_exist, ParticipationError, INDICATORS};
+use super::{optional, submissions_exist, INDICATORS};
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
+use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::{plain_text, single_line, FieldErrors};
 
@@ -49,9 +50,9 @@ pub async fn save_measure<C: ConnectionTrait + TransactionTrait>(
     id: Option<i64>,
     input: MeasureInput,
     now: DateTime<Utc>,
-) -> Result<i64, ParticipationError> {
+) -> Result<i64, DomainError> {
     if !permissions::can_administer(staff) {
-        return Err(ParticipationError::Forbidden);
+        return Err(DomainError::Forbidden);
     }
     let mut errors = FieldErrors::default();
     if let Err(found) = input.validate() {
@@ -63,7 +64,7 @@ pub async fn save_measure<C: ConnectionTrait + TransactionTrait>(
     if input.period_end < input.period_start {
         errors.add("period_end", "period_order");
     }
-    errors.into_result().map_err(ParticipationError::Invalid)?;
+    errors.into_result().map_err(DomainError::Invalid)?;
 
     let txn = db.begin().await?;
     let mut row = match id {
@@ -72,7 +73,7 @@ pub async fn save_measure<C: ConnectionTrait + TransactionTrait>(
                 .filter(measure::Column::AgencyId.eq(agency_id))
                 .one(&txn)
                 .await?
-                .ok_or(ParticipationError::NotFound)?,
+                .ok_or(DomainError::NotFound)?,
         ),
         None => {
             measure::ActiveModel { agency_id: Set(agency_id), progress: Set(Progress::Planned), ..Default::default() }
@@ -98,10 +99,10 @@ async fn measure_for_progress(
     db: &impl ConnectionTrait,
     staff: &Staff,
     measure_id: i64,
-) -> Result<measure::Model, ParticipationError> {
-    let found = measure::Entity::find_by_id(measure_id).one(db).await?.ok_or(ParticipationError::NotFound)?;
+) -> Result<measure::Model, DomainError> {
+    let found = measure::Entity::find_by_id(measure_id).one(db).await?.ok_or(DomainError::NotFound)?;
     if !permissions::can_note_measure_progress(staff, found.department_id) {
-        return Err(ParticipationError::Forbidden);
+        return Err(DomainError::Forbidden);
     }
     Ok(found)
 }
@@ -115,7 +116,7 @@ pub async fn note_progress<C: ConnectionTrait + TransactionTrait>(
     progress: Progress,
     note: &str,
     now: DateTime<Utc>,
-) -> Result<(), ParticipationError> {
+) -> Result<(), DomainError> {
     let found = measure_for_progress(db, staff, measure_id).await?;
     let note = note.trim();
     let mut errors = FieldErrors::default();
@@ -124,7 +125,7 @@ pub async fn note_progress<C: ConnectionTrait + TransactionTrait>(
     } else if note.chars().count() > 2000 {
         errors.add("note", "too_long");
     }
-    errors.into_result().map_err(ParticipationError::Invalid)?;
+    errors.into_result().map_err(DomainError::Invalid)?;
 
     let txn = db.begin().await?;
     measure_note::ActiveModel {
@@ -160,7 +161,7 @@ pub async fn link_evidence<C: ConnectionTrait + TransactionTrait>(
     measure_id: i64,
     evidence: Evidence,
     now: DateTime<Utc>,
-) -> Result<(), ParticipationError> {
+) -> Result<(), DomainError> {
     let found = measure_for_progress(db, staff, measure_id).await?;
     let known = match evidence {
         Evidence::Submission(id) => submissions_exist(db, found.agency_id, &[id]).await?,
@@ -173,7 +174,7 @@ pub async fn link_evidence<C: ConnectionTrait + TransactionTrait>(
     if !known {
         let mut errors = FieldErrors::default();
         errors.add("evidence", "unknown_item");
-        return Err(ParticipationError::Invalid(errors));
+        return Err(DomainError::Invalid(errors));
     }
     let txn = db.begin().await?;
     let detail = match evidence {

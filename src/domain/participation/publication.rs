@@ -9,9 +9,10 @@ use sea_orm::{
 };
 use validator::Validate;
 
-use super::{optional, ParticipationError};
+use super::optional;
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
+use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::{plain_text, FieldErrors};
 
@@ -46,10 +47,10 @@ async fn allowed_submission(
     db: &impl ConnectionTrait,
     staff: &Staff,
     submission_id: i64,
-) -> Result<submission::Model, ParticipationError> {
-    let item = submission::Entity::find_by_id(submission_id).one(db).await?.ok_or(ParticipationError::NotFound)?;
+) -> Result<submission::Model, DomainError> {
+    let item = submission::Entity::find_by_id(submission_id).one(db).await?.ok_or(DomainError::NotFound)?;
     if !permissions::can_publish(staff, &item) {
-        return Err(ParticipationError::Forbidden);
+        return Err(DomainError::Forbidden);
     }
     Ok(item)
 }
@@ -61,9 +62,9 @@ pub async fn publish<C: ConnectionTrait + TransactionTrait>(
     submission_id: i64,
     input: PublishInput,
     now: DateTime<Utc>,
-) -> Result<(), ParticipationError> {
+) -> Result<(), DomainError> {
     let item = allowed_submission(db, staff, submission_id).await?;
-    input.check().map_err(ParticipationError::Invalid)?;
+    input.check().map_err(DomainError::Invalid)?;
 
     let txn = db.begin().await?;
     let existing = publication::Entity::find().filter(publication::Column::SubmissionId.eq(item.id)).one(&txn).await?;
@@ -103,7 +104,7 @@ pub async fn unpublish<C: ConnectionTrait + TransactionTrait>(
     staff: &Staff,
     submission_id: i64,
     now: DateTime<Utc>,
-) -> Result<(), ParticipationError> {
+) -> Result<(), DomainError> {
     let item = allowed_submission(db, staff, submission_id).await?;
     let txn = db.begin().await?;
     let live = publication::Entity::find()
@@ -111,7 +112,7 @@ pub async fn unpublish<C: ConnectionTrait + TransactionTrait>(
         .filter(publication::Column::WithdrawnAt.is_null())
         .one(&txn)
         .await?
-        .ok_or(ParticipationError::NotFound)?;
+        .ok_or(DomainError::NotFound)?;
     let mut row = publication::ActiveModel::from(live);
     row.withdrawn_at = Set(Some(now));
     row.update(&txn).await?;

@@ -18,8 +18,8 @@ use crate::domain::calendar::bangkok;
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::plain_text;
+use crate::domain::INDICATORS;
 
-pub const INDICATORS: std::ops::RangeInclusive<i16> = 6..=10;
 const MESSAGE_MAX: usize = 5000;
 
 /// The submission, if `actor` may work it.

@@ -240,7 +240,7 @@ impl SubmissionPage {
     }
 
     pub fn indicators(&self) -> Vec<i16> {
-        triage::INDICATORS.collect()
+        crate::domain::INDICATORS.collect()
     }
 
     pub fn contact(&self) -> Option<&entity::contact::Model> {
