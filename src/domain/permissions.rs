@@ -88,6 +88,16 @@ pub fn can_manage_activity(staff: &Staff, department_id: Option<i64>) -> bool {
     }
 }
 
+/// Whether the activities pages are open to this staff member at all (each
+/// activity is then checked by its department).
+pub fn can_manage_any_activity(staff: &Staff) -> bool {
+    match staff.role {
+        Role::Admin | Role::IntegrityOfficer => true,
+        Role::Officer => staff.department_id.is_some(),
+        Role::Viewer => false,
+    }
+}
+
 /// Dated progress notes on a plan measure.
 pub fn can_note_measure_progress(staff: &Staff, measure_department: Option<i64>) -> bool {
     can_manage_activity(staff, measure_department)

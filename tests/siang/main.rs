@@ -8,6 +8,7 @@ mod pages;
 mod participation;
 mod privacy;
 mod staff_access;
+mod staff_participation;
 mod staff_workflow;
 mod stats;
 mod submit;

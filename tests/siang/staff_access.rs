@@ -94,18 +94,48 @@ async fn every_staff_route_allows_exactly_the_right_roles(app: TestApp) {
         ("GET", "/staff/settings".into(), vec![], admin_only),
         ("POST", "/staff/settings".into(), vec![("name_th", "")], admin_only),
         ("GET", "/staff/audit".into(), vec![], admin_only),
+        ("POST", format!("{c}/publish"), vec![("summary_th", "ประชาชนแจ้งขยะตกค้าง")], [L, R, A, R, A, A]),
+        ("POST", format!("{c}/unpublish"), vec![], [L, R, A, R, A, A]),
+        ("POST", format!("{k}/publish"), vec![("summary_th", "เรื่องทุจริต")], [L, R, R, R, R, R]),
+        ("GET", "/staff/activities".into(), vec![], [L, R, A, A, A, A]),
+        ("GET", "/staff/activities/new".into(), vec![], [L, R, A, A, A, A]),
+        ("POST", "/staff/activities".into(), activity(&office), [L, R, A, R, A, A]),
+        ("GET", "/staff/plan/2569".into(), vec![], [L, R, A, A, A, A]),
+        ("POST", "/staff/plan/2569".into(), vec![("indicator", "7")], admin_only),
+        ("GET", "/staff/ita/2569".into(), vec![], admin_only),
+        (
+            "POST",
+            "/staff/ita/2569".into(),
+            vec![("code", "O11"), ("title_th", "ช่องทางติดต่อ"), ("url_path", "/submit")],
+            admin_only,
+        ),
     ];
 
     let clients: Vec<Client> = ROLES.iter().enumerate().map(|(i, _)| app.client([10, 0, 0, i as u8 + 1])).collect();
     for (client, role) in clients.iter().zip(ROLES).skip(1) {
         client.login(role).await;
     }
-    for (method, path, fields, expected) in &routes {
-        for ((client, role), want) in clients.iter().zip(ROLES).zip(expected) {
+    // Role by role, so each one publishes before it unpublishes.
+    for (index, (client, role)) in clients.iter().zip(ROLES).enumerate() {
+        for (method, path, fields, expected) in &routes {
             let got = outcome(client, method, path, fields).await;
-            assert_eq!(got, *want, "{role} on {method} {path}");
+            assert_eq!(got, expected[index], "{role} on {method} {path}");
         }
     }
+}
+
+/// A complete activity of the given department.
+fn activity(department: &str) -> Vec<(&'static str, &str)> {
+    vec![
+        ("kind", "hearing"),
+        ("title_th", "เวทีประชาคมหมู่ที่ 3"),
+        ("held_on", "2026-11-20"),
+        ("place", "ศาลาประชาคม"),
+        ("participants", "42"),
+        ("description", "รับฟังความคิดเห็นเรื่องถนน"),
+        ("department", department),
+        ("published", "on"),
+    ]
 }
 
 async fn officers_never_see_corruption_reports_and_viewers_never_see_contact_data(app: TestApp) {

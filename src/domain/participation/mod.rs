@@ -11,6 +11,7 @@ pub mod ita;
 pub mod plan;
 pub mod public;
 pub mod publication;
+pub mod workspace;
 
 use entity::submission;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter};

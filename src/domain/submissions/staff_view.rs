@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 use entity::enums::{EventKind, Kind, Status};
 use entity::{
-    contact, corruption_detail, department, service, staff_user, submission, submission_event, submission_indicator,
-    submission_rating,
+    contact, corruption_detail, department, publication, service, staff_user, submission, submission_event,
+    submission_indicator, submission_rating,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
@@ -49,6 +49,10 @@ pub struct StaffSubmission {
     pub contact: ContactView,
     pub events: Vec<EventView>,
     pub can_work: bool,
+    /// Whether this staff member may publish it to the participation log.
+    pub can_publish: bool,
+    /// Its publication, live or withdrawn, if it ever had one.
+    pub publication: Option<publication::Model>,
     pub next_statuses: &'static [Status],
 }
 
@@ -110,7 +114,10 @@ pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<Sta
     let corruption =
         if item.kind == Kind::Corruption { corruption_detail::Entity::find_by_id(id).one(db).await? } else { None };
     let contact = contact_view(db, actor, &item, false).await?;
+    let publication = publication::Entity::find().filter(publication::Column::SubmissionId.eq(id)).one(db).await?;
     Ok(StaffSubmission {
+        can_publish: permissions::can_publish(actor, &item),
+        publication,
         assignee: item.assignee_id.and_then(|id| names.get(&id).cloned()),
         can_work: permissions::can_work(actor, &item),
         next_statuses: workflow::next_statuses(item.status),

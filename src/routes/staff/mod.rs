@@ -15,6 +15,7 @@ mod admin;
 mod audit;
 mod inbox;
 mod login;
+mod participation;
 mod services;
 mod submissions;
 
@@ -41,6 +42,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/submissions/{id}/notes", post(submissions::note))
         .route("/staff/submissions/{id}/due", post(submissions::due))
         .route("/staff/submissions/{id}/reporter", post(submissions::reveal_reporter))
+        .route("/staff/submissions/{id}/publish", post(submissions::publish))
+        .route("/staff/submissions/{id}/unpublish", post(submissions::unpublish))
         .route("/staff/users", get(admin::users).post(admin::create_user))
         .route("/staff/users/{id}", post(admin::update_user))
         .route("/staff/users/{id}/password", post(admin::reset_password))
@@ -50,5 +53,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/services/{id}", get(services::edit).post(services::update))
         .route("/staff/settings", get(admin::settings).post(admin::save_settings))
         .route("/staff/audit", get(audit::show))
+        .route("/staff/activities", get(participation::activities).post(participation::create_activity))
+        .route("/staff/activities/new", get(participation::new_activity))
+        .route("/staff/activities/{id}", get(participation::edit_activity).post(participation::update_activity))
+        .route("/staff/plan", get(participation::plan_now))
+        .route("/staff/plan/{fiscal_year}", get(participation::plan).post(participation::create_measure))
+        .route("/staff/measures/{id}", get(participation::edit_measure).post(participation::update_measure))
+        .route("/staff/measures/{id}/progress", post(participation::measure_progress))
+        .route("/staff/measures/{id}/evidence", post(participation::measure_evidence))
+        .route("/staff/ita", get(participation::ita_now))
+        .route("/staff/ita/{fiscal_year}", get(participation::ita_items).post(participation::save_ita_items))
         .layer(sessions)
 }

@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::error::DomainError;
+use crate::domain::participation::publication::{self, PublishInput};
 use crate::domain::submissions::staff_view::{self, ContactView, StaffSubmission};
 use crate::domain::submissions::triage::{self, StatusChange};
 use crate::domain::submissions::{self, submit, Receipt};
@@ -202,6 +203,48 @@ pub async fn due(
     after_action(&state, page, me, id, result, "due").await
 }
 
+#[derive(Deserialize)]
+pub struct PublishForm {
+    #[serde(default)]
+    summary_th: String,
+    #[serde(default)]
+    summary_en: String,
+    #[serde(default)]
+    outcome_th: String,
+    #[serde(default)]
+    outcome_en: String,
+}
+
+/// Publishes (or republishes) the submission to the participation log with
+/// the staff-written summary and outcome.
+pub async fn publish(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<PublishForm>,
+) -> Result<Response, AppError> {
+    let input = PublishInput {
+        summary_th: form.summary_th,
+        summary_en: Some(form.summary_en),
+        outcome_th: Some(form.outcome_th),
+        outcome_en: Some(form.outcome_en),
+    };
+    let result = publication::publish(&state.db, &me, id, input, Utc::now()).await;
+    after_action(&state, page, me, id, result, "published").await
+}
+
+pub async fn unpublish(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(NoFields {}): CsrfForm<NoFields>,
+) -> Result<Response, AppError> {
+    let result = publication::unpublish(&state.db, &me, id, Utc::now()).await;
+    after_action(&state, page, me, id, result, "unpublished").await
+}
+
 /// Shows a corruption reporter's identity; every look is audited.
 pub async fn reveal_reporter(
     State(state): State<AppState>,
@@ -287,6 +330,29 @@ impl SubmissionPage {
 
     pub fn question_text(&self, question: &crate::domain::submissions::questions::Question) -> String {
         question.text(self.page.lang).to_owned()
+    }
+
+    /// Whether the submission is on the public log now.
+    pub fn is_published(&self) -> bool {
+        self.view.publication.as_ref().is_some_and(|p| p.withdrawn_at.is_none())
+    }
+
+    /// The publication's text for the form: the live or last one, or a start
+    /// drawn from the public reply so staff only need to write the summary.
+    pub fn publication_field(&self, field: &str) -> String {
+        let Some(publication) = &self.view.publication else {
+            let last_reply = self.view.events.iter().rev().find(|e| e.public && e.message.is_some());
+            return match field {
+                "outcome_th" => last_reply.and_then(|e| e.message.clone()).unwrap_or_default(),
+                _ => String::new(),
+            };
+        };
+        match field {
+            "summary_th" => publication.summary_th.clone(),
+            "summary_en" => publication.summary_en.clone().unwrap_or_default(),
+            "outcome_th" => publication.outcome_th.clone().unwrap_or_default(),
+            _ => publication.outcome_en.clone().unwrap_or_default(),
+        }
     }
 
     pub fn today(&self) -> String {

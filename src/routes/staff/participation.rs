@@ -1,0 +1,601 @@
+//! Staff managing what the public log shows besides submissions: activities,
+//! the yearly plan's measures with their progress and evidence, and the ITA
+//! evidence index. The domain decides who may; these parse, call and render.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use entity::activity::{self, ActivityKind};
+use entity::department;
+use entity::measure::Progress;
+use sea_orm::{ActiveEnum, Iterable};
+
+use super::admin::{optional_id, settle};
+use crate::app::AppState;
+use crate::auth::CurrentStaff;
+use crate::domain::actor::Staff;
+use crate::domain::calendar::{bangkok, fiscal_year, local_date};
+use crate::domain::error::DomainError;
+use crate::domain::participation::activities::{self, ActivityInput};
+use crate::domain::participation::ita::{self, ItaItem};
+use crate::domain::participation::plan::{self, Evidence, MeasureInput};
+use crate::domain::participation::workspace::{self, MeasureRow};
+use crate::domain::{agency, permissions, INDICATORS};
+use crate::error::AppError;
+use crate::extract::{CsrfForm, PageContext};
+use crate::routes::public::fiscal_year_param;
+
+/// A submitted form as name/value pairs, for fields that repeat.
+struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.trim().to_owned()).unwrap_or_default()
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.trim().to_owned()).collect()
+    }
+
+    fn optional(&self, name: &str) -> Option<String> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+
+    fn checked(&self, name: &str) -> bool {
+        self.get(name) == "on"
+    }
+}
+
+fn date(field: &str, text: &str) -> Result<NaiveDate, DomainError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| DomainError::invalid(field, "date_format"))
+}
+
+/// A Bangkok date and optional time (09:00 when none is given) as an instant.
+fn local_instant(day: &str, time: &str) -> Result<DateTime<Utc>, DomainError> {
+    let day = date("held_on", day)?;
+    let time = if time.is_empty() {
+        NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default()
+    } else {
+        NaiveTime::parse_from_str(time, "%H:%M").map_err(|_| DomainError::invalid("held_time", "time_format"))?
+    };
+    bangkok()
+        .from_local_datetime(&day.and_time(time))
+        .single()
+        .map(|at| at.with_timezone(&Utc))
+        .ok_or_else(|| DomainError::invalid("held_on", "date_format"))
+}
+
+fn this_fiscal_year() -> i32 {
+    fiscal_year(local_date(Utc::now()))
+}
+
+fn codes(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c.is_whitespace()).filter(|c| !c.is_empty()).map(str::to_owned).collect()
+}
+
+// ----- activities -----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/activities.html")]
+pub struct ActivitiesPage {
+    page: PageContext,
+    me: Staff,
+    activities: Vec<activity::Model>,
+}
+
+pub async fn activities(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+) -> Result<ActivitiesPage, AppError> {
+    if !permissions::can_manage_any_activity(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let activities = workspace::activities(&state.db, page.agency.id).await?;
+    Ok(ActivitiesPage { page, me, activities })
+}
+
+impl ActivitiesPage {
+    pub fn kind_code(&self, activity: &activity::Model) -> String {
+        activity.kind.to_value()
+    }
+}
+
+/// The activity form, filled from the stored activity or from what was typed.
+#[derive(Default)]
+pub struct ActivityForm {
+    id: Option<i64>,
+    kind: String,
+    title_th: String,
+    title_en: String,
+    held_on: String,
+    held_time: String,
+    place: String,
+    participants: String,
+    description: String,
+    outcome: String,
+    department: Option<i64>,
+    indicators: Vec<i16>,
+    submissions: String,
+    published: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/activity.html")]
+pub struct ActivityPage {
+    page: PageContext,
+    me: Staff,
+    form: ActivityForm,
+    departments: Vec<department::Model>,
+    errors: Vec<String>,
+}
+
+impl ActivityPage {
+    pub fn kinds(&self) -> Vec<String> {
+        ActivityKind::iter().map(|k| k.to_value()).collect()
+    }
+
+    pub fn indicators(&self) -> Vec<i16> {
+        INDICATORS.collect()
+    }
+
+    pub fn action(&self) -> String {
+        match self.form.id {
+            Some(id) => format!("/staff/activities/{id}"),
+            None => "/staff/activities".into(),
+        }
+    }
+}
+
+async fn activity_page(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    form: ActivityForm,
+    errors: Vec<String>,
+) -> Result<ActivityPage, AppError> {
+    if !permissions::can_manage_any_activity(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let departments = agency::departments(&state.db, page.agency.id).await?;
+    Ok(ActivityPage { page, me, form, departments, errors })
+}
+
+pub async fn new_activity(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+) -> Result<ActivityPage, AppError> {
+    let form = ActivityForm { kind: "hearing".into(), department: me.department_id, ..Default::default() };
+    activity_page(&state, page, me, form, Vec::new()).await
+}
+
+pub async fn edit_activity(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<ActivityPage, AppError> {
+    let (found, indicators, submission_codes) = workspace::activity(&state.db, page.agency.id, id).await?;
+    let local = found.held_at.with_timezone(&bangkok());
+    let form = ActivityForm {
+        id: Some(found.id),
+        kind: found.kind.to_value(),
+        title_th: found.title_th,
+        title_en: found.title_en.unwrap_or_default(),
+        held_on: local.format("%Y-%m-%d").to_string(),
+        held_time: local.format("%H:%M").to_string(),
+        place: found.place,
+        participants: found.participants.to_string(),
+        description: found.description,
+        outcome: found.outcome.unwrap_or_default(),
+        department: found.department_id,
+        indicators,
+        submissions: submission_codes.join(" "),
+        published: found.published,
+    };
+    activity_page(&state, page, me, form, Vec::new()).await
+}
+
+fn activity_form(id: Option<i64>, fields: &Fields) -> ActivityForm {
+    ActivityForm {
+        id,
+        kind: fields.get("kind"),
+        title_th: fields.get("title_th"),
+        title_en: fields.get("title_en"),
+        held_on: fields.get("held_on"),
+        held_time: fields.get("held_time"),
+        place: fields.get("place"),
+        participants: fields.get("participants"),
+        description: fields.get("description"),
+        outcome: fields.get("outcome"),
+        department: optional_id(&fields.get("department")),
+        indicators: fields.all("indicators").iter().filter_map(|i| i.parse().ok()).collect(),
+        submissions: fields.get("submissions"),
+        published: fields.checked("published"),
+    }
+}
+
+async fn activity_input(state: &AppState, agency_id: i64, form: &ActivityForm) -> Result<ActivityInput, DomainError> {
+    let kind = ActivityKind::try_from_value(&form.kind).map_err(|_| DomainError::invalid("kind", "unknown_kind"))?;
+    let participants = form.participants.parse().map_err(|_| DomainError::invalid("participants", "number_format"))?;
+    Ok(ActivityInput {
+        kind,
+        title_th: form.title_th.clone(),
+        title_en: Some(form.title_en.clone()),
+        held_at: local_instant(&form.held_on, &form.held_time)?,
+        place: form.place.clone(),
+        participants,
+        description: form.description.clone(),
+        outcome: Some(form.outcome.clone()),
+        department_id: form.department,
+        indicators: form.indicators.clone(),
+        submission_ids: workspace::submission_ids(&state.db, agency_id, &codes(&form.submissions), "submissions")
+            .await?,
+        published: form.published,
+    })
+}
+
+async fn save_activity(
+    state: AppState,
+    page: PageContext,
+    me: Staff,
+    id: Option<i64>,
+    fields: Fields,
+) -> Result<Response, AppError> {
+    let form = activity_form(id, &fields);
+    // Refuse before reading the rest, so a refusal never depends on the input.
+    if !permissions::can_manage_activity(&me, form.department) {
+        return Err(AppError::Forbidden);
+    }
+    let agency_id = page.agency.id;
+    let result = match activity_input(&state, agency_id, &form).await {
+        Ok(input) => activities::save_activity(&state.db, &me, agency_id, id, input, Utc::now()).await,
+        Err(err) => Err(err),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/staff/activities?done=saved").into_response()),
+        Err(err) => {
+            settle(page, Err(err), "", async |page, errors| activity_page(&state, page, me, form, errors).await).await
+        }
+    }
+}
+
+pub async fn create_activity(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    save_activity(state, page, me, None, Fields(pairs)).await
+}
+
+pub async fn update_activity(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    save_activity(state, page, me, Some(id), Fields(pairs)).await
+}
+
+// ----- the plan -----
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/plan.html")]
+pub struct PlanPage {
+    page: PageContext,
+    me: Staff,
+    fiscal_year: i32,
+    measures: Vec<MeasureRow>,
+    departments: Vec<department::Model>,
+    errors: Vec<String>,
+}
+
+impl PlanPage {
+    /// The measure the shared fields show: none, this page adds a new one.
+    pub fn current(&self) -> Option<&entity::measure::Model> {
+        None
+    }
+
+    pub fn progresses(&self) -> Vec<String> {
+        Progress::iter().map(|p| p.to_value()).collect()
+    }
+
+    pub fn progress_code(&self, progress: &Progress) -> String {
+        progress.to_value()
+    }
+
+    pub fn indicators(&self) -> Vec<i16> {
+        INDICATORS.collect()
+    }
+
+    pub fn can_note(&self, row: &MeasureRow) -> bool {
+        permissions::can_note_measure_progress(&self.me, row.measure.department_id)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        permissions::can_administer(&self.me)
+    }
+
+    pub fn department_name(&self, id: &Option<i64>) -> String {
+        id.and_then(|id| self.departments.iter().find(|d| d.id == id))
+            .map(|d| d.name_th.clone())
+            .unwrap_or_else(|| self.page.t("staff.plan.all_divisions").to_owned())
+    }
+
+    pub fn today(&self) -> String {
+        local_date(Utc::now()).format("%Y-%m-%d").to_string()
+    }
+}
+
+async fn plan_page(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    fiscal_year: i32,
+    errors: Vec<String>,
+) -> Result<PlanPage, AppError> {
+    if me.role == entity::enums::Role::Viewer {
+        return Err(AppError::Forbidden);
+    }
+    let measures = workspace::measures(&state.db, page.agency.id, fiscal_year).await?;
+    let departments = agency::departments(&state.db, page.agency.id).await?;
+    Ok(PlanPage { page, me, fiscal_year, measures, departments, errors })
+}
+
+pub async fn plan_now() -> Redirect {
+    Redirect::to(&format!("/staff/plan/{}", this_fiscal_year()))
+}
+
+pub async fn ita_now() -> Redirect {
+    Redirect::to(&format!("/staff/ita/{}", this_fiscal_year()))
+}
+
+pub async fn plan(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(year): Path<String>,
+) -> Result<PlanPage, AppError> {
+    plan_page(&state, page, me, fiscal_year_param(&year)?, Vec::new()).await
+}
+
+fn measure_input(fiscal_year: i32, fields: &Fields) -> Result<MeasureInput, DomainError> {
+    let indicator =
+        fields.get("indicator").parse().map_err(|_| DomainError::invalid("indicator", "indicator_range"))?;
+    Ok(MeasureInput {
+        fiscal_year,
+        indicator,
+        position: fields.get("position").parse().unwrap_or(1),
+        title_th: fields.get("title_th"),
+        title_en: fields.optional("title_en"),
+        steps: fields.get("steps"),
+        period_start: date("period_start", &fields.get("period_start"))?,
+        period_end: date("period_end", &fields.get("period_end"))?,
+        department_id: optional_id(&fields.get("department")),
+    })
+}
+
+/// Adds a measure to the year's plan (admins).
+pub async fn create_measure(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(year): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let year = fiscal_year_param(&year)?;
+    if !permissions::can_administer(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let agency_id = page.agency.id;
+    let result = match measure_input(year, &Fields(pairs)) {
+        Ok(input) => plan::save_measure(&state.db, &me, agency_id, None, input, Utc::now()).await.map(|_| ()),
+        Err(err) => Err(err),
+    };
+    let to = format!("/staff/plan/{year}");
+    settle(page, result, &to, async |page, errors| plan_page(&state, page, me, year, errors).await).await
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/measure.html")]
+pub struct MeasurePage {
+    page: PageContext,
+    me: Staff,
+    measure: entity::measure::Model,
+    departments: Vec<department::Model>,
+    errors: Vec<String>,
+}
+
+impl MeasurePage {
+    pub fn current(&self) -> Option<&entity::measure::Model> {
+        Some(&self.measure)
+    }
+
+    pub fn indicators(&self) -> Vec<i16> {
+        INDICATORS.collect()
+    }
+}
+
+async fn measure_page(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    id: i64,
+    errors: Vec<String>,
+) -> Result<MeasurePage, AppError> {
+    if !permissions::can_administer(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let measure = workspace::measure(&state.db, page.agency.id, id).await?;
+    let departments = agency::departments(&state.db, page.agency.id).await?;
+    Ok(MeasurePage { page, me, measure, departments, errors })
+}
+
+pub async fn edit_measure(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+) -> Result<MeasurePage, AppError> {
+    measure_page(&state, page, me, id, Vec::new()).await
+}
+
+pub async fn update_measure(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    if !permissions::can_administer(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let agency_id = page.agency.id;
+    let existing = workspace::measure(&state.db, agency_id, id).await?;
+    let result = match measure_input(existing.fiscal_year, &Fields(pairs)) {
+        Ok(input) => plan::save_measure(&state.db, &me, agency_id, Some(id), input, Utc::now()).await.map(|_| ()),
+        Err(err) => Err(err),
+    };
+    let to = format!("/staff/plan/{}", existing.fiscal_year);
+    settle(page, result, &to, async |page, errors| measure_page(&state, page, me, id, errors).await).await
+}
+
+/// A dated progress note, or a piece of evidence, on a measure; back to the
+/// year's plan either way.
+pub async fn measure_progress(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let fields = Fields(pairs);
+    let agency_id = page.agency.id;
+    let existing = workspace::measure(&state.db, agency_id, id).await?;
+    if !permissions::can_note_measure_progress(&me, existing.department_id) {
+        return Err(AppError::Forbidden);
+    }
+    let result = async {
+        let progress = Progress::try_from_value(&fields.get("progress"))
+            .map_err(|_| DomainError::invalid("progress", "unknown_status"))?;
+        let noted_on = date("noted_on", &fields.get("noted_on"))?;
+        plan::note_progress(&state.db, &me, id, noted_on, progress, &fields.get("note"), Utc::now()).await
+    }
+    .await;
+    let year = existing.fiscal_year;
+    settle(page, result, &format!("/staff/plan/{year}"), async |page, errors| {
+        plan_page(&state, page, me, year, errors).await
+    })
+    .await
+}
+
+pub async fn measure_evidence(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let fields = Fields(pairs);
+    let agency_id = page.agency.id;
+    let existing = workspace::measure(&state.db, agency_id, id).await?;
+    if !permissions::can_note_measure_progress(&me, existing.department_id) {
+        return Err(AppError::Forbidden);
+    }
+    let result = async {
+        let evidence = match (fields.optional("tracking_code"), optional_id(&fields.get("activity"))) {
+            (Some(code), None) => {
+                Evidence::Submission(workspace::submission_ids(&state.db, agency_id, &[code], "evidence").await?[0])
+            }
+            (None, Some(activity)) => Evidence::Activity(activity),
+            _ => return Err(DomainError::invalid("evidence", "evidence_one")),
+        };
+        plan::link_evidence(&state.db, &me, id, evidence, Utc::now()).await
+    }
+    .await;
+    let year = existing.fiscal_year;
+    settle(page, result, &format!("/staff/plan/{year}"), async |page, errors| {
+        plan_page(&state, page, me, year, errors).await
+    })
+    .await
+}
+
+// ----- the ITA evidence index -----
+
+/// Rows offered for new items below the existing ones.
+const BLANK_ITA_ROWS: usize = 3;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "staff/ita.html")]
+pub struct ItaPage {
+    page: PageContext,
+    me: Staff,
+    fiscal_year: i32,
+    items: Vec<ItaItem>,
+    errors: Vec<String>,
+}
+
+async fn ita_page(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    fiscal_year: i32,
+    mut items: Vec<ItaItem>,
+    errors: Vec<String>,
+) -> Result<ItaPage, AppError> {
+    if !permissions::can_administer(&me) {
+        return Err(AppError::Forbidden);
+    }
+    if items.is_empty() {
+        items = ita::items(&state.db, page.agency.id, fiscal_year).await?;
+    }
+    items.extend((0..BLANK_ITA_ROWS).map(|_| ItaItem {
+        code: String::new(),
+        title_th: String::new(),
+        title_en: String::new(),
+        url_path: String::new(),
+    }));
+    Ok(ItaPage { page, me, fiscal_year, items, errors })
+}
+
+pub async fn ita_items(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(year): Path<String>,
+) -> Result<ItaPage, AppError> {
+    ita_page(&state, page, me, fiscal_year_param(&year)?, Vec::new(), Vec::new()).await
+}
+
+pub async fn save_ita_items(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(year): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let year = fiscal_year_param(&year)?;
+    if !permissions::can_administer(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let fields = Fields(pairs);
+    let (codes, th, en, urls) =
+        (fields.all("code"), fields.all("title_th"), fields.all("title_en"), fields.all("url_path"));
+    let items: Vec<ItaItem> = (0..codes.len())
+        .map(|i| ItaItem {
+            code: codes[i].clone(),
+            title_th: th.get(i).cloned().unwrap_or_default(),
+            title_en: en.get(i).cloned().unwrap_or_default(),
+            url_path: urls.get(i).cloned().unwrap_or_default(),
+        })
+        .filter(|item| !(item.code.is_empty() && item.title_th.is_empty() && item.url_path.is_empty()))
+        .collect();
+    let result = ita::save_items(&state.db, &me, page.agency.id, year, &items, Utc::now()).await;
+    let to = format!("/staff/ita/{year}");
+    settle(page, result, &to, async |page, errors| ita_page(&state, page, me, year, items, errors).await).await
+}
