@@ -113,6 +113,18 @@ mod tests {
     }
 
     #[test]
+    fn no_message_is_defined_in_two_files() {
+        for files in [THAI, ENGLISH] {
+            let mut seen = BTreeSet::new();
+            for file in files {
+                for key in parse_catalog(&[file]).into_keys() {
+                    assert!(seen.insert(key.clone()), "{key} is defined twice");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn placeholders_are_filled() {
         assert_eq!(t_with(Lang::En, "validation.too_long", &[("max", "200")]), "Too long: at most 200 characters.");
     }
