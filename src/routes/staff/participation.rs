@@ -465,8 +465,36 @@ pub async fn update_measure(
     settle(page, result, &to, async |page, errors| measure_page(&state, page, me, id, errors).await).await
 }
 
-/// A dated progress note, or a piece of evidence, on a measure; back to the
-/// year's plan either way.
+/// The measure, if `me` may report on it (notes and evidence).
+async fn reportable_measure(
+    state: &AppState,
+    agency_id: i64,
+    me: &Staff,
+    id: i64,
+) -> Result<entity::measure::Model, AppError> {
+    let found = workspace::measure(&state.db, agency_id, id).await?;
+    if permissions::can_note_measure_progress(me, found.department_id) {
+        Ok(found)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Back to the year's plan, or the plan again with what to correct.
+async fn back_to_plan(
+    state: AppState,
+    page: PageContext,
+    me: Staff,
+    year: i32,
+    result: Result<(), DomainError>,
+) -> Result<Response, AppError> {
+    settle(page, result, &format!("/staff/plan/{year}"), async |page, errors| {
+        plan_page(&state, page, me, year, errors).await
+    })
+    .await
+}
+
+/// A dated progress note on a measure.
 pub async fn measure_progress(
     State(state): State<AppState>,
     page: PageContext,
@@ -476,10 +504,7 @@ pub async fn measure_progress(
 ) -> Result<Response, AppError> {
     let fields = Fields(pairs);
     let agency_id = page.agency.id;
-    let existing = workspace::measure(&state.db, agency_id, id).await?;
-    if !permissions::can_note_measure_progress(&me, existing.department_id) {
-        return Err(AppError::Forbidden);
-    }
+    let year = reportable_measure(&state, agency_id, &me, id).await?.fiscal_year;
     let result = async {
         let progress = Progress::try_from_value(&fields.get("progress"))
             .map_err(|_| DomainError::invalid("progress", "unknown_status"))?;
@@ -487,13 +512,10 @@ pub async fn measure_progress(
         plan::note_progress(&state.db, &me, id, noted_on, progress, &fields.get("note"), Utc::now()).await
     }
     .await;
-    let year = existing.fiscal_year;
-    settle(page, result, &format!("/staff/plan/{year}"), async |page, errors| {
-        plan_page(&state, page, me, year, errors).await
-    })
-    .await
+    back_to_plan(state, page, me, year, result).await
 }
 
+/// A submission or activity linked to a measure as its evidence.
 pub async fn measure_evidence(
     State(state): State<AppState>,
     page: PageContext,
@@ -503,10 +525,7 @@ pub async fn measure_evidence(
 ) -> Result<Response, AppError> {
     let fields = Fields(pairs);
     let agency_id = page.agency.id;
-    let existing = workspace::measure(&state.db, agency_id, id).await?;
-    if !permissions::can_note_measure_progress(&me, existing.department_id) {
-        return Err(AppError::Forbidden);
-    }
+    let year = reportable_measure(&state, agency_id, &me, id).await?.fiscal_year;
     let result = async {
         let evidence = match (fields.optional("tracking_code"), optional_id(&fields.get("activity"))) {
             (Some(code), None) => {
@@ -518,11 +537,7 @@ pub async fn measure_evidence(
         plan::link_evidence(&state.db, &me, id, evidence, Utc::now()).await
     }
     .await;
-    let year = existing.fiscal_year;
-    settle(page, result, &format!("/staff/plan/{year}"), async |page, errors| {
-        plan_page(&state, page, me, year, errors).await
-    })
-    .await
+    back_to_plan(state, page, me, year, result).await
 }
 
 // ----- the ITA evidence index -----
