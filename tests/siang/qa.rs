@@ -216,6 +216,32 @@ async fn published_questions_are_searchable_by_a_thai_substring_and_grouped(app:
     assert_eq!(app.resident().get("/qa?after=not-a-cursor").await.status, 400);
 }
 
+/// Thirty questions fill a page; the thirty-first is on the next.
+async fn published_questions_come_page_by_page(app: TestApp) {
+    let admin = app.staff("admin", Role::Admin, None).await;
+    for i in 0..31u32 {
+        let input = siang::domain::submissions::NewSubmission {
+            kind: "question".into(),
+            details: format!("คำถาม {i}"),
+            ..Default::default()
+        };
+        let at = crate::fixtures::bangkok(2026, 1, 1) + chrono::Duration::hours(i64::from(i));
+        let (item, _) = crate::fixtures::submit_at(&app, input, entity::enums::Channel::Web, at).await;
+        let text = answer(&format!("คำถามสาธารณะลำดับที่ {i:02}"), "คำตอบ");
+        publish(&app.db, &admin, item.id, text, Utc::now()).await.unwrap();
+    }
+    let first = app.resident().get("/qa").await;
+    assert!(first.body.contains("ลำดับที่ 30") && first.body.contains("ลำดับที่ 01"));
+    assert!(!first.body.contains("ลำดับที่ 00"));
+    let marker = r#"<a rel="next" href=""#;
+    let start = first.body.find(marker).expect("a next page") + marker.len();
+    let next = first.body[start..start + first.body[start..].find('"').unwrap()].replace("&amp;", "&");
+    let second = app.resident().get(&next).await;
+    assert_eq!(second.status, 200, "{next}");
+    assert!(second.body.contains("ลำดับที่ 00") && !second.body.contains("ลำดับที่ 01"));
+    assert!(!second.body.contains(marker), "the last page");
+}
+
 async fn questions_count_in_the_statistics_and_the_ita_index_points_to_qa(app: TestApp) {
     let admin = app.staff("admin", Role::Admin, None).await;
     let (id, _, _) = app.submit(json!({"kind": "question", "details": "ถามสถิติ"})).await;
@@ -248,6 +274,7 @@ on_both_databases!(
     the_ask_form_needs_its_csrf_token,
     staff_of_the_division_answer_and_publish_and_the_asker_stays_private,
     published_questions_are_searchable_by_a_thai_substring_and_grouped,
+    published_questions_come_page_by_page,
     questions_count_in_the_statistics_and_the_ita_index_points_to_qa,
     the_demo_has_a_published_answer,
 );

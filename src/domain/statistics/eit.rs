@@ -140,6 +140,8 @@ pub async fn estimates(
     estimates_from(db, agency_id, fiscal_year, service_id, &answers, &benefit).await
 }
 
+/// The estimates from answers already counted (`answer_counts`,
+/// `benefit_counts`), so a caller that needs those counts too asks once.
 async fn estimates_from(
     db: &impl ConnectionTrait,
     agency_id: i64,
