@@ -617,6 +617,8 @@ pub struct QaPage {
     pub next: Option<Cursor>,
 }
 
+const SEARCH_MAX: usize = 200;
+
 /// A page of published questions, newest first, grouped by topic; `search`
 /// is a substring (Thai or any) of the published question or answer.
 pub async fn qa_page(
@@ -629,9 +631,11 @@ pub async fn qa_page(
     let mut query = published_submissions(agency_id)
         .filter(submission::Column::Kind.eq(Kind::Question))
         .filter(after_cursor(after, SUBMISSION_RANK, submission::Column::ReceivedAt, submission::Column::Id));
-    let search = search.trim();
+    // The form allows 200 characters; a longer query from elsewhere is cut,
+    // not turned into an ever longer LIKE pattern.
+    let search: String = search.trim().chars().take(SEARCH_MAX).collect();
     if !search.is_empty() {
-        let pattern = crate::domain::submissions::inbox::contains_pattern(search);
+        let pattern = crate::domain::submissions::inbox::contains_pattern(&search);
         let mut any = Condition::any();
         for column in [
             publication::Column::SummaryTh,
