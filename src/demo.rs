@@ -1,7 +1,8 @@
 //! `siang demo`: a demonstration agency from the ITA report in
 //! `shared/context/` — องค์การบริหารส่วนตำบลชลคราม, its divisions, its
-//! improvement plan for fiscal year 2569 (indicators 6–10) — plus sample
-//! submissions, publications and activities, so a new user sees a living
+//! improvement plan for fiscal year 2569 (indicators 6–10), the published
+//! standards of five services — plus sample submissions (questions
+//! included), publications and activities, so a new user sees a living
 //! portal at once. Everything goes through the domain functions, with a
 //! staff member who cannot log in (no known password exists for it).
 
@@ -26,6 +27,7 @@ use crate::domain::participation::activities::{save_activity, ActivityInput};
 use crate::domain::participation::ita;
 use crate::domain::participation::plan::{link_evidence, note_progress, save_measure, Evidence, MeasureInput};
 use crate::domain::participation::publication::{publish, PublishInput};
+use crate::domain::services::{self, ServiceInput, StandardInput};
 use crate::domain::submissions::{self, NewSubmission};
 
 /// The marker that the demo is in this database.
@@ -54,6 +56,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result
     let staff = demo_staff(db, &agency, now).await?;
 
     let measures = load_plan(db, &staff, &agency, &departments, now).await?;
+    load_standards(db, &staff, &agency, now).await?;
     let submissions = load_submissions(db, &staff, &agency, &departments).await?;
     let activities = load_activities(db, &staff, &agency, &departments, &submissions).await?;
     load_progress(db, &staff, &measures, &submissions, &activities).await?;
@@ -219,6 +222,186 @@ async fn load_plan(
     Ok(out)
 }
 
+/// A published standard: slug, then (Thai, English) pairs of requirements,
+/// steps (`what | how long` per line), time frame, fee, where to apply and
+/// legal basis.
+struct Standard {
+    slug: &'static str,
+    requirements: (&'static str, &'static str),
+    steps: (&'static str, &'static str),
+    time_frame: (&'static str, &'static str),
+    fee: (&'static str, &'static str),
+    apply_at: (&'static str, &'static str),
+    legal_basis: (&'static str, &'static str),
+}
+
+fn standards() -> [Standard; 5] {
+    [
+        Standard {
+            slug: "building-permit",
+            requirements: (
+                "1. แบบคำขออนุญาตก่อสร้างอาคาร (แบบ ข.1)\n2. สำเนาบัตรประจำตัวประชาชนและทะเบียนบ้านของผู้ขอ\n3. สำเนาโฉนดที่ดินหรือเอกสารสิทธิ์ทุกหน้า และหนังสือยินยอมของเจ้าของที่ดินกรณีผู้ขอไม่ใช่เจ้าของ\n4. แบบแปลนและรายการประกอบแบบแปลน 5 ชุด ลงนามโดยสถาปนิกและวิศวกรผู้ได้รับใบอนุญาตในกรณีที่กฎหมายกำหนด\n5. รายการคำนวณโครงสร้าง 1 ชุด\n6. หนังสือแสดงความยินยอมเป็นผู้ควบคุมงาน",
+                "1. Building permit application (form Kh.1)\n2. Copies of the applicant's ID card and house registration\n3. Copies of every page of the land title, and the owner's consent where the applicant is not the owner\n4. Five sets of plans and specifications, signed by a licensed architect and engineer where the law requires\n5. One set of structural calculations\n6. The site supervisor's letter of consent",
+            ),
+            steps: (
+                "ยื่นคำขอและตรวจความครบถ้วนของเอกสาร | 1 วัน\nตรวจสอบที่ดินและสถานที่ก่อสร้าง | 7 วัน\nพิจารณาแบบแปลนตามกฎหมายควบคุมอาคารและกฎหมายผังเมือง | 30 วัน\nเจ้าพนักงานท้องถิ่นพิจารณาออกใบอนุญาต (แบบ อ.1) | 5 วัน\nแจ้งผู้ขอรับใบอนุญาตและชำระค่าธรรมเนียม | 2 วัน",
+                "File the application; documents checked for completeness | 1 day\nSite inspection | 7 days\nPlans reviewed under the building-control and town-planning laws | 30 days\nThe local official decides and issues the permit (form Or.1) | 5 days\nApplicant told to collect the permit and pay the fee | 2 days",
+            ),
+            time_frame: ("ภายใน 45 วัน นับแต่วันที่ได้รับคำขอที่มีเอกสารครบถ้วน", "Within 45 days of a complete application"),
+            fee: (
+                "ค่าธรรมเนียมใบอนุญาตตามกฎกระทรวงฉบับที่ 7 (พ.ศ. 2528) คิดตามพื้นที่อาคาร เช่น อาคารสูงไม่เกินสองชั้น ตารางเมตรละ 0.50 บาท",
+                "Permit fee by floor area under Ministerial Regulation No. 7 (1985), e.g. 0.50 baht per square metre for buildings of up to two storeys",
+            ),
+            apply_at: (
+                "กองช่าง องค์การบริหารส่วนตำบลชลคราม ในวันและเวลาราชการ (จันทร์–ศุกร์ 08.30–16.30 น.)",
+                "Public Works Division, Chon Khram SAO, on working days 08:30–16:30",
+            ),
+            legal_basis: (
+                "พระราชบัญญัติควบคุมอาคาร พ.ศ. 2522 และที่แก้ไขเพิ่มเติม\nกฎกระทรวงฉบับที่ 7 (พ.ศ. 2528) ออกตามความในพระราชบัญญัติควบคุมอาคาร พ.ศ. 2522",
+                "Building Control Act B.E. 2522 (1979), as amended\nMinisterial Regulation No. 7 B.E. 2528 (1985) under the Building Control Act",
+            ),
+        },
+        Standard {
+            slug: "land-tax",
+            requirements: (
+                "1. หนังสือแจ้งการประเมินภาษี (ภ.ด.ส.6) หรือแจ้งชื่อและเลขประจำตัวประชาชนของผู้เสียภาษี\n2. หนังสือมอบอำนาจและสำเนาบัตรประจำตัวประชาชนของผู้มอบและผู้รับมอบ กรณีชำระแทน",
+                "1. The tax assessment notice (Por.Dor.Sor.6), or the taxpayer's name and ID number\n2. A power of attorney and both ID cards when paying for someone else",
+            ),
+            steps: (
+                "ยื่นหนังสือแจ้งการประเมินหรือแจ้งชื่อผู้เสียภาษี | 5 นาที\nตรวจสอบรายการที่ดินและสิ่งปลูกสร้างและยอดภาษี | 10 นาที\nชำระด้วยเงินสด โอนเงิน หรือสแกน QR code | 5 นาที\nรับใบเสร็จรับเงิน | 5 นาที",
+                "Hand in the assessment notice or give the taxpayer's name | 5 minutes\nThe land, buildings and tax due are checked | 10 minutes\nPay in cash, by transfer or by QR code | 5 minutes\nReceive the receipt | 5 minutes",
+            ),
+            time_frame: (
+                "25 นาทีต่อราย ชำระภายในเดือนเมษายนของทุกปี",
+                "25 minutes per taxpayer; tax is due by the end of April each year",
+            ),
+            fee: (
+                "ไม่มีค่าธรรมเนียม ชำระเกินกำหนดเสียเบี้ยปรับและเงินเพิ่มร้อยละ 1 ต่อเดือน ภาษีตั้งแต่ 3,000 บาทขอผ่อนชำระได้ 3 งวด",
+                "No fee. Late payment adds a penalty and a surcharge of 1% a month; tax of 3,000 baht or more may be paid in three instalments",
+            ),
+            apply_at: (
+                "กองคลัง องค์การบริหารส่วนตำบลชลคราม ในวันและเวลาราชการ (จันทร์–ศุกร์ 08.30–16.30 น.) หรือโอนเงินหรือสแกน QR code ตามหนังสือแจ้งการประเมิน",
+                "Finance Division, Chon Khram SAO, or by transfer or QR code as printed on the assessment notice",
+            ),
+            legal_basis: (
+                "พระราชบัญญัติภาษีที่ดินและสิ่งปลูกสร้าง พ.ศ. 2562",
+                "Land and Building Tax Act B.E. 2562 (2019)",
+            ),
+        },
+        Standard {
+            slug: "elderly-allowance",
+            requirements: (
+                "1. บัตรประจำตัวประชาชน\n2. ทะเบียนบ้าน\n3. สมุดบัญชีเงินฝากธนาคาร หรือบัญชีพร้อมเพย์ที่ผูกกับเลขประจำตัวประชาชน\n4. หนังสือมอบอำนาจ กรณีให้ผู้อื่นยื่นแทน\nผู้มีสิทธิ์: สัญชาติไทย มีภูมิลำเนาในตำบลชลคราม อายุ 60 ปีบริบูรณ์ขึ้นไป และไม่ได้รับสวัสดิการหรือประโยชน์อื่นตามที่ระเบียบกำหนด",
+                "1. ID card\n2. House registration\n3. A bank passbook, or a PromptPay account linked to the ID number\n4. A power of attorney when someone files for you\nWho qualifies: Thai nationals registered in Chon Khram, aged 60 or over, who receive no other benefit the regulation excludes",
+            ),
+            steps: (
+                "ยื่นคำขอลงทะเบียนรับเบี้ยยังชีพ | 15 นาที\nตรวจสอบคุณสมบัติและเอกสาร | 15 นาที\nประกาศรายชื่อผู้มีสิทธิ์ ณ สำนักงาน | 30 วัน\nโอนเบี้ยยังชีพเข้าบัญชี | ภายในวันที่ 10 ของทุกเดือน",
+                "File the registration | 15 minutes\nEligibility and documents checked | 15 minutes\nThe list of eligible people posted at the office | 30 days\nThe allowance paid into your account | by the 10th of each month",
+            ),
+            time_frame: (
+                "ลงทะเบียนเสร็จภายใน 30 นาที รับเบี้ยยังชีพตามรอบการจ่ายตามระเบียบ",
+                "Registration takes 30 minutes; the allowance is paid on the schedule the regulation sets",
+            ),
+            fee: ("ไม่มีค่าธรรมเนียม", "No fee"),
+            apply_at: (
+                "สำนักปลัด องค์การบริหารส่วนตำบลชลคราม ในวันและเวลาราชการ (จันทร์–ศุกร์ 08.30–16.30 น.)",
+                "Office of the Permanent Secretary, Chon Khram SAO, on working days 08:30–16:30",
+            ),
+            legal_basis: (
+                "ระเบียบกระทรวงมหาดไทยว่าด้วยหลักเกณฑ์การจ่ายเงินเบี้ยยังชีพผู้สูงอายุขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2552 และที่แก้ไขเพิ่มเติม",
+                "Ministry of Interior Regulation on the Payment of Old-Age Allowances by Local Administrative Organizations B.E. 2552 (2009), as amended",
+            ),
+        },
+        Standard {
+            slug: "water-supply",
+            requirements: (
+                "1. แบบคำร้องขอรับการช่วยเหลือน้ำอุปโภคบริโภค (หรือแจ้งทางโทรศัพท์)\n2. สำเนาบัตรประจำตัวประชาชน\n3. จำนวนครัวเรือนและปริมาณน้ำที่ต้องการ",
+                "1. The request form for drinking and household water (or a phone call)\n2. A copy of the ID card\n3. The number of households and how much water is needed",
+            ),
+            steps: (
+                "ยื่นคำร้องที่สำนักงาน ทางโทรศัพท์ หรือทางเว็บไซต์ | 10 นาที\nตรวจสอบความเดือดร้อนในพื้นที่ | 1 วัน\nเสนอผู้บริหารอนุมัติ | 1 วัน\nส่งรถบรรทุกน้ำแจกจ่ายน้ำ | 1 วัน",
+                "Request at the office, by phone or on the website | 10 minutes\nThe need checked on site | 1 day\nApproval by the executive | 1 day\nA water truck delivers | 1 day",
+            ),
+            time_frame: (
+                "ภายใน 3 วันทำการ กรณีเร่งด่วนภายใน 24 ชั่วโมง",
+                "Within 3 working days; within 24 hours when urgent",
+            ),
+            fee: ("ไม่มีค่าใช้จ่าย", "Free of charge"),
+            apply_at: (
+                "สำนักปลัด องค์การบริหารส่วนตำบลชลคราม หรือแจ้งทางโทรศัพท์และเว็บไซต์นี้ได้ตลอด 24 ชั่วโมง",
+                "Office of the Permanent Secretary, Chon Khram SAO, by phone, or on this website at any time",
+            ),
+            legal_basis: (
+                "พระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล พ.ศ. 2537 มาตรา 68 (1)\nระเบียบกระทรวงมหาดไทยว่าด้วยค่าใช้จ่ายเพื่อช่วยเหลือประชาชนตามอำนาจหน้าที่ขององค์กรปกครองส่วนท้องถิ่น พ.ศ. 2560",
+                "Tambon Council and Subdistrict Administrative Organization Act B.E. 2537 (1994), section 68 (1)\nMinistry of Interior Regulation on Expenses to Help the Public within Local Administrative Organizations' Powers B.E. 2560 (2017)",
+            ),
+        },
+        Standard {
+            slug: "street-light",
+            requirements: (
+                "แจ้งจุดที่ไฟดับ (หมู่ที่ ถนน หมายเลขเสา หรือจุดสังเกต) ชื่อและเบอร์ติดต่อไม่บังคับ",
+                "Where the light is out (village, road, pole number or landmark); name and phone are optional",
+            ),
+            steps: (
+                "รับแจ้งทางโทรศัพท์ เว็บไซต์ หรือที่สำนักงาน | 5 นาที\nออกตรวจสอบจุดที่ชำรุด | 2 วัน\nซ่อมแซมหรือเปลี่ยนหลอดไฟ | 3 วัน\nแจ้งผลการซ่อมแก่ผู้แจ้ง | 1 วัน",
+                "Report by phone, on the website or at the office | 5 minutes\nThe fault inspected | 2 days\nRepair or lamp replacement | 3 days\nThe reporter told of the repair | 1 day",
+            ),
+            time_frame: (
+                "ภายใน 7 วันทำการ หากต้องประสานการไฟฟ้าส่วนภูมิภาคจะแจ้งกำหนดใหม่ให้ทราบ",
+                "Within 7 working days; if the Provincial Electricity Authority must act, you are told the new date",
+            ),
+            fee: ("ไม่มีค่าใช้จ่าย", "Free of charge"),
+            apply_at: (
+                "กองช่าง องค์การบริหารส่วนตำบลชลคราม หรือแจ้งทางเว็บไซต์นี้ได้ตลอด 24 ชั่วโมง",
+                "Public Works Division, Chon Khram SAO, or on this website at any time",
+            ),
+            legal_basis: (
+                "พระราชบัญญัติสภาตำบลและองค์การบริหารส่วนตำบล พ.ศ. 2537 มาตรา 68 (2)",
+                "Tambon Council and Subdistrict Administrative Organization Act B.E. 2537 (1994), section 68 (2)",
+            ),
+        },
+    ]
+}
+
+/// Publishes the standards of five of the services the fresh install has.
+async fn load_standards(
+    db: &DatabaseConnection,
+    staff: &Staff,
+    agency: &agency::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let catalogue = services::all(db, agency.id).await?;
+    for standard in standards() {
+        let service =
+            catalogue.iter().find(|s| s.slug == standard.slug).with_context(|| format!("service {}", standard.slug))?;
+        let input = ServiceInput {
+            slug: service.slug.clone(),
+            name_th: service.name_th.clone(),
+            name_en: service.name_en.clone(),
+            department_id: service.department_id,
+            active: true,
+            standard: Some(StandardInput {
+                published: true,
+                requirements_th: standard.requirements.0.into(),
+                requirements_en: standard.requirements.1.into(),
+                steps_th: standard.steps.0.into(),
+                steps_en: standard.steps.1.into(),
+                time_frame_th: standard.time_frame.0.into(),
+                time_frame_en: standard.time_frame.1.into(),
+                fee_th: standard.fee.0.into(),
+                fee_en: standard.fee.1.into(),
+                apply_at_th: standard.apply_at.0.into(),
+                apply_at_en: standard.apply_at.1.into(),
+                online_url: String::new(),
+                legal_basis_th: standard.legal_basis.0.into(),
+                legal_basis_en: standard.legal_basis.1.into(),
+            }),
+        };
+        services::save_service(db, staff, Some(service.id), input, now).await?;
+    }
+    Ok(())
+}
+
 /// A sample submission and what became of it.
 struct Sample {
     key: &'static str,
@@ -263,6 +446,10 @@ fn feedback(service: &str, answers: [i64; 9], asked_for_benefit: bool, comment: 
         asked_for_benefit: Some(asked_for_benefit),
         ..Default::default()
     }
+}
+
+fn question(text: &str) -> NewSubmission {
+    NewSubmission { kind: "question".into(), details: text.into(), ..Default::default() }
 }
 
 fn samples() -> Vec<Sample> {
@@ -434,6 +621,96 @@ fn samples() -> Vec<Sample> {
                 "Let residents file general requests online",
                 "อยู่ระหว่างเพิ่มแบบคำร้องออนไลน์ในระบบ E-Service ตามมาตรการตัวชี้วัดที่ 6",
             )),
+        },
+        Sample {
+            key: "feedback_street_light",
+            received: at(2025, 10, 28),
+            channel: Channel::Web,
+            input: feedback("street-light", [4, 4, 3, 3, 3, 3, 3, 3, 3], false, "ซ่อมเร็วกว่าที่คิด"),
+            department: None,
+            indicators: &[],
+            outcome: None,
+            published: None,
+        },
+        Sample {
+            key: "feedback_permit_2",
+            received: at(2026, 3, 3),
+            channel: Channel::WalkIn,
+            input: feedback("building-permit", [3, 4, 4, 3, 3, 3, 2, 3, 3], false, ""),
+            department: None,
+            indicators: &[],
+            outcome: None,
+            published: None,
+        },
+        Sample {
+            key: "feedback_water",
+            received: at(2026, 4, 8),
+            channel: Channel::Phone,
+            input: feedback("water-supply", [4, 4, 4, 3, 4, 3, 3, 3, 4], false, "รถน้ำมาภายในวันถัดไป"),
+            department: None,
+            indicators: &[],
+            outcome: None,
+            published: None,
+        },
+        Sample {
+            key: "feedback_street_light_2",
+            received: at(2026, 5, 30),
+            channel: Channel::Web,
+            input: feedback("street-light", [2, 3, 3, 3, 2, 3, 3, 2, 3], false, "แจ้งสองครั้งกว่าจะมาซ่อม"),
+            department: None,
+            indicators: &[],
+            outcome: None,
+            published: None,
+        },
+        Sample {
+            key: "question_tax",
+            received: at(2026, 2, 24),
+            channel: Channel::Web,
+            input: question(
+                "ภาษีที่ดินปีนี้ต้องจ่ายภายในเดือนไหนครับ ถ้าจ่ายช้าต้องเสียค่าปรับเท่าไร ผมทำงานต่างจังหวัดกลับบ้านช่วงสงกรานต์",
+            ),
+            department: Some("finance"),
+            indicators: &[7],
+            outcome: Some((
+                Status::Resolved,
+                2,
+                Some(2),
+                "ชำระภายในเดือนเมษายน ชำระช้าเสียเงินเพิ่มร้อยละ 1 ต่อเดือน ชำระโดยโอนเงินได้ ดูรายละเอียดที่ /services/land-tax",
+            )),
+            published: Some((
+                "ภาษีที่ดินและสิ่งปลูกสร้างต้องชำระภายในเมื่อใด และชำระล่าช้ามีเงินเพิ่มอย่างไร",
+                "When is the land and building tax due, and what does paying late cost?",
+                "ชำระภายในเดือนเมษายนของทุกปีตามหนังสือแจ้งการประเมิน ชำระเกินกำหนดเสียเบี้ยปรับและเงินเพิ่มร้อยละ 1 ต่อเดือน ผู้ที่อยู่ต่างพื้นที่ชำระโดยโอนเงินหรือสแกน QR code ตามหนังสือแจ้งการประเมินได้ และภาษีตั้งแต่ 3,000 บาทขอผ่อนชำระได้ 3 งวด",
+            )),
+        },
+        Sample {
+            key: "question_extension",
+            received: at(2026, 6, 2),
+            channel: Channel::Web,
+            input: question("จะต่อเติมครัวหลังบ้านยื่นออกไปประมาณ 2 เมตร ต้องขออนุญาตก่อนไหม"),
+            department: Some("works"),
+            indicators: &[7],
+            outcome: Some((
+                Status::Resolved,
+                3,
+                Some(3),
+                "ถ้าต่อเติมเพิ่มพื้นที่หลังคาเกิน 5 ตารางเมตร ต้องขออนุญาตก่อน นำแบบร่างมาปรึกษากองช่างได้",
+            )),
+            published: Some((
+                "ต่อเติมบ้าน (เช่น ครัวหลังบ้าน) ต้องขออนุญาตก่อนหรือไม่",
+                "Does extending a house (a back kitchen, say) need a permit first?",
+                "การต่อเติมที่เพิ่มหรือเปลี่ยนโครงสร้าง หรือเพิ่มพื้นที่หลังคารวมกันเกิน 5 ตารางเมตร ถือเป็นการดัดแปลงอาคาร ต้องได้รับอนุญาตก่อนลงมือ นำแบบร่างมาปรึกษากองช่างได้โดยไม่เสียค่าใช้จ่าย ขั้นตอนและเอกสารอยู่ในคู่มือการให้บริการขออนุญาตก่อสร้างอาคาร",
+            )),
+        },
+        Sample {
+            key: "question_waste_holiday",
+            received: at(2026, 9, 22),
+            channel: Channel::Web,
+            input: question("ช่วงวันหยุดยาวเดือนตุลาคม รถเก็บขยะยังมาตามวันเดิมหรือไม่"),
+            department: None,
+            indicators: &[],
+            outcome: None,
+            published: None,
         },
         Sample {
             key: "dogs",

@@ -16,6 +16,10 @@ pub enum Kind {
     Corruption,
     #[sea_orm(string_value = "suggestion")]
     Suggestion,
+    /// A resident's question, answered by the responsible division and, if
+    /// staff choose, published as public Q&A (`/qa`).
+    #[sea_orm(string_value = "question")]
+    Question,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]

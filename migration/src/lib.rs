@@ -7,6 +7,7 @@ mod m20261125_000001_foundation;
 mod m20261125_000002_default_agency;
 mod m20261125_000003_sessions_and_audit;
 mod m20261125_000004_participation;
+mod m20261125_000005_service_figures;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_default_agency::Migration),
             Box::new(m20261125_000003_sessions_and_audit::Migration),
             Box::new(m20261125_000004_participation::Migration),
+            Box::new(m20261125_000005_service_figures::Migration),
         ]
     }
 }

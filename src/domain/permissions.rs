@@ -167,6 +167,11 @@ mod tests {
             (Role::Officer, Kind::Corruption, None, [false, false, false, false]),
             (Role::Viewer, Kind::Suggestion, OTHER, [true, false, false, false]),
             (Role::Viewer, Kind::Corruption, None, [false, false, false, false]),
+            // Questions are worked like any submission of their division.
+            (Role::Officer, Kind::Question, OWN, [true, true, true, true]),
+            (Role::Officer, Kind::Question, None, [true, true, true, false]),
+            (Role::Officer, Kind::Question, OTHER, [false, false, false, false]),
+            (Role::Viewer, Kind::Question, OWN, [true, false, false, false]),
         ];
         for (role, kind, department, expected) in cases {
             let who = staff(*role, OWN);

@@ -7,6 +7,8 @@ mod api;
 mod pages;
 mod participation;
 mod privacy;
+mod qa;
+mod services;
 mod staff_access;
 mod staff_participation;
 mod staff_workflow;

@@ -26,7 +26,7 @@ pub struct ItaItem {
 /// The OIT items of the 2569 assessment this portal serves as evidence for;
 /// `{fy}` in a path stands for the fiscal year.
 const DEFAULTS: &[(&str, &str, &str, &str)] = &[
-    ("O11", "ช่องทางการติดต่อและถาม-ตอบ (Q&A)", "Contact and Q&A channel", "/submit"),
+    ("O11", "ช่องทางการติดต่อและถาม-ตอบ (Q&A)", "Contact and Q&A channel", "/qa"),
     ("O12", "คู่มือหรือมาตรฐานการให้บริการ", "Service manual", "/manual"),
     ("O16", "E-Service", "E-Service", "/submit"),
     ("O29", "แนวปฏิบัติการจัดการเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ", "Corruption-complaint guide", "/manual#corruption"),

@@ -15,7 +15,7 @@ use entity::{
     activity_indicator, activity_submission, department, measure_activity, measure_note, measure_submission,
     publication, submission, submission_indicator,
 };
-use sea_orm::sea_query::{Condition, Query};
+use sea_orm::sea_query::{Condition, Expr, Func, Query};
 use sea_orm::{
     ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationTrait,
@@ -583,6 +583,128 @@ fn in_lang<'a>(lang: impl Borrow<Lang>, th: &'a str, en: Option<&'a str>) -> &'a
     match (*lang.borrow(), en) {
         (Lang::En, Some(en)) if !en.is_empty() => en,
         _ => th,
+    }
+}
+
+/// A published question and its answer, as anyone may read them on `/qa`:
+/// the question as staff rewrote it for the public and their answer, never
+/// the asker's own words, name or e-mail.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicQuestion {
+    /// The tracking code: the entry's page in the log.
+    pub reference: String,
+    pub question_th: String,
+    pub question_en: Option<String>,
+    pub answer_th: Option<String>,
+    pub answer_en: Option<String>,
+    pub asked_at: DateTime<Utc>,
+    /// The agency's first answer to the asker.
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+/// The questions of one topic: the division that answers them, `None` for
+/// general ones not routed to a division.
+#[derive(Debug, Clone, Serialize)]
+pub struct QaTopic {
+    pub department_th: Option<String>,
+    pub department_en: Option<String>,
+    pub questions: Vec<PublicQuestion>,
+}
+
+pub struct QaPage {
+    /// Topics in the order of their newest question on this page.
+    pub topics: Vec<QaTopic>,
+    pub next: Option<Cursor>,
+}
+
+const SEARCH_MAX: usize = 200;
+
+/// A page of published questions, newest first, grouped by topic; `search`
+/// is a substring (Thai or any) of the published question or answer.
+pub async fn qa_page(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    search: &str,
+    after: Option<Cursor>,
+    limit: u64,
+) -> Result<QaPage, DbErr> {
+    let mut query = published_submissions(agency_id)
+        .filter(submission::Column::Kind.eq(Kind::Question))
+        .filter(after_cursor(after, SUBMISSION_RANK, submission::Column::ReceivedAt, submission::Column::Id));
+    // The form allows 200 characters; a longer query from elsewhere is cut,
+    // not turned into an ever longer LIKE pattern.
+    let search: String = search.trim().chars().take(SEARCH_MAX).collect();
+    if !search.is_empty() {
+        let pattern = crate::domain::submissions::inbox::contains_pattern(&search);
+        let mut any = Condition::any();
+        for column in [
+            publication::Column::SummaryTh,
+            publication::Column::SummaryEn,
+            publication::Column::OutcomeTh,
+            publication::Column::OutcomeEn,
+        ] {
+            any = any.add(Expr::expr(Func::lower(Expr::col((publication::Entity, column)))).like(pattern.clone()));
+        }
+        query = query.filter(any);
+    }
+    let mut rows = query
+        .order_by_desc(submission::Column::ReceivedAt)
+        .order_by_desc(submission::Column::Id)
+        .limit(limit + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next = if more {
+        rows.last().map(|(item, _)| Cursor { date: item.received_at, rank: SUBMISSION_RANK, id: item.id })
+    } else {
+        None
+    };
+
+    let departments = department_names(db, agency_id).await?;
+    let mut topics: Vec<(Option<i64>, QaTopic)> = Vec::new();
+    for (item, publication) in rows {
+        let Some(publication) = publication else { continue };
+        let question = PublicQuestion {
+            reference: item.tracking_code,
+            question_th: publication.summary_th,
+            question_en: publication.summary_en,
+            answer_th: publication.outcome_th,
+            answer_en: publication.outcome_en,
+            asked_at: item.received_at,
+            answered_at: item.first_answered_at,
+        };
+        match topics.iter_mut().find(|(id, _)| *id == item.department_id) {
+            Some((_, topic)) => topic.questions.push(question),
+            None => {
+                let department = item.department_id.and_then(|id| departments.get(&id));
+                topics.push((
+                    item.department_id,
+                    QaTopic {
+                        department_th: department.map(|d| d.0.clone()),
+                        department_en: department.map(|d| d.1.clone()),
+                        questions: vec![question],
+                    },
+                ));
+            }
+        }
+    }
+    Ok(QaPage { topics: topics.into_iter().map(|(_, topic)| topic).collect(), next })
+}
+
+impl PublicQuestion {
+    pub fn question(&self, lang: impl Borrow<Lang>) -> &str {
+        in_lang(lang, &self.question_th, self.question_en.as_deref())
+    }
+
+    pub fn answer(&self, lang: impl Borrow<Lang>) -> Option<&str> {
+        self.answer_th.as_deref().map(|th| in_lang(lang, th, self.answer_en.as_deref()))
+    }
+}
+
+impl QaTopic {
+    pub fn department(&self, lang: impl Borrow<Lang>) -> Option<&str> {
+        self.department_th.as_deref().map(|th| in_lang(lang, th, self.department_en.as_deref()))
     }
 }
 

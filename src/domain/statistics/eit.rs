@@ -44,11 +44,17 @@ pub struct EitEstimate {
     pub responses: i64,
 }
 
-fn feedback_of_year(agency_id: i64, fiscal_year: i32) -> sea_orm::Select<submission::Entity> {
-    submission::Entity::find()
+/// The year's service feedback, of one service when `service_id` is given
+/// (a service's own page sets its figures beside its published standard).
+fn feedback_of_year(agency_id: i64, fiscal_year: i32, service_id: Option<i64>) -> sea_orm::Select<submission::Entity> {
+    let select = submission::Entity::find()
         .filter(submission::Column::AgencyId.eq(agency_id))
         .filter(submission::Column::FiscalYear.eq(fiscal_year))
-        .filter(submission::Column::Kind.eq(Kind::ServiceFeedback))
+        .filter(submission::Column::Kind.eq(Kind::ServiceFeedback));
+    match service_id {
+        Some(id) => select.filter(submission::Column::ServiceId.eq(id)),
+        None => select,
+    }
 }
 
 /// (question, answer, how many) for the year's scale answers.
@@ -56,8 +62,9 @@ async fn answer_counts(
     db: &impl ConnectionTrait,
     agency_id: i64,
     fiscal_year: i32,
+    service_id: Option<i64>,
 ) -> Result<Vec<(String, i16, i64)>, DbErr> {
-    feedback_of_year(agency_id, fiscal_year)
+    feedback_of_year(agency_id, fiscal_year, service_id)
         .join(JoinType::InnerJoin, submission_rating::Relation::Submission.def().rev())
         .select_only()
         .column(submission_rating::Column::QuestionId)
@@ -75,8 +82,9 @@ async fn benefit_counts(
     db: &impl ConnectionTrait,
     agency_id: i64,
     fiscal_year: i32,
+    service_id: Option<i64>,
 ) -> Result<Vec<(bool, i64)>, DbErr> {
-    feedback_of_year(agency_id, fiscal_year)
+    feedback_of_year(agency_id, fiscal_year, service_id)
         .filter(submission::Column::AskedForBenefit.is_not_null())
         .select_only()
         .column(submission::Column::AskedForBenefit)
@@ -92,8 +100,8 @@ pub async fn question_averages(
     agency_id: i64,
     fiscal_year: i32,
 ) -> Result<Vec<QuestionAverage>, DbErr> {
-    let answers = answer_counts(db, agency_id, fiscal_year).await?;
-    let benefit = benefit_counts(db, agency_id, fiscal_year).await?;
+    let answers = answer_counts(db, agency_id, fiscal_year, None).await?;
+    let benefit = benefit_counts(db, agency_id, fiscal_year, None).await?;
     Ok(questions::all()
         .iter()
         .map(|q| match q.answer {
@@ -119,9 +127,29 @@ pub async fn question_averages(
         .collect())
 }
 
-pub async fn estimates(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<Vec<EitEstimate>, DbErr> {
-    let answers = answer_counts(db, agency_id, fiscal_year).await?;
-    let benefit = benefit_counts(db, agency_id, fiscal_year).await?;
+/// The estimate per indicator 6–8 over the year's feedback, or over one
+/// service's feedback when `service_id` is given.
+pub async fn estimates(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    fiscal_year: i32,
+    service_id: Option<i64>,
+) -> Result<Vec<EitEstimate>, DbErr> {
+    let answers = answer_counts(db, agency_id, fiscal_year, service_id).await?;
+    let benefit = benefit_counts(db, agency_id, fiscal_year, service_id).await?;
+    estimates_from(db, agency_id, fiscal_year, service_id, &answers, &benefit).await
+}
+
+/// The estimates from answers already counted (`answer_counts`,
+/// `benefit_counts`), so a caller that needs those counts too asks once.
+async fn estimates_from(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    fiscal_year: i32,
+    service_id: Option<i64>,
+    answers: &[(String, i16, i64)],
+    benefit: &[(bool, i64)],
+) -> Result<Vec<EitEstimate>, DbErr> {
     let mut out = Vec::new();
     for indicator in 6..=8u8 {
         let of_indicator: Vec<_> = questions::all().iter().filter(|q| q.indicator == indicator).collect();
@@ -134,7 +162,7 @@ pub async fn estimates(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i
             total += scale_score(*value) * *count as f64;
         }
         if has_benefit {
-            for (asked, count) in &benefit {
+            for (asked, count) in benefit {
                 n += count;
                 total += if *asked { 0.0 } else { 100.0 * *count as f64 };
             }
@@ -153,7 +181,7 @@ pub async fn estimates(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i
         if has_benefit {
             answered = answered.add(submission::Column::AskedForBenefit.is_not_null());
         }
-        let responses: Option<i64> = feedback_of_year(agency_id, fiscal_year)
+        let responses: Option<i64> = feedback_of_year(agency_id, fiscal_year, service_id)
             .filter(answered)
             .select_only()
             .expr_as(Expr::cust("COUNT(*)"), "n")
@@ -167,4 +195,53 @@ pub async fn estimates(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i
         });
     }
     Ok(out)
+}
+
+/// One service's feedback in a fiscal year, for its page: the published
+/// standard beside what its users said of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceFigures {
+    /// Service-feedback responses about the service.
+    pub responses: i64,
+    /// Of those who answered "staff followed the stated steps and time
+    /// frames", how many said 3 (much) or 4 (most).
+    pub procedure_answers: i64,
+    pub procedure_followed: i64,
+    /// The indicator 6 estimate over the service's responses.
+    pub eit6: EitEstimate,
+}
+
+impl ServiceFigures {
+    pub fn followed_percent(&self) -> Option<f64> {
+        (self.procedure_answers > 0).then(|| self.procedure_followed as f64 * 100.0 / self.procedure_answers as f64)
+    }
+}
+
+/// The question that asks whether the published standard was kept.
+const PROCEDURE_QUESTION: &str = "procedure_time";
+
+pub async fn service_figures(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    fiscal_year: i32,
+    service_id: i64,
+) -> Result<ServiceFigures, DbErr> {
+    let service = Some(service_id);
+    let answers = answer_counts(db, agency_id, fiscal_year, service).await?;
+    let benefit = benefit_counts(db, agency_id, fiscal_year, service).await?;
+    let responses: Option<i64> = feedback_of_year(agency_id, fiscal_year, service)
+        .select_only()
+        .expr_as(Expr::cust("COUNT(*)"), "n")
+        .into_tuple()
+        .one(db)
+        .await?;
+    let procedure = answers.iter().filter(|(id, _, _)| id == PROCEDURE_QUESTION);
+    let (procedure_answers, procedure_followed) = procedure
+        .fold((0, 0), |(all, followed), (_, value, n)| (all + n, if *value >= 3 { followed + n } else { followed }));
+    let eit6 = estimates_from(db, agency_id, fiscal_year, service, &answers, &benefit)
+        .await?
+        .into_iter()
+        .find(|e| e.indicator == 6)
+        .unwrap_or(EitEstimate { indicator: 6, score: None, responses: 0 });
+    Ok(ServiceFigures { responses: responses.unwrap_or(0), procedure_answers, procedure_followed, eit6 })
 }

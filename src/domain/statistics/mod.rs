@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-pub use eit::{EitEstimate, QuestionAverage};
+pub use eit::{service_figures, EitEstimate, QuestionAverage, ServiceFigures};
 pub use period::Period;
 
 /// One row of a count table: a code (or number, as text) and its count.
@@ -32,6 +32,19 @@ pub struct DepartmentCount {
     pub department_th: Option<String>,
     pub department_en: Option<String>,
     pub count: i64,
+}
+
+/// Complaints and service feedback about one service of the catalogue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceCount {
+    pub slug: String,
+    pub service_th: String,
+    pub service_en: String,
+    pub complaints: i64,
+    /// Service-feedback responses.
+    pub feedback: i64,
+    /// The indicator 6 estimate over its feedback; `None` without answers.
+    pub eit6: Option<f64>,
 }
 
 /// One period (month, quarter or half-year) of the fiscal year.
@@ -62,6 +75,8 @@ pub struct Statistics {
     pub by_channel: Vec<Count>,
     pub by_status: Vec<Count>,
     pub by_department: Vec<DepartmentCount>,
+    /// Services named by complaints or feedback this year, in catalogue order.
+    pub by_service: Vec<ServiceCount>,
     pub by_indicator: Vec<Count>,
     pub by_period: Vec<PeriodCount>,
     /// Answered by the due date, out of those answered or already due
@@ -214,6 +229,7 @@ pub async fn fiscal_year_statistics(
         by_channel: with_zeros(Channel::iter().map(|c| c.code()), &by_channel),
         by_status: with_zeros(Status::iter().map(|s| s.code()), &by_status),
         by_department: department_counts,
+        by_service: by_service(db, agency_id, fiscal_year).await?,
         by_indicator: (6..=10i16)
             .map(|i| Count {
                 code: i.to_string(),
@@ -246,9 +262,48 @@ pub async fn fiscal_year_statistics(
         )
         .await?,
         questions: eit::question_averages(db, agency_id, fiscal_year).await?,
-        eit: eit::estimates(db, agency_id, fiscal_year).await?,
+        eit: eit::estimates(db, agency_id, fiscal_year, None).await?,
         corruption,
     })
+}
+
+/// Complaints and feedback per service: two GROUP BYs, then the indicator 6
+/// estimate of each service that has feedback (the catalogue is a handful of
+/// services, so a few aggregate queries each).
+async fn by_service(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<Vec<ServiceCount>, DbErr> {
+    let of_kind = |kind: Kind| {
+        of_year(agency_id, fiscal_year)
+            .filter(submission::Column::Kind.eq(kind))
+            .filter(submission::Column::ServiceId.is_not_null())
+    };
+    let complaints: Vec<(i64, i64)> = count_by(db, of_kind(Kind::Complaint), submission::Column::ServiceId).await?;
+    let feedback: Vec<(i64, i64)> = count_by(db, of_kind(Kind::ServiceFeedback), submission::Column::ServiceId).await?;
+    let find = |rows: &[(i64, i64)], id: i64| rows.iter().find(|(s, _)| *s == id).map_or(0, |(_, n)| *n);
+    let mut out = Vec::new();
+    for service in crate::domain::services::all(db, agency_id).await? {
+        let (complaints, feedback) = (find(&complaints, service.id), find(&feedback, service.id));
+        if complaints == 0 && feedback == 0 {
+            continue;
+        }
+        let eit6 = if feedback > 0 {
+            eit::estimates(db, agency_id, fiscal_year, Some(service.id))
+                .await?
+                .into_iter()
+                .find(|e| e.indicator == 6)
+                .and_then(|e| e.score)
+        } else {
+            None
+        };
+        out.push(ServiceCount {
+            slug: service.slug,
+            service_th: service.name_th,
+            service_en: service.name_en,
+            complaints,
+            feedback,
+            eit6,
+        });
+    }
+    Ok(out)
 }
 
 async fn count(db: &impl ConnectionTrait, select: sea_orm::Select<submission::Entity>) -> Result<i64, DbErr> {

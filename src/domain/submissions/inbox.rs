@@ -80,8 +80,9 @@ fn scope_condition(scope: Scope) -> Condition {
     }
 }
 
-/// `%text%` with the wildcard characters of `text` itself escaped.
-fn contains_pattern(text: &str) -> LikeExpr {
+/// `%text%` with the wildcard characters of `text` itself escaped (also
+/// used by the public Q&A search).
+pub(crate) fn contains_pattern(text: &str) -> LikeExpr {
     let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }

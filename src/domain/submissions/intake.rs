@@ -74,6 +74,23 @@ impl CorruptionFacts {
     }
 }
 
+/// How long a title taken from a question's text may be, in characters.
+const QUESTION_TITLE_MAX: usize = 80;
+
+/// A question's title when the asker gave none: the first line of its text,
+/// cut at a word boundary where it is long.
+pub fn question_title(details: &str) -> String {
+    let first = details.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    if first.chars().count() <= QUESTION_TITLE_MAX {
+        return first.to_owned();
+    }
+    let cut: String = first.chars().take(QUESTION_TITLE_MAX).collect();
+    // Thai has no spaces between words; cut at the last space when there is
+    // one in the second half, else at the character limit.
+    let end = cut.rfind(' ').filter(|i| *i > cut.len() / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..end].trim_end())
+}
+
 impl NewSubmission {
     /// Trims every text field, so "   " counts as not given.
     pub fn normalized(mut self) -> Self {
@@ -130,6 +147,19 @@ impl NewSubmission {
                 }
                 if self.details.is_empty() {
                     errors.add("details", "required");
+                }
+            }
+            // A question is its text; the short title may be left out, and
+            // `submit` then takes it from the question's first words
+            // (`question_title`). The answer comes back on the tracking page
+            // or by e-mail, so an e-mail is the only contact asked for: a
+            // reply by telephone would leave no record the asker can follow.
+            Kind::Question => {
+                if self.details.is_empty() {
+                    errors.add("details", "required");
+                }
+                if !self.contact.phone.is_empty() {
+                    errors.add("contact.phone", "question_email_only");
                 }
             }
         }
@@ -222,6 +252,31 @@ mod tests {
         assert_eq!(codes(&errors, "service"), ["service_required"]);
         assert_eq!(codes(&errors, "ratings.procedure_time"), ["rating_range"]);
         assert_eq!(codes(&errors, "ratings.no_such_question"), ["unknown_question"]);
+    }
+
+    #[test]
+    fn a_question_needs_its_text_and_takes_only_an_email() {
+        let mut input = NewSubmission { kind: "question".into(), ..Default::default() };
+        assert_eq!(codes(&input.check().unwrap_err(), "details"), ["required"]);
+        input.details = "ขอใบอนุญาตก่อสร้างต้องใช้เอกสารอะไรบ้าง".into();
+        assert!(input.check().is_ok(), "no title and no contact are needed");
+        input.contact.phone = "0812345678".into();
+        input.consent = true;
+        assert_eq!(codes(&input.check().unwrap_err(), "contact.phone"), ["question_email_only"]);
+        input.contact.phone.clear();
+        input.contact.email = "somchai@example.com".into();
+        assert!(input.check().is_ok());
+        input.consent = false;
+        assert_eq!(codes(&input.check().unwrap_err(), "consent"), ["consent_required"]);
+    }
+
+    #[test]
+    fn a_question_title_is_its_first_line_cut_short() {
+        assert_eq!(question_title("\n  ภาษีป้ายชำระเมื่อใด \nรายละเอียด"), "ภาษีป้ายชำระเมื่อใด");
+        let long = "ก".repeat(100);
+        let title = question_title(&long);
+        assert_eq!(title.chars().count(), QUESTION_TITLE_MAX + 1);
+        assert!(title.ends_with('…'));
     }
 
     #[test]

@@ -71,6 +71,7 @@ pub async fn submit(
     let code = tracking_code(year, sequence);
     let subject = match (kind, &service) {
         (Kind::ServiceFeedback, Some(service)) if input.subject.is_empty() => service.name_th.clone(),
+        (Kind::Question, _) if input.subject.is_empty() => super::intake::question_title(&input.details),
         _ => input.subject.clone(),
     };
     let stored = submission::ActiveModel {

@@ -15,6 +15,7 @@ pub mod log;
 mod manual;
 mod open_data;
 mod plan;
+mod qa;
 mod services;
 pub mod stats;
 mod submit;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/submit", get(submit::show).post(submit::create))
         .route("/report-corruption", get(corruption::show).post(corruption::create))
         .route("/track", get(track::show).post(track::lookup))
+        .route("/qa", get(qa::show).post(qa::ask))
         .route("/services", get(services::list))
         .route("/services/{slug}", get(services::show))
         .route("/log", get(log::index))

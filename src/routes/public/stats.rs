@@ -128,6 +128,13 @@ impl StatsTemplate {
     fn score(&self, value: &Option<f64>) -> String {
         decimal(*value, 2)
     }
+
+    fn service_name<'a>(&self, row: &'a statistics::ServiceCount) -> &'a str {
+        match self.page.lang {
+            crate::i18n::Lang::En if !row.service_en.is_empty() => &row.service_en,
+            _ => &row.service_th,
+        }
+    }
 }
 
 pub async fn latest(State(state): State<AppState>) -> Result<Redirect, AppError> {
@@ -195,6 +202,16 @@ fn stats_csv(page: &PageContext, stats: &Statistics, tables: &[CountTable]) -> C
             page.label("indicator", e.indicator.to_string()),
             decimal(e.score, 2),
             e.responses.to_string(),
+        ]);
+    }
+    for s in &stats.by_service {
+        out.row([
+            "by_service".to_owned(),
+            s.slug.clone(),
+            if page.lang == crate::i18n::Lang::En { s.service_en.clone() } else { s.service_th.clone() },
+            s.complaints.to_string(),
+            s.feedback.to_string(),
+            decimal(s.eit6, 2),
         ]);
     }
     for c in &stats.corruption {
