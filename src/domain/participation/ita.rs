@@ -27,7 +27,7 @@ pub struct ItaItem {
 /// `{fy}` in a path stands for the fiscal year.
 const DEFAULTS: &[(&str, &str, &str, &str)] = &[
     ("O11", "ช่องทางการติดต่อและถาม-ตอบ (Q&A)", "Contact and Q&A channel", "/qa"),
-    ("O12", "คู่มือหรือมาตรฐานการให้บริการ", "Service manual", "/manual"),
+    ("O12", "คู่มือหรือมาตรฐานการให้บริการ", "Service manual", "/services"),
     ("O16", "E-Service", "E-Service", "/submit"),
     ("O29", "แนวปฏิบัติการจัดการเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ", "Corruption-complaint guide", "/manual#corruption"),
     ("O30", "ช่องทางแจ้งเรื่องร้องเรียนการทุจริตและประพฤติมิชอบ", "Corruption-complaint channel", "/report-corruption"),
