@@ -47,8 +47,10 @@ type Catalog = HashMap<String, String>;
 
 /// The translation files of each language, compiled in. Add an area's file
 /// to both lists.
-const THAI: &[&str] = &[include_str!("th/common.toml"), include_str!("th/staff.toml")];
-const ENGLISH: &[&str] = &[include_str!("en/common.toml"), include_str!("en/staff.toml")];
+const THAI: &[&str] =
+    &[include_str!("th/common.toml"), include_str!("th/staff.toml"), include_str!("th/hardening.toml")];
+const ENGLISH: &[&str] =
+    &[include_str!("en/common.toml"), include_str!("en/staff.toml"), include_str!("en/hardening.toml")];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);
 

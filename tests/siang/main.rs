@@ -3,6 +3,8 @@
 mod helpers;
 
 mod api;
+mod escaping;
+mod hardening;
 mod pages;
 mod staff_access;
 mod staff_workflow;
