@@ -128,3 +128,35 @@ async fn requests_over_the_concurrency_cap_get_503_at_once() {
     let page = visitor.get("/").await;
     assert_eq!(page.status, 200, "the slot is free again once the stalled request is gone");
 }
+
+#[tokio::test]
+async fn shutdown_finishes_requests_in_flight_and_accepts_no_new_connections() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::sqlite().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(siang::server::run(listener, app.router(), Duration::from_secs(5), async {
+        let _ = stopped.await;
+    }));
+
+    // A request whose body is still arriving when the signal comes.
+    let body = "tracking_code=2569-000001&access_key=AAAA";
+    let (first, rest) = body.split_at(10);
+    let mut in_flight = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /track HTTP/1.1\r\nHost: siang\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    in_flight.write_all(format!("{head}{first}").as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "no new connections after the signal");
+
+    in_flight.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    in_flight.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 403"), "the request in flight is answered (no form token here): {answer}");
+    tokio::time::timeout(Duration::from_secs(5), server).await.expect("the server stops once drained").unwrap();
+}

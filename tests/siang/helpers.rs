@@ -98,6 +98,11 @@ impl TestApp {
         Self { db, router, postgres_schema, _dir: dir }
     }
 
+    /// The app's router, for serving it on a real socket.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     /// A browser-like client from a given address.
     pub fn client(&self, ip: [u8; 4]) -> Client<'_> {
         Client {
@@ -263,10 +268,12 @@ impl Client<'_> {
 
     /// Posts a urlencoded body exactly as given (no token added).
     pub async fn post_form_raw(&self, path: &str, body: &str) -> TestResponse {
-        let request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_owned()))
-            .unwrap();
+        self.post_bytes(path, "application/x-www-form-urlencoded", body.as_bytes().to_vec()).await
+    }
+
+    /// Posts any bytes with the given content type.
+    pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> TestResponse {
+        let request = Request::post(path).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap();
         self.send(request).await
     }
 

@@ -3,6 +3,7 @@
 mod helpers;
 
 mod api;
+mod bad_input;
 mod escaping;
 mod hardening;
 mod pages;
