@@ -6,6 +6,7 @@ mod api;
 mod bad_input;
 mod escaping;
 mod hardening;
+mod outage;
 mod pages;
 mod staff_access;
 mod staff_workflow;
