@@ -1,6 +1,5 @@
 //! The application state and the router with its layers.
 
-use std::net::SocketAddr;
 use std::ops::Deref;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -11,7 +10,6 @@ use entity::{agency, app_setting};
 use rand::RngCore;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::TraceLayer;
 
@@ -29,6 +27,8 @@ pub struct App {
     pub config: ServerConfig,
     pub csrf: CsrfKey,
     pub limits: Limits,
+    /// One permit per request being served; see `security::cap_concurrency`.
+    pub request_slots: tokio::sync::Semaphore,
     /// The agency, read on every page; reloaded when admins change it.
     agency: RwLock<Arc<agency::Model>>,
 }
@@ -56,6 +56,7 @@ impl AppState {
         };
         Ok(Self(Arc::new(App {
             db,
+            request_slots: tokio::sync::Semaphore::new(config.max_concurrent_requests),
             csrf: CsrfKey::new(&secret),
             limits,
             config,
@@ -92,13 +93,21 @@ async fn stored_secret(db: &DatabaseConnection) -> Result<String, DbErr> {
         .ok_or_else(|| DbErr::RecordNotFound(KEY.into()))
 }
 
+/// The portal's routes with their layers, innermost first: the limits
+/// (body size, time, concurrency) answer with errors that the error renderer
+/// turns into pages; the renderer needs the form token that `ensure_cookie`
+/// makes; security headers go on every answer, error pages included.
 pub fn build_router(state: AppState) -> Router {
+    use crate::security;
     let static_files = ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
     crate::routes::router(&state)
         .nest_service("/static", static_files)
+        .layer(middleware::from_fn_with_state(state.clone(), security::limit_body))
+        .layer(middleware::from_fn_with_state(state.clone(), security::time_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), security::cap_concurrency))
         .layer(middleware::from_fn_with_state(state.clone(), crate::error::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::ensure_cookie))
-        .layer(RequestBodyLimitLayer::new(256 * 1024))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -121,9 +130,13 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     tracing::info!("Siang is serving http://{}/", listener.local_addr()?);
-    axum::serve(listener, build_router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let header_timeout = state.config.header_timeout;
+    let db = state.db.clone();
+    crate::server::run(listener, build_router(state), header_timeout, shutdown_signal()).await;
+    // Only now that no request can use it: let the database finish cleanly
+    // (SQLite checkpoints its write-ahead log, PostgreSQL sessions end).
+    db.close().await.context("closing the database")?;
+    tracing::info!("stopped");
     Ok(())
 }
 

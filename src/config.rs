@@ -2,6 +2,7 @@
 //! place that reads the environment.
 
 use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
 
 use clap::Args;
 
@@ -40,9 +41,38 @@ pub struct ServerConfig {
     #[arg(long, env = "SIANG_LOGIN_PER_MINUTE", default_value_t = 5)]
     pub login_per_minute: u32,
 
-    /// Mark cookies `Secure` (set when served over HTTPS).
+    /// Served over HTTPS (directly or behind a TLS proxy): marks cookies
+    /// `Secure` and sends `Strict-Transport-Security`.
     #[arg(long, env = "SIANG_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
+
+    /// Largest request body accepted, in bytes; larger ones get 413.
+    #[arg(long, env = "SIANG_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Seconds a request may take from its headers to its answer; then 408.
+    #[arg(long, env = "SIANG_REQUEST_TIMEOUT_SECS", default_value = "30", value_parser = parse_seconds)]
+    pub request_timeout: Duration,
+
+    /// Seconds a client has to send a request's headers before the connection
+    /// is closed (stops slow-header clients from holding connections).
+    #[arg(long, env = "SIANG_HEADER_TIMEOUT_SECS", default_value = "10", value_parser = parse_seconds)]
+    pub header_timeout: Duration,
+
+    /// Requests served at the same time; more get 503 at once instead of
+    /// queueing until everyone times out.
+    #[arg(long, env = "SIANG_MAX_CONCURRENT_REQUESTS", default_value_t = 256)]
+    pub max_concurrent_requests: usize,
+}
+
+/// Seconds, fractions allowed (`0.5`), for the timeouts above.
+fn parse_seconds(value: &str) -> Result<Duration, String> {
+    value
+        .parse::<f64>()
+        .ok()
+        .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
+        .filter(|duration| !duration.is_zero())
+        .ok_or_else(|| format!("{value:?} is not a positive number of seconds"))
 }
 
 impl ServerConfig {
@@ -56,6 +86,10 @@ impl ServerConfig {
             track_per_minute: 1000,
             login_per_minute: 1000,
             secure_cookies: false,
+            max_body_bytes: 256 * 1024,
+            request_timeout: Duration::from_secs(30),
+            header_timeout: Duration::from_secs(10),
+            max_concurrent_requests: 256,
         }
     }
 }

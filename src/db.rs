@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, Statement};
 
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     connect_with(ConnectOptions::new(url)).await
@@ -30,4 +30,12 @@ pub async fn connect_with(mut options: ConnectOptions) -> Result<DatabaseConnect
         });
     }
     Database::connect(options).await
+}
+
+/// Whether the database answers a real read. A ping alone is not enough:
+/// SQLite answers pings while another process holds its file locked.
+pub async fn reachable(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.ping().await?;
+    db.query_one(Statement::from_string(db.get_database_backend(), "SELECT 1 FROM agency LIMIT 1")).await?;
+    Ok(())
 }

@@ -39,6 +39,13 @@ pub enum AppError {
     Csrf,
     #[error("rate limit exceeded")]
     RateLimited,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("request took too long")]
+    Timeout,
+    /// Every request slot is taken; refused at once rather than queued.
+    #[error("server busy")]
+    Busy,
     #[error("database unavailable: {0}")]
     Unavailable(DbErr),
     #[error("internal error: {0:#}")]
@@ -47,10 +54,44 @@ pub enum AppError {
 
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
-        match err {
-            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => AppError::Unavailable(err),
-            other => AppError::Internal(other.into()),
+        if database_unreachable(&err) {
+            AppError::Unavailable(err)
+        } else {
+            AppError::Internal(err.into())
         }
+    }
+}
+
+/// Whether the error says the database cannot be reached (down, cut off, its
+/// file gone or locked away) rather than that a query was wrong: the first
+/// passes when the database returns, so the reader gets 503, not 500.
+fn database_unreachable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as Sqlx;
+    use sea_orm::RuntimeErr;
+    let sqlx = match err {
+        DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => e,
+        _ => return false,
+    };
+    match sqlx {
+        Sqlx::Io(_)
+        | Sqlx::Tls(_)
+        | Sqlx::PoolTimedOut
+        | Sqlx::PoolClosed
+        | Sqlx::WorkerCrashed
+        | Sqlx::Protocol(_) => true,
+        Sqlx::Database(db) if db.try_downcast_ref::<sea_orm::sqlx::sqlite::SqliteError>().is_some() => {
+            // SQLite's result codes for a file that vanished, cannot be opened
+            // or written, or is locked too long (primary code in the low
+            // byte): BUSY 5, LOCKED 6, READONLY 8, IOERR 10, FULL 13,
+            // CANTOPEN 14, NOTADB 26.
+            db.code()
+                .and_then(|code| code.parse::<i32>().ok())
+                .is_some_and(|code| matches!(code & 0xff, 5 | 6 | 8 | 10 | 13 | 14 | 26))
+        }
+        // PostgreSQL's class 08 (connection exception) and 57P (shutting down).
+        Sqlx::Database(db) => db.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+        _ => false,
     }
 }
 
@@ -76,7 +117,9 @@ impl AppError {
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
+            AppError::Unavailable(_) | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -92,6 +135,9 @@ impl AppError {
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Csrf => "csrf",
             AppError::RateLimited => "rate_limited",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Timeout => "timeout",
+            AppError::Busy => "busy",
             AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
@@ -105,8 +151,18 @@ struct Filed(Arc<AppError>);
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut response = self.status().into_response();
-        if matches!(self, AppError::RateLimited) {
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("60"));
+        // How long to wait before trying again: a rate-limit window, or a moment.
+        let retry_after = match self {
+            AppError::RateLimited => Some("60"),
+            AppError::Busy | AppError::Unavailable(_) => Some("5"),
+            _ => None,
+        };
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static(seconds));
+        }
+        // A timed-out request may have left its body half read: do not reuse the connection.
+        if matches!(self, AppError::Timeout | AppError::PayloadTooLarge) {
+            response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
         }
         response.extensions_mut().insert(Filed(Arc::new(self)));
         response

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{Extensions, HeaderMap, Uri};
+use axum::http::{Extensions, HeaderMap, StatusCode, Uri};
 use chrono::{DateTime, Utc};
 use entity::agency;
 use serde::de::DeserializeOwned;
@@ -152,7 +152,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
         let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(|e| AppError::Malformed(e.to_string()))?;
+        // The size limit is set on the body by `security::limit_body`.
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(crate::security::body_read_error)?;
         let token =
             form_urlencoded::parse(&bytes).find(|(name, _)| name == csrf::FIELD).map(|(_, value)| value.into_owned());
         if !token.is_some_and(|token| state.csrf.verify(&parts.headers, &token)) {
@@ -172,6 +173,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         match axum::Json::<T>::from_request(request, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedMediaType),
+            Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(AppError::PayloadTooLarge)
+            }
             Err(JsonRejection::BytesRejection(e)) => Err(AppError::Malformed(e.to_string())),
             Err(other) => {
                 let mut errors = crate::domain::validation::FieldErrors::default();

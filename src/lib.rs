@@ -16,3 +16,5 @@ pub mod extract;
 pub mod i18n;
 pub mod rate_limit;
 pub mod routes;
+pub mod security;
+pub mod server;

@@ -52,12 +52,14 @@ const THAI: &[&str] = &[
     include_str!("th/staff.toml"),
     include_str!("th/participation.toml"),
     include_str!("th/qa.toml"),
+    include_str!("th/hardening.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
     include_str!("en/staff.toml"),
     include_str!("en/participation.toml"),
     include_str!("en/qa.toml"),
+    include_str!("en/hardening.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

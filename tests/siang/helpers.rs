@@ -75,7 +75,12 @@ impl TestApp {
 
     /// A fresh schema in the PostgreSQL database, or `None` when not configured.
     pub async fn postgres() -> Option<Self> {
-        let url = std::env::var("SIANG_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())?;
+        let url = postgres_url()?;
+        Some(Self::postgres_at(url).await)
+    }
+
+    /// A fresh schema in the PostgreSQL database at `url`.
+    pub async fn postgres_at(url: String) -> Self {
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let admin = sea_orm::Database::connect(&url).await.expect("connect to SIANG_TEST_POSTGRES_URL");
         admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
@@ -83,7 +88,7 @@ impl TestApp {
         let mut options = ConnectOptions::new(url);
         options.set_schema_search_path(schema.clone());
         let db = siang::db::connect_with(options).await.expect("connect to test schema");
-        Some(Self::build(db, ServerConfig::for_tests(), Some(schema), None).await)
+        Self::build(db, ServerConfig::for_tests(), Some(schema), None).await
     }
 
     async fn build(
@@ -96,6 +101,11 @@ impl TestApp {
         let state = AppState::new(db.clone(), config).await.expect("state");
         let router = build_router(state);
         Self { db, router, postgres_schema, _dir: dir }
+    }
+
+    /// The app's router, for serving it on a real socket.
+    pub fn router(&self) -> Router {
+        self.router.clone()
     }
 
     /// A browser-like client from a given address.
@@ -190,6 +200,11 @@ impl TestApp {
     }
 }
 
+/// `SIANG_TEST_POSTGRES_URL`, when set.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("SIANG_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+}
+
 pub struct Cleanup {
     schema: Option<String>,
 }
@@ -197,7 +212,7 @@ pub struct Cleanup {
 impl Cleanup {
     /// Drops the test's PostgreSQL schema so the shared database stays clean.
     pub async fn run(self) {
-        if let (Some(schema), Ok(url)) = (self.schema, std::env::var("SIANG_TEST_POSTGRES_URL")) {
+        if let (Some(schema), Some(url)) = (self.schema, postgres_url()) {
             if let Ok(admin) = sea_orm::Database::connect(&url).await {
                 let _ = admin.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await;
                 let _ = admin.close().await;
@@ -263,10 +278,12 @@ impl Client<'_> {
 
     /// Posts a urlencoded body exactly as given (no token added).
     pub async fn post_form_raw(&self, path: &str, body: &str) -> TestResponse {
-        let request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body.to_owned()))
-            .unwrap();
+        self.post_bytes(path, "application/x-www-form-urlencoded", body.as_bytes().to_vec()).await
+    }
+
+    /// Posts any bytes with the given content type.
+    pub async fn post_bytes(&self, path: &str, content_type: &str, body: Vec<u8>) -> TestResponse {
+        let request = Request::post(path).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap();
         self.send(request).await
     }
 

@@ -4,6 +4,10 @@ mod fixtures;
 mod helpers;
 
 mod api;
+mod bad_input;
+mod escaping;
+mod hardening;
+mod outage;
 mod pages;
 mod participation;
 mod privacy;

@@ -3,9 +3,9 @@ use axum::http::StatusCode;
 
 use crate::app::AppState;
 
-/// 200 `ok` while the database answers, 503 otherwise.
+/// 200 `ok` while the database answers a read, 503 otherwise.
 pub async fn check(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    match state.db.ping().await {
+    match crate::db::reachable(&state.db).await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(err) => {
             tracing::warn!(error = %err, "health check: database unavailable");
