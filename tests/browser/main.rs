@@ -16,16 +16,24 @@ use browser::Browser;
 use siang::i18n::{t, Lang};
 
 /// Pages anyone can open with a GET, photographed and checked in both
-/// languages. New public pages (log, plan, statistics) belong here.
+/// languages.
 const PUBLIC_PAGES: &[(&str, &str)] = &[
     ("home", "/"),
     ("submit", "/submit"),
     ("report-corruption", "/report-corruption"),
     ("track", "/track"),
+    ("log", "/log"),
+    ("plan", "/plan"),
+    ("stats", "/stats"),
+    ("services", "/services"),
+    ("qa", "/qa"),
+    ("manual", "/manual"),
+    ("ita", "/ita"),
     ("staff-login", "/staff/login"),
 ];
 
 const SUBJECT: &str = "ไฟฟ้าส่องสว่างดับหน้าโรงเรียนบ้านชลคราม";
+const SUMMARY: &str = "ประชาชนแจ้งไฟฟ้าส่องสว่างดับหน้าโรงเรียน";
 const REPLY: &str = "กองช่างเปลี่ยนหลอดไฟเรียบร้อยแล้ว ขอบคุณที่แจ้งเรื่องค่ะ";
 
 #[tokio::test]
@@ -40,6 +48,10 @@ async fn complaint_flow(browser: &Browser) -> anyhow::Result<()> {
         browser.open(path).await?;
         browser.survey(name).await?;
     }
+    let year = siang::domain::calendar::fiscal_year(siang::domain::calendar::local_date(chrono::Utc::now()));
+    let stats = format!("/stats/{year}");
+    browser.open(&stats).await?;
+    assert_eq!(browser.text("#total").await?, "0", "a fresh portal has counted nothing");
 
     // A resident forgets the details, is told so, and corrects it.
     browser.open("/submit?kind=complaint").await?;
@@ -100,10 +112,26 @@ async fn complaint_flow(browser: &Browser) -> anyhow::Result<()> {
         browser.expect_text(t(Lang::Th, &format!("status.{status}"))).await?;
     }
 
+    // Publish it to the participation log with a staff-written summary.
+    browser.fill("#f-summary-th", SUMMARY).await?;
+    browser.click_button_with_text(t(Lang::Th, "staff.publish.publish")).await?;
+    browser.expect_text(t(Lang::Th, "staff.publish.is_live")).await?;
+
     // The resident sees the reply and the outcome.
     track(browser, &code, &key, Lang::Th).await?;
     browser.expect_text(REPLY).await?;
     browser.expect_text(t(Lang::Th, "status.resolved")).await?;
+
+    // The public log and the statistics show it; the resident's own words do not.
+    browser.open("/log").await?;
+    browser.expect_text(SUMMARY).await?;
+    browser.survey("log-with-entry").await?;
+    browser.click_link(SUMMARY).await?;
+    browser.expect_text(t(Lang::Th, "status.resolved")).await?;
+    browser.screenshot("log-entry-th-desktop").await?;
+    browser.open(&stats).await?;
+    assert_eq!(browser.text("#total").await?, "4", "the four submissions are counted");
+    browser.survey("stats-with-data").await?;
 
     // The same pages in English.
     browser.open("/language/en?next=/").await?;
