@@ -103,6 +103,11 @@ impl TestApp {
         Self { db, router, postgres_schema, _dir: dir }
     }
 
+    /// The SQLite file of a SQLite test app.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self._dir.as_ref().map(|dir| dir.path().join("siang.db"))
+    }
+
     /// The app's router, for serving it on a real socket.
     pub fn router(&self) -> Router {
         self.router.clone()

@@ -44,6 +44,30 @@ async fn answers_503_while_out_and_recovers(app: &TestApp, cut: impl AsyncFnOnce
     assert_eq!(visitor.post_json("/api/v1/submissions", &complaint).await.status, 201);
 }
 
+/// SQLite in WAL mode keeps serving reads while another process holds the
+/// write lock; writes wait for the busy timeout (10 s), then get 503 rather
+/// than 500, and succeed again once the lock is gone.
+#[tokio::test]
+async fn sqlite_locked_by_another_writer_refuses_writes_with_503_and_recovers() {
+    use sea_orm::sqlx::{Connection, Executor};
+    let app = TestApp::sqlite().await;
+    let file = app.sqlite_file().expect("a SQLite app");
+    let complaint = serde_json::json!({"kind": "complaint", "subject": "ไฟดับ", "details": "ไฟถนนดับทั้งซอย"});
+    let resident = app.resident();
+
+    let mut other = sea_orm::sqlx::SqliteConnection::connect(&format!("sqlite://{}", file.display())).await.unwrap();
+    other.execute("BEGIN IMMEDIATE").await.unwrap();
+    let refused = resident.post_json("/api/v1/submissions", &complaint).await;
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.json()["error"]["code"], "unavailable");
+    assert_eq!(resident.get("/submit").await.status, 200, "reading still works");
+
+    other.execute("ROLLBACK").await.unwrap();
+    other.close().await.unwrap();
+    assert_eq!(resident.post_json("/api/v1/submissions", &complaint).await.status, 201);
+    assert_eq!(app.count("submission").await, 1);
+}
+
 #[tokio::test]
 async fn postgres_cut_off_gives_503_and_recovers() {
     let Some(url) = postgres_url() else {
