@@ -49,11 +49,10 @@ fn messages(page: &PageContext, err: DomainError) -> Result<Vec<String>, AppErro
     }
 }
 
-/// The redirect after a change, or the page again with what to correct.
+/// The redirect to `to` after a change, or the page again with what to correct.
 pub(super) async fn settle<P, F>(
     page: PageContext,
-    result: Result<(), DomainError>,
-    to: &str,
+    result: Result<String, DomainError>,
     again: F,
 ) -> Result<Response, AppError>
 where
@@ -61,7 +60,7 @@ where
     F: AsyncFnOnce(PageContext, Vec<String>) -> Result<P, AppError>,
 {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("{to}?done=saved")).into_response()),
+        Ok(to) => Ok(Redirect::to(&format!("{to}?done=saved")).into_response()),
         Err(err) => {
             let errors = messages(&page, err)?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, again(page, errors).await?).into_response())
@@ -155,7 +154,10 @@ pub async fn create_user(
         }
         Err(err) => Err(err),
     };
-    settle(page, result, "/staff/users", async |page, errors| users_page(&state, page, me, errors).await).await
+    settle(page, result.map(|()| "/staff/users".into()), async |page, errors| {
+        users_page(&state, page, me, errors).await
+    })
+    .await
 }
 
 pub async fn update_user(
@@ -178,7 +180,10 @@ pub async fn update_user(
         }
         Err(err) => Err(err),
     };
-    settle(page, result, "/staff/users", async |page, errors| users_page(&state, page, me, errors).await).await
+    settle(page, result.map(|()| "/staff/users".into()), async |page, errors| {
+        users_page(&state, page, me, errors).await
+    })
+    .await
 }
 
 pub async fn reset_password(
@@ -190,7 +195,10 @@ pub async fn reset_password(
 ) -> Result<Response, AppError> {
     require_admin(&me)?;
     let result = accounts::reset_password(&state.db, &me, id, form.password, Utc::now()).await;
-    settle(page, result, "/staff/users", async |page, errors| users_page(&state, page, me, errors).await).await
+    settle(page, result.map(|()| "/staff/users".into()), async |page, errors| {
+        users_page(&state, page, me, errors).await
+    })
+    .await
 }
 
 // ----- departments -----
@@ -250,8 +258,10 @@ async fn save_department(
 ) -> Result<Response, AppError> {
     require_admin(&me)?;
     let result = agency::save_department(&state.db, &me, id, form.into(), Utc::now()).await.map(|_| ());
-    settle(page, result, "/staff/departments", async |page, errors| departments_page(&state, page, me, errors).await)
-        .await
+    settle(page, result.map(|()| "/staff/departments".into()), async |page, errors| {
+        departments_page(&state, page, me, errors).await
+    })
+    .await
 }
 
 pub async fn create_department(
@@ -338,7 +348,7 @@ pub async fn save_settings(
         }
         Err(err) => Err(err),
     };
-    settle(page, result, "/staff/settings", async |page, errors| {
+    settle(page, result.map(|()| "/staff/settings".into()), async |page, errors| {
         let agency = (*page.agency).clone();
         Ok(SettingsPage { page, me, agency, errors })
     })

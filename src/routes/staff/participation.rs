@@ -5,7 +5,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Redirect, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::activity::{self, ActivityKind};
 use entity::department;
@@ -255,12 +255,8 @@ async fn save_activity(
         Ok(input) => activities::save_activity(&state.db, &me, agency_id, id, input, Utc::now()).await,
         Err(err) => Err(err),
     };
-    match result {
-        Ok(_) => Ok(Redirect::to("/staff/activities?done=saved").into_response()),
-        Err(err) => {
-            settle(page, Err(err), "", async |page, errors| activity_page(&state, page, me, form, errors).await).await
-        }
-    }
+    let to = result.map(|_| "/staff/activities".to_owned());
+    settle(page, to, async |page, errors| activity_page(&state, page, me, form, errors).await).await
 }
 
 pub async fn create_activity(
@@ -398,7 +394,7 @@ pub async fn create_measure(
         Err(err) => Err(err),
     };
     let to = format!("/staff/plan/{year}");
-    settle(page, result, &to, async |page, errors| plan_page(&state, page, me, year, errors).await).await
+    settle(page, result.map(|()| to), async |page, errors| plan_page(&state, page, me, year, errors).await).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -462,7 +458,7 @@ pub async fn update_measure(
         Err(err) => Err(err),
     };
     let to = format!("/staff/plan/{}", existing.fiscal_year);
-    settle(page, result, &to, async |page, errors| measure_page(&state, page, me, id, errors).await).await
+    settle(page, result.map(|()| to), async |page, errors| measure_page(&state, page, me, id, errors).await).await
 }
 
 /// The measure, if `me` may report on it (notes and evidence).
@@ -488,7 +484,7 @@ async fn back_to_plan(
     year: i32,
     result: Result<(), DomainError>,
 ) -> Result<Response, AppError> {
-    settle(page, result, &format!("/staff/plan/{year}"), async |page, errors| {
+    settle(page, result.map(|()| format!("/staff/plan/{year}")), async |page, errors| {
         plan_page(&state, page, me, year, errors).await
     })
     .await
@@ -612,5 +608,5 @@ pub async fn save_ita_items(
         .collect();
     let result = ita::save_items(&state.db, &me, page.agency.id, year, &items, Utc::now()).await;
     let to = format!("/staff/ita/{year}");
-    settle(page, result, &to, async |page, errors| ita_page(&state, page, me, year, items, errors).await).await
+    settle(page, result.map(|()| to), async |page, errors| ita_page(&state, page, me, year, items, errors).await).await
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::Utc;
 use entity::{department, service};
 use serde::Deserialize;
@@ -127,10 +127,9 @@ pub async fn create(
     CsrfForm(form): CsrfForm<ServiceForm>,
 ) -> Result<Response, AppError> {
     require_admin(&me)?;
-    match services::save_service(&state.db, &me, None, form.into_input(false), Utc::now()).await {
-        Ok(saved) => Ok(Redirect::to(&format!("/staff/services/{}", saved.id)).into_response()),
-        Err(err) => settle(page, Err(err), "", async |page, errors| list_page(&state, page, me, errors).await).await,
-    }
+    let result = services::save_service(&state.db, &me, None, form.into_input(false), Utc::now()).await;
+    let to = result.map(|saved| format!("/staff/services/{}", saved.id));
+    settle(page, to, async |page, errors| list_page(&state, page, me, errors).await).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -180,5 +179,5 @@ pub async fn update(
     let result: Result<(), DomainError> =
         services::save_service(&state.db, &me, Some(id), form.into_input(true), Utc::now()).await.map(|_| ());
     let to = format!("/staff/services/{id}");
-    settle(page, result, &to, async |page, errors| edit_page(&state, page, me, id, errors).await).await
+    settle(page, result.map(|()| to), async |page, errors| edit_page(&state, page, me, id, errors).await).await
 }
