@@ -92,6 +92,14 @@ impl PageContext {
         i18n::format_datetime(self.lang, *at)
     }
 
+    /// "Saved" and the like after a staff form redirected here with
+    /// `?done=…`; nothing for codes without a message.
+    pub fn done_message(&self) -> Option<&'static str> {
+        let query = self.path.split_once('?')?.1;
+        let (_, done) = form_urlencoded::parse(query.as_bytes()).find(|(name, _)| name == "done")?;
+        i18n::lookup(self.lang, &format!("staff.done.{done}"))
+    }
+
     /// The link that switches language and comes back to this page.
     pub fn switch_language_href(&self) -> String {
         let next: String = form_urlencoded::byte_serialize(self.path.as_bytes()).collect();

@@ -90,8 +90,12 @@ fn parse_catalog(files: &[&str]) -> Catalog {
 /// The message for `key`; the key itself when missing, so a gap is visible
 /// on the page rather than a crash (tests check both catalogs are complete).
 pub fn t(lang: Lang, key: &str) -> &str {
-    let catalog = &CATALOGS[lang as usize];
-    catalog.get(key).map(String::as_str).unwrap_or(key)
+    lookup(lang, key).unwrap_or(key)
+}
+
+/// The message for `key`, if there is one.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    CATALOGS[lang as usize].get(key).map(String::as_str)
 }
 
 /// A message with `{name}` placeholders filled in.

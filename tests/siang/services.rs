@@ -75,7 +75,11 @@ async fn only_admins_keep_the_catalogue(app: TestApp) {
         .await;
     assert_eq!(created.status, 303, "{}", created.body);
     let saved = service_by_slug(&app, "sign-permit").await.unwrap();
-    assert_eq!(created.location(), format!("/staff/services/{}?done=saved", saved.id), "on to the new service's standard");
+    assert_eq!(
+        created.location(),
+        format!("/staff/services/{}?done=saved", saved.id),
+        "on to the new service's standard"
+    );
     assert!(saved.active && !saved.published);
 
     let taken =

@@ -115,6 +115,9 @@ async fn residents_see_replies_and_status_changes_but_never_internal_notes_or_st
     let page = resident.post_form("/track", &[("tracking_code", &code), ("access_key", &key)]).await;
     assert!(page.body.contains("คุณadmin"));
     assert!(page.body.contains("อบต.ทดสอบ"), "the new agency name is used at once");
+    let after = admin.get(saved.location()).await;
+    assert!(after.body.contains(r#"<p class="notice" role="status">บันทึกแล้ว</p>"#), "staff are told it was saved");
+    assert!(!admin.get("/staff/settings?done=%3Cb%3E").await.body.contains("staff.done"), "unknown codes show nothing");
 }
 
 async fn every_staff_action_is_audited(app: TestApp) {

@@ -34,13 +34,7 @@ pub struct SubmissionPage {
     departments: Vec<department::Model>,
     colleagues: Vec<staff_user::Model>,
     errors: Vec<String>,
-    done: Option<String>,
     now: DateTime<Utc>,
-}
-
-#[derive(Deserialize)]
-pub struct Done {
-    done: Option<String>,
 }
 
 async fn render(
@@ -49,7 +43,6 @@ async fn render(
     me: Staff,
     view: StaffSubmission,
     errors: Vec<String>,
-    done: Option<String>,
 ) -> Result<SubmissionPage, AppError> {
     let departments = agency::departments(&state.db, page.agency.id).await?;
     let colleagues = if view.can_work {
@@ -57,7 +50,7 @@ async fn render(
     } else {
         Vec::new()
     };
-    Ok(SubmissionPage { page, me, view, departments, colleagues, errors, done, now: Utc::now() })
+    Ok(SubmissionPage { page, me, view, departments, colleagues, errors, now: Utc::now() })
 }
 
 pub async fn show(
@@ -65,10 +58,9 @@ pub async fn show(
     page: PageContext,
     CurrentStaff(me): CurrentStaff,
     Path(id): Path<i64>,
-    axum::extract::Query(Done { done }): axum::extract::Query<Done>,
 ) -> Result<SubmissionPage, AppError> {
     let view = staff_view::load(&state.db, &me, id).await?;
-    render(&state, page, me, view, Vec::new(), done).await
+    render(&state, page, me, view, Vec::new()).await
 }
 
 /// Back to the page after a successful action, or the page with the errors.
@@ -89,7 +81,7 @@ async fn after_action(
                 .filter_map(|m| m.as_str().map(str::to_owned))
                 .collect();
             let view = staff_view::load(&state.db, &me, id).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(state, page, me, view, messages, None).await?).into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(state, page, me, view, messages).await?).into_response())
         }
         Err(other) => Err(other.into()),
     }
@@ -254,7 +246,7 @@ pub async fn reveal_reporter(
     CsrfForm(NoFields {}): CsrfForm<NoFields>,
 ) -> Result<SubmissionPage, AppError> {
     let view = staff_view::reveal_reporter(&state.db, &me, id, Utc::now()).await?;
-    render(&state, page, me, view, Vec::new(), None).await
+    render(&state, page, me, view, Vec::new()).await
 }
 
 impl SubmissionPage {
