@@ -4,9 +4,20 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::domain::submissions::{questions, NewSubmission};
+use std::net::IpAddr;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use entity::enums::Channel;
+
+use super::submit::SubmittedPage;
+use crate::app::AppState;
+use crate::domain::submissions::{self, questions, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::localize;
+use crate::error::AppError;
+use crate::extract::PageContext;
 use crate::i18n::Lang;
 
 /// A form as the resident left it, with localized errors per field.
@@ -113,5 +124,33 @@ pub fn new_submission(form: &FormState) -> NewSubmission {
         },
         anonymous: form.is("anonymous", "on").then_some(true),
         consent: form.is("consent", "on"),
+    }
+}
+
+/// What every resident form does on POST: the rate limit, then the
+/// submission, then the receipt, or the form `again` with its errors beside
+/// the fields.
+pub async fn accept<P, F>(
+    state: &AppState,
+    page: PageContext,
+    client: IpAddr,
+    form: FormState,
+    input: NewSubmission,
+    again: F,
+) -> Result<Response, AppError>
+where
+    P: IntoResponse,
+    F: AsyncFnOnce(PageContext, FormState) -> Result<P, AppError>,
+{
+    if !state.limits.submissions.allow(&client) {
+        return Err(AppError::RateLimited);
+    }
+    match submissions::submit(&state.db, &page.agency, input, Channel::Web, None, Utc::now()).await {
+        Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
+        Err(SubmitError::Invalid(errors)) => {
+            let form = form.with_errors(&errors, page.lang);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, again(page, form).await?).into_response())
+        }
+        Err(other) => Err(other.into()),
     }
 }

@@ -5,17 +5,12 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use entity::enums::Channel;
+use axum::response::Response;
 use serde::Deserialize;
 
 use super::form::{self, FormState};
-use super::submit::SubmittedPage;
 use crate::app::AppState;
 use crate::domain::participation::public::{self, Cursor, QaPage};
-use crate::domain::submissions::{self, SubmitError};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
 
@@ -92,21 +87,12 @@ pub async fn ask(
     ClientIp(client): ClientIp,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    if !state.limits.submissions.allow(&client) {
-        return Err(AppError::RateLimited);
-    }
     let form = FormState::from_pairs(&pairs).with_value("kind", "question");
-    match submissions::submit(&state.db, &page.agency, form::new_submission(&form), Channel::Web, None, Utc::now())
-        .await
-    {
-        Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
-        Err(SubmitError::Invalid(errors)) => {
-            let form = form.with_errors(&errors, page.lang);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&state, page, form, QaQuery::default()).await?)
-                .into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
+    let input = form::new_submission(&form);
+    form::accept(&state, page, client, form, input, async |page, form| {
+        render(&state, page, form, QaQuery::default()).await
+    })
+    .await
 }
 
 async fn render(state: &AppState, page: PageContext, form: FormState, query: QaQuery) -> Result<QaTemplate, AppError> {

@@ -3,16 +3,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use entity::enums::{Channel, Code};
+use axum::response::Response;
+use entity::enums::Code;
 use serde::Deserialize;
 
 use super::form::{self, FormState};
 use crate::app::AppState;
 use crate::domain::services;
-use crate::domain::submissions::{self, questions, Receipt, SubmitError};
+use crate::domain::submissions::{questions, Receipt};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
 
@@ -69,22 +67,12 @@ pub async fn create(
     ClientIp(client): ClientIp,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    if !state.limits.submissions.allow(&client) {
-        return Err(AppError::RateLimited);
-    }
     let form = FormState::from_pairs(&pairs);
     let mut input = form::new_submission(&form);
     if !KINDS.contains(&input.kind.as_str()) {
         input.kind.clear();
     }
-    match submissions::submit(&state.db, &page.agency, input, Channel::Web, None, Utc::now()).await {
-        Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
-        Err(SubmitError::Invalid(errors)) => {
-            let form = form.with_errors(&errors, page.lang);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render_form(&state, page, form).await?).into_response())
-        }
-        Err(other) => Err(other.into()),
-    }
+    form::accept(&state, page, client, form, input, async |page, form| render_form(&state, page, form).await).await
 }
 
 async fn render_form(state: &AppState, page: PageContext, form: FormState) -> Result<SubmitPage, AppError> {
