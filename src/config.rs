@@ -61,7 +61,7 @@ pub struct ServerConfig {
 
     /// Requests served at the same time; more get 503 at once instead of
     /// queueing until everyone times out.
-    #[arg(long, env = "SIANG_MAX_CONCURRENT_REQUESTS", default_value_t = 256)]
+    #[arg(long, env = "SIANG_MAX_CONCURRENT_REQUESTS", default_value_t = 256, value_parser = at_least_one)]
     pub max_concurrent_requests: usize,
 }
 
@@ -91,5 +91,14 @@ impl ServerConfig {
             header_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
         }
+    }
+}
+
+/// A count that must allow something: zero would refuse every request.
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(err) => Err(err.to_string()),
     }
 }
