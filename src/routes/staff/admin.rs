@@ -141,19 +141,27 @@ pub async fn create_user(
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, AppError> {
     require_admin(&me)?;
-    let result = match role_from(&form.role) {
-        Ok(role) => {
-            let input = NewUser {
-                username: form.username,
-                display_name: form.display_name,
-                role,
-                department_id: optional_id(&form.department),
-                password: form.password,
-            };
-            accounts::create_user(&state.db, Creator::Admin(&me), input, Utc::now()).await.map(|_| ())
-        }
-        Err(err) => Err(err),
-    };
+    let result = async {
+        let input = NewUser {
+            role: role_from(&form.role)?,
+            username: form.username,
+            display_name: form.display_name,
+            department_id: optional_id(&form.department),
+            password: form.password,
+        };
+        accounts::create_user(&state.db, Creator::Admin(&me), input, Utc::now()).await.map(|_| ())
+    }
+    .await;
+    back_to_users(state, page, me, result).await
+}
+
+/// Back to the users page, or the page again with what to correct.
+async fn back_to_users(
+    state: AppState,
+    page: PageContext,
+    me: Staff,
+    result: Result<(), DomainError>,
+) -> Result<Response, AppError> {
     settle(page, result.map(|()| "/staff/users".into()), async |page, errors| {
         users_page(&state, page, me, errors).await
     })
@@ -168,22 +176,17 @@ pub async fn update_user(
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, AppError> {
     require_admin(&me)?;
-    let result = match role_from(&form.role) {
-        Ok(role) => {
-            let change = UserChange {
-                display_name: form.display_name,
-                role,
-                department_id: optional_id(&form.department),
-                active: form.active.is_some(),
-            };
-            accounts::update_user(&state.db, &me, id, change, Utc::now()).await
-        }
-        Err(err) => Err(err),
-    };
-    settle(page, result.map(|()| "/staff/users".into()), async |page, errors| {
-        users_page(&state, page, me, errors).await
-    })
-    .await
+    let result = async {
+        let change = UserChange {
+            role: role_from(&form.role)?,
+            display_name: form.display_name,
+            department_id: optional_id(&form.department),
+            active: form.active.is_some(),
+        };
+        accounts::update_user(&state.db, &me, id, change, Utc::now()).await
+    }
+    .await;
+    back_to_users(state, page, me, result).await
 }
 
 pub async fn reset_password(
@@ -195,10 +198,7 @@ pub async fn reset_password(
 ) -> Result<Response, AppError> {
     require_admin(&me)?;
     let result = accounts::reset_password(&state.db, &me, id, form.password, Utc::now()).await;
-    settle(page, result.map(|()| "/staff/users".into()), async |page, errors| {
-        users_page(&state, page, me, errors).await
-    })
-    .await
+    back_to_users(state, page, me, result).await
 }
 
 // ----- departments -----
@@ -341,13 +341,7 @@ pub async fn save_settings(
         closing_days: form.closing_days.trim().parse().unwrap_or(0),
         show_staff_names: form.show_staff_names.is_some(),
     };
-    let result = match agency::update_settings(&state.db, &me, input, Utc::now()).await {
-        Ok(saved) => {
-            state.set_agency(saved);
-            Ok(())
-        }
-        Err(err) => Err(err),
-    };
+    let result = agency::update_settings(&state.db, &me, input, Utc::now()).await.map(|saved| state.set_agency(saved));
     settle(page, result.map(|()| "/staff/settings".into()), async |page, errors| {
         let agency = (*page.agency).clone();
         Ok(SettingsPage { page, me, agency, errors })

@@ -251,10 +251,11 @@ async fn save_activity(
         return Err(AppError::Forbidden);
     }
     let agency_id = page.agency.id;
-    let result = match activity_input(&state, agency_id, &form).await {
-        Ok(input) => activities::save_activity(&state.db, &me, agency_id, id, input, Utc::now()).await,
-        Err(err) => Err(err),
-    };
+    let result = async {
+        let input = activity_input(&state, agency_id, &form).await?;
+        activities::save_activity(&state.db, &me, agency_id, id, input, Utc::now()).await
+    }
+    .await;
     let to = result.map(|_| "/staff/activities".to_owned());
     settle(page, to, async |page, errors| activity_page(&state, page, me, form, errors).await).await
 }
@@ -389,10 +390,11 @@ pub async fn create_measure(
         return Err(AppError::Forbidden);
     }
     let agency_id = page.agency.id;
-    let result = match measure_input(year, &Fields(pairs)) {
-        Ok(input) => plan::save_measure(&state.db, &me, agency_id, None, input, Utc::now()).await.map(|_| ()),
-        Err(err) => Err(err),
-    };
+    let result = async {
+        let input = measure_input(year, &Fields(pairs))?;
+        plan::save_measure(&state.db, &me, agency_id, None, input, Utc::now()).await.map(|_| ())
+    }
+    .await;
     let to = format!("/staff/plan/{year}");
     settle(page, result.map(|()| to), async |page, errors| plan_page(&state, page, me, year, errors).await).await
 }
@@ -453,10 +455,11 @@ pub async fn update_measure(
     }
     let agency_id = page.agency.id;
     let existing = workspace::measure(&state.db, agency_id, id).await?;
-    let result = match measure_input(existing.fiscal_year, &Fields(pairs)) {
-        Ok(input) => plan::save_measure(&state.db, &me, agency_id, Some(id), input, Utc::now()).await.map(|_| ()),
-        Err(err) => Err(err),
-    };
+    let result = async {
+        let input = measure_input(existing.fiscal_year, &Fields(pairs))?;
+        plan::save_measure(&state.db, &me, agency_id, Some(id), input, Utc::now()).await.map(|_| ())
+    }
+    .await;
     let to = format!("/staff/plan/{}", existing.fiscal_year);
     settle(page, result.map(|()| to), async |page, errors| measure_page(&state, page, me, id, errors).await).await
 }
