@@ -185,17 +185,36 @@ impl Browser {
     pub async fn click_button_with_text(&self, text: &str) -> anyhow::Result<()> {
         let xpath = format!("//button[normalize-space()={}]", xpath_literal(text));
         let button = self.find(Locator::XPath(&xpath)).await.with_context(|| format!("no button {text:?}"))?;
-        button.click().await.with_context(|| format!("clicking {text:?}"))
+        self.click_and_wait(button).await.with_context(|| format!("clicking {text:?}"))
     }
 
     pub async fn click_link(&self, text: &str) -> anyhow::Result<()> {
         let link = self.find(Locator::LinkText(text)).await.with_context(|| format!("no link {text:?}"))?;
-        link.click().await.with_context(|| format!("following {text:?}"))
+        self.click_and_wait(link).await.with_context(|| format!("following {text:?}"))
     }
 
     pub async fn click_css(&self, css: &str) -> anyhow::Result<()> {
         let element = self.find(Locator::Css(css)).await.with_context(|| format!("nothing at {css}"))?;
-        element.click().await.with_context(|| format!("clicking {css}"))
+        self.click_and_wait(element).await.with_context(|| format!("clicking {css}"))
+    }
+
+    /// Every click in these pages submits a form or follows a link, so it
+    /// waits until the next page has loaded; otherwise the next step could
+    /// find its element on the page that is about to go away.
+    async fn click_and_wait(&self, element: fantoccini::elements::Element) -> anyhow::Result<()> {
+        self.client.execute("window.siangBeforeClick = true", vec![]).await?;
+        element.click().await?;
+        for _ in 0..PATIENCE {
+            let loaded = self
+                .client
+                .execute("return !window.siangBeforeClick && document.readyState === 'complete'", vec![])
+                .await;
+            if loaded.is_ok_and(|done| done.as_bool() == Some(true)) {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("no new page loaded after the click (still on {:?})", self.path_now().await)
     }
 
     pub async fn text(&self, css: &str) -> anyhow::Result<String> {
