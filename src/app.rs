@@ -16,7 +16,14 @@ use tower_http::trace::TraceLayer;
 use crate::auth::session_store::DbSessionStore;
 use crate::config::ServerConfig;
 use crate::csrf::CsrfKey;
+use crate::domain::participation::public::{LogMemo, LOG_TTL};
+use crate::domain::statistics::{StatisticsMemo, STATISTICS_TTL};
+use crate::domain::submissions::inbox::{InboxCountsMemo, INBOX_COUNTS_TTL};
+use crate::domain::submissions::queue::SubmissionQueue;
 use crate::rate_limit::{Limiter, Limits};
+
+/// Memoised answers kept per kind of count (a few KiB each).
+const MEMO_CAPACITY: usize = 512;
 
 /// Everything a handler may need, cheap to clone.
 #[derive(Clone)]
@@ -29,6 +36,12 @@ pub struct App {
     pub limits: Limits,
     /// One permit per request being served; see `security::cap_concurrency`.
     pub request_slots: tokio::sync::Semaphore,
+    /// Counts reused until the data changes (`domain::memo`).
+    pub statistics: StatisticsMemo,
+    pub inbox_counts: InboxCountsMemo,
+    pub log_pages: LogMemo,
+    /// Residents' submissions, committed in groups.
+    pub submissions: SubmissionQueue,
     /// The agency, read on every page; reloaded when admins change it.
     agency: RwLock<Arc<agency::Model>>,
 }
@@ -55,8 +68,12 @@ impl AppState {
             login_by_username: Limiter::per_minute(config.login_per_minute),
         };
         Ok(Self(Arc::new(App {
+            submissions: SubmissionQueue::start(db.clone()),
             db,
             request_slots: tokio::sync::Semaphore::new(config.max_concurrent_requests),
+            statistics: StatisticsMemo::new(STATISTICS_TTL, MEMO_CAPACITY),
+            inbox_counts: InboxCountsMemo::new(INBOX_COUNTS_TTL, MEMO_CAPACITY),
+            log_pages: LogMemo::new(LOG_TTL, MEMO_CAPACITY),
             csrf: CsrfKey::new(&secret),
             limits,
             config,

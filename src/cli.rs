@@ -30,7 +30,12 @@ pub enum Command {
     /// Apply pending migrations and exit.
     Migrate,
     /// Apply migrations and load the demonstration agency (a fresh database only).
-    Demo,
+    Demo {
+        /// Also generate this many submissions over five fiscal years, in
+        /// bulk (for benchmarks: `--synthetic 1000000`).
+        #[arg(long, value_name = "N")]
+        synthetic: Option<usize>,
+    },
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -65,12 +70,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tracing::info!("migrations applied");
             Ok(())
         }
-        Command::Demo => {
-            let loaded = crate::demo::load(&db, chrono::Utc::now()).await?;
+        Command::Demo { synthetic } => {
+            let now = chrono::Utc::now();
+            let loaded = crate::demo::load(&db, now).await?;
             println!(
-                "Demo loaded: {} submissions, {} plan measures, {} activities. Run `siang serve` and open /log.",
+                "Demo loaded: {} submissions, {} plan measures, {} activities.",
                 loaded.submissions, loaded.measures, loaded.activities
             );
+            if let Some(count) = synthetic {
+                let started = std::time::Instant::now();
+                let generated = crate::demo::synthetic::generate(&db, &loaded, count, now).await?;
+                println!(
+                    "Generated {} submissions ({} published) and {} activities in {:.1} s.",
+                    generated.submissions,
+                    generated.published,
+                    generated.activities,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            println!("Run `siang serve` and open /log.");
             Ok(())
         }
         Command::Serve => {

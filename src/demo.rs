@@ -30,16 +30,21 @@ use crate::domain::participation::publication::{publish, PublishInput};
 use crate::domain::services::{self, ServiceInput, StandardInput};
 use crate::domain::submissions::{self, NewSubmission};
 
+pub mod synthetic;
+
 /// The marker that the demo is in this database.
 const MARKER: &str = "demo_loaded_at";
 const FISCAL_YEAR: i32 = 2569;
 
-/// What the demo added, for the command's message.
+/// What the demo added, for the command's message, and who it is by.
 #[derive(Debug)]
 pub struct Loaded {
     pub submissions: usize,
     pub measures: usize,
     pub activities: usize,
+    pub agency: agency::Model,
+    /// The inactive account the demo's staff work is recorded under.
+    pub staff: Staff,
 }
 
 /// Loads the demonstration agency. Refuses a database that already holds it
@@ -63,7 +68,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result
     ita::save_items(db, &staff, agency.id, FISCAL_YEAR, &ita::defaults(FISCAL_YEAR), now).await?;
 
     app_setting::ActiveModel { key: Set(MARKER.into()), value: Set(now.to_rfc3339()) }.insert(db).await?;
-    Ok(Loaded { submissions: submissions.len(), measures: measures.len(), activities: activities.len() })
+    Ok(Loaded { submissions: submissions.len(), measures: measures.len(), activities: activities.len(), agency, staff })
 }
 
 async fn rename_agency(db: &DatabaseConnection) -> anyhow::Result<agency::Model> {

@@ -42,6 +42,12 @@ pub async fn run(listener: TcpListener, router: Router, header_timeout: Duration
             },
             () = &mut shutdown => break,
         };
+        // Without it, a response written in parts (headers, then a body
+        // streamed from a file) waits for the client's delayed ACK: Nagle's
+        // algorithm held every static file back 40 ms in the benchmark.
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(error = %err, %peer, "could not set TCP_NODELAY");
+        }
         let service = router.clone().map_request(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));
             request

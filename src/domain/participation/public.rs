@@ -17,11 +17,12 @@ use entity::{
 };
 use sea_orm::sea_query::{Condition, Expr, Func, Query};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
     RelationTrait,
 };
 use serde::Serialize;
 
+use crate::domain::memo::Memo;
 use crate::i18n::Lang;
 
 /// One entry of the participation log, as anyone may see it.
@@ -120,6 +121,7 @@ impl Cursor {
     }
 }
 
+#[derive(Clone)]
 pub struct LogPage {
     pub entries: Vec<PublicLogEntry>,
     /// The cursor of the next page, if there is one.
@@ -141,6 +143,28 @@ fn after_cursor(cursor: Option<Cursor>, rank: u8, date: impl ColumnTrait, id: im
             Condition::any().add(earlier).add(Condition::all().add(date.eq(c.date)).add(id.lt(c.id)))
         }
     }
+}
+
+/// Pages of the log already read, per agency, filters, cursor and size.
+pub type LogMemo = Memo<String, LogPage>;
+
+/// How long a page of the log is reused when nothing was written: nothing on
+/// it moves with the clock, so this only bounds memory of old answers.
+pub const LOG_TTL: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// [`log_page`], reused until something is written: the log's first pages
+/// are what every visitor and feed reader asks for.
+pub async fn memoized_log_page(
+    db: &DatabaseConnection,
+    memo: &LogMemo,
+    agency_id: i64,
+    filter: &LogFilter,
+    after: Option<Cursor>,
+    limit: u64,
+) -> Result<LogPage, DbErr> {
+    let key = format!("{agency_id}|{filter:?}|{after:?}|{limit}");
+    let (db, filter) = (db.clone(), filter.clone());
+    memo.get(&db.clone(), key, move || async move { log_page(&db, agency_id, &filter, after, limit).await }).await
 }
 
 /// A page of the log: published submissions and activities, newest first.

@@ -169,15 +169,19 @@ async fn estimates_from(
         }
 
         // Responses: feedback that answered at least one of the indicator's questions.
-        let mut answered = Condition::any().add(
-            submission::Column::Id.in_subquery(
-                Query::select()
-                    .column(submission_rating::Column::SubmissionId)
-                    .from(submission_rating::Entity)
-                    .and_where(submission_rating::Column::QuestionId.is_in(scale_ids))
-                    .to_owned(),
-            ),
-        );
+        // EXISTS per row reads the rating's primary key; an IN list would
+        // first collect the ratings of every year.
+        let mut answered = Condition::any().add(Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(submission_rating::Entity)
+                .and_where(
+                    Expr::col((submission_rating::Entity, submission_rating::Column::SubmissionId))
+                        .equals((submission::Entity, submission::Column::Id)),
+                )
+                .and_where(submission_rating::Column::QuestionId.is_in(scale_ids))
+                .to_owned(),
+        ));
         if has_benefit {
             answered = answered.add(submission::Column::AskedForBenefit.is_not_null());
         }

@@ -11,12 +11,21 @@ use entity::enums::{Channel, Code, Kind, Status};
 use entity::{department, submission, submission_indicator};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DbErr, EntityTrait, Iterable, JoinType, QueryFilter, QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, Iterable, JoinType, QueryFilter, QuerySelect,
     RelationTrait,
 };
 use serde::Serialize;
 
 pub use eit::{service_figures, EitEstimate, QuestionAverage, ServiceFigures};
+
+use crate::domain::memo::Memo;
+
+/// Statistics already counted, per (agency, fiscal year, period).
+pub type StatisticsMemo = Memo<(i64, i32, Period), Statistics>;
+
+/// How long counted statistics may be shown without a change in the data:
+/// answers falling due move the "on time" figures with the clock alone.
+pub const STATISTICS_TTL: std::time::Duration = std::time::Duration::from_secs(60);
 pub use period::Period;
 
 /// One row of a count table: a code (or number, as text) and its count.
@@ -141,6 +150,23 @@ fn with_zeros(codes: impl Iterator<Item = String>, found: &[(String, i64)]) -> V
             Count { code, count }
         })
         .collect()
+}
+
+/// The fiscal year's statistics, counted again only after a write (or after
+/// [`STATISTICS_TTL`]): at a million rows a recount takes a while, and the
+/// public page is read far more often than the data changes.
+pub async fn counted_fiscal_year(
+    db: &DatabaseConnection,
+    memo: &StatisticsMemo,
+    agency_id: i64,
+    fiscal_year: i32,
+    period: Period,
+) -> Result<Statistics, DbErr> {
+    memo.get(db, (agency_id, fiscal_year, period), || {
+        let db = db.clone();
+        async move { fiscal_year_statistics(&db, agency_id, fiscal_year, period, Utc::now()).await }
+    })
+    .await
 }
 
 pub async fn fiscal_year_statistics(

@@ -6,13 +6,20 @@ use entity::enums::{Channel, Kind, Status};
 use entity::{submission, submission_indicator};
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::domain::actor::Staff;
+use crate::domain::memo::Memo;
 use crate::domain::permissions::{inbox_scope, Scope};
 
 pub const PAGE_SIZE: u64 = 25;
+
+/// Counts per status, per view of the inbox (scope and filters).
+pub type InboxCountsMemo = Memo<String, Vec<(Status, i64)>>;
+
+/// Counts may lag the clock this long (the "overdue" filter moves with it).
+pub const INBOX_COUNTS_TTL: std::time::Duration = std::time::Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Order {
@@ -138,13 +145,15 @@ fn parse_cursor(cursor: &str) -> Option<(DateTime<Utc>, i64)> {
 }
 
 pub async fn inbox(
-    db: &impl ConnectionTrait,
+    db: &DatabaseConnection,
+    counts: &InboxCountsMemo,
     actor: &Staff,
     agency_id: i64,
     filter: &Filter,
     now: DateTime<Utc>,
 ) -> Result<InboxPage, DbErr> {
-    let base = Condition::all().add(scope_condition(inbox_scope(actor))).add(filter_condition(filter, agency_id, now));
+    let scope = inbox_scope(actor);
+    let base = Condition::all().add(scope_condition(scope)).add(filter_condition(filter, agency_id, now));
 
     let mut page_condition = base.clone();
     if let Some(status) = filter.status {
@@ -194,24 +203,36 @@ pub async fn inbox(
         None
     };
 
+    // The counts do not depend on the status shown, the page or the order.
+    let view = Filter { status: None, after: None, order: Order::default(), ..filter.clone() };
+    let counts = counts.get(db, format!("{agency_id}|{scope:?}|{view:?}"), || {
+        let db = db.clone();
+        async move { status_counts(&db, base).await }
+    })
+    .await?;
+    Ok(InboxPage { rows, next_cursor, counts })
+}
+
+/// How many items of each status match `condition`: the one query of the
+/// inbox that reads every matching row, hence memoised.
+async fn status_counts(db: &impl ConnectionTrait, condition: Condition) -> Result<Vec<(Status, i64)>, DbErr> {
     #[derive(FromQueryResult)]
     struct Count {
         status: String,
         n: i64,
     }
-    let counts = submission::Entity::find()
+    Ok(submission::Entity::find()
         .select_only()
         .column(submission::Column::Status)
         .column_as(submission::Column::Id.count(), "n")
-        .filter(base)
+        .filter(condition)
         .group_by(submission::Column::Status)
         .into_model::<Count>()
         .all(db)
         .await?
         .into_iter()
         .filter_map(|c| Status::try_from_value(&c.status).ok().map(|s| (s, c.n)))
-        .collect();
-    Ok(InboxPage { rows, next_cursor, counts })
+        .collect())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod access;
 pub mod inbox;
 pub mod intake;
 pub mod questions;
+pub mod queue;
 pub mod staff_view;
 pub mod submit;
 pub mod track;

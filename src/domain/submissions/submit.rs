@@ -1,9 +1,11 @@
-//! Storing a submission: the case, its ratings, the reporter's contact and
-//! its first timeline event, all in one transaction.
+//! Storing a submission: checked first, then the case, its ratings, the
+//! reporter's contact and its first timeline event, all in one transaction.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{Channel, EventKind, Kind, Status};
-use entity::{agency, contact, corruption_detail, submission, submission_event, submission_rating, tracking_counter};
+use entity::{
+    agency, contact, corruption_detail, service, submission, submission_event, submission_rating, tracking_counter,
+};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IdenStatic,
@@ -36,6 +38,8 @@ pub use crate::domain::error::DomainError as SubmitError;
 /// the resident (`recorded_by: None`) or recorded by staff on a resident's
 /// behalf (a walk-in, a call, a letter…). Nothing is written unless
 /// everything is valid; once this returns `Ok`, the submission is committed.
+/// (Residents' submissions over HTTP go through [`super::queue`], which
+/// commits several in one transaction.)
 pub async fn submit(
     db: &DatabaseConnection,
     agency: &agency::Model,
@@ -44,6 +48,35 @@ pub async fn submit(
     recorded_by: Option<&Staff>,
     now: DateTime<Utc>,
 ) -> Result<Receipt, SubmitError> {
+    let accepted = accept(db, agency, input, channel, recorded_by, now).await?;
+    let txn = db.begin().await?;
+    let receipt = store(&txn, &accepted).await?;
+    txn.commit().await?;
+    Ok(receipt)
+}
+
+/// A submission that passed every check and is ready to be written.
+pub(super) struct Accepted {
+    agency_id: i64,
+    kind: Kind,
+    input: NewSubmission,
+    channel: Channel,
+    service: Option<service::Model>,
+    recorded_by: Option<Staff>,
+    now: DateTime<Utc>,
+    due_at: DateTime<Utc>,
+    close_due_at: DateTime<Utc>,
+}
+
+/// Checks a submission (reading the service catalogue, writing nothing).
+pub(super) async fn accept(
+    db: &impl ConnectionTrait,
+    agency: &agency::Model,
+    input: NewSubmission,
+    channel: Channel,
+    recorded_by: Option<&Staff>,
+    now: DateTime<Utc>,
+) -> Result<Accepted, SubmitError> {
     if recorded_by.is_some_and(|staff| !permissions::can_record_submission(staff)) {
         return Err(SubmitError::Forbidden);
     }
@@ -56,26 +89,41 @@ pub async fn submit(
             None => return Err(SubmitError::invalid("service", "unknown_service")),
         },
     };
+    Ok(Accepted {
+        agency_id: agency.id,
+        kind,
+        input,
+        channel,
+        service,
+        recorded_by: recorded_by.cloned(),
+        now,
+        due_at: now + Duration::days(i64::from(agency.first_answer_days)),
+        close_due_at: now + Duration::days(i64::from(agency.closing_days)),
+    })
+}
 
+/// Writes an accepted submission: the case, its ratings, the reporter's
+/// contact and its first timeline event. The caller commits.
+pub(super) async fn store(txn: &impl ConnectionTrait, accepted: &Accepted) -> Result<Receipt, DbErr> {
+    let Accepted { agency_id, kind, ref input, channel, ref service, ref recorded_by, now, due_at, close_due_at } =
+        *accepted;
     let access_key = new_access_key();
     let local = local_date(now);
     let year = fiscal_year(local);
-    let due_at = now + Duration::days(i64::from(agency.first_answer_days));
     let optional = |text: &str| (!text.is_empty()).then(|| text.to_owned());
 
-    let txn = db.begin().await?;
     // The counter bump is the transaction's first statement, so on SQLite the
     // write lock is taken at once and concurrent submitters queue on the busy
     // timeout instead of failing to upgrade a read lock.
-    let sequence = next_sequence(&txn, agency.id, year).await?;
+    let sequence = next_sequence(txn, agency_id, year).await?;
     let code = tracking_code(year, sequence);
-    let subject = match (kind, &service) {
+    let subject = match (kind, service) {
         (Kind::ServiceFeedback, Some(service)) if input.subject.is_empty() => service.name_th.clone(),
         (Kind::Question, _) if input.subject.is_empty() => super::intake::question_title(&input.details),
         _ => input.subject.clone(),
     };
     let stored = submission::ActiveModel {
-        agency_id: Set(agency.id),
+        agency_id: Set(agency_id),
         tracking_code: Set(code.clone()),
         fiscal_year: Set(year),
         fiscal_month: Set(fiscal_month(local)),
@@ -92,7 +140,7 @@ pub async fn submit(
         access_key_hash: Set(hash_access_key(&access_key)),
         received_at: Set(now),
         due_at: Set(due_at),
-        close_due_at: Set(now + Duration::days(i64::from(agency.closing_days))),
+        close_due_at: Set(close_due_at),
         assignee_id: Set(None),
         next_due_at: Set(Some(due_at)),
         referred_to: Set(None),
@@ -101,7 +149,7 @@ pub async fn submit(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
 
     if !input.ratings.is_empty() {
@@ -113,7 +161,7 @@ pub async fn submit(
                 value: Set(*value as i16),
             }
         }))
-        .exec(&txn)
+        .exec(txn)
         .await?;
     }
     if kind == Kind::Corruption {
@@ -123,7 +171,7 @@ pub async fn submit(
             occurred_when: Set(optional(&input.corruption.occurred_when)),
             evidence: Set(optional(&input.corruption.evidence)),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     if !input.contact.is_empty() {
@@ -134,7 +182,7 @@ pub async fn submit(
             email: Set(optional(&input.contact.email)),
             consented_at: Set(now),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     submission_event::ActiveModel {
@@ -144,16 +192,15 @@ pub async fn submit(
         public: Set(true),
         status: Set(Some(Status::Received)),
         message: Set(None),
-        actor_id: Set(recorded_by.map(|staff| staff.id)),
+        actor_id: Set(recorded_by.as_ref().map(|staff| staff.id)),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     if let Some(staff) = recorded_by {
         let entry = Entry::new(Action::SubmissionRecorded).on("submission", stored.id).detail(code.clone());
-        audit::record(&txn, staff, entry, now).await?;
+        audit::record(txn, staff, entry, now).await?;
     }
-    txn.commit().await?;
 
     Ok(Receipt { tracking_code: code, access_key, kind, status: Status::Received, received_at: now, due_at })
 }

@@ -3,7 +3,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use chrono::Utc;
 use serde::Serialize;
 
 use crate::app::AppState;
@@ -22,7 +21,8 @@ pub struct LogAnswer {
 }
 
 pub async fn log(State(state): State<AppState>, Query(query): Query<LogQuery>) -> Result<Json<LogAnswer>, AppError> {
-    let page = public::log_page(&state.db, state.agency().id, &query.filter(), query.cursor()?, PAGE_SIZE).await?;
+    let (agency, filter, after) = (state.agency().id, query.filter(), query.cursor()?);
+    let page = public::memoized_log_page(&state.db, &state.log_pages, agency, &filter, after, PAGE_SIZE).await?;
     Ok(Json(LogAnswer { entries: page.entries, next: page.next.map(|c| c.encode()) }))
 }
 
@@ -32,8 +32,6 @@ pub async fn stats(
     Query(query): Query<StatsQuery>,
 ) -> Result<Json<Statistics>, AppError> {
     let fiscal_year = fiscal_year_param(&year)?;
-    let stats =
-        statistics::fiscal_year_statistics(&state.db, state.agency().id, fiscal_year, query.period(), Utc::now())
-            .await?;
+    let stats = statistics::counted_fiscal_year(&state.db, &state.statistics, state.agency().id, fiscal_year, query.period()).await?;
     Ok(Json(stats))
 }

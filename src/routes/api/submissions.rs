@@ -10,7 +10,7 @@ use entity::enums::{Channel, Code};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::domain::submissions::{self, track, ContactInput, CorruptionFacts, NewSubmission};
+use crate::domain::submissions::{track, ContactInput, CorruptionFacts, NewSubmission};
 use crate::error::AppError;
 use crate::extract::{ApiJson, ClientIp};
 
@@ -100,7 +100,7 @@ pub async fn create(
     if !state.limits.submissions.allow(&client) {
         return Err(AppError::RateLimited);
     }
-    let receipt = submissions::submit(&state.db, &state.agency(), body.into(), Channel::Web, None, Utc::now()).await?;
+    let receipt = state.submissions.submit(&state.db, &state.agency(), body.into(), Channel::Web, Utc::now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(Created {

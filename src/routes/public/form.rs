@@ -13,7 +13,7 @@ use entity::enums::Channel;
 
 use super::submit::SubmittedPage;
 use crate::app::AppState;
-use crate::domain::submissions::{self, questions, NewSubmission, SubmitError};
+use crate::domain::submissions::{questions, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::localize;
 use crate::error::AppError;
@@ -145,7 +145,7 @@ where
     if !state.limits.submissions.allow(&client) {
         return Err(AppError::RateLimited);
     }
-    match submissions::submit(&state.db, &page.agency, input, Channel::Web, None, Utc::now()).await {
+    match state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Utc::now()).await {
         Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
         Err(SubmitError::Invalid(errors)) => {
             let form = form.with_errors(&errors, page.lang);

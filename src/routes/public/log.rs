@@ -139,7 +139,8 @@ pub async fn index(
     Query(query): Query<LogQuery>,
 ) -> Result<LogTemplate, AppError> {
     let filter = query.filter();
-    let log = public::log_page(&state.db, page.agency.id, &filter, query.cursor()?, PAGE_SIZE).await?;
+    let log = public::memoized_log_page(&state.db, &state.log_pages, page.agency.id, &filter, query.cursor()?, PAGE_SIZE)
+        .await?;
     Ok(LogTemplate { page, query, filter, log, now: Utc::now() })
 }
 
@@ -241,7 +242,9 @@ pub struct FeedTemplate {
 
 /// The newest entries of the log as an Atom feed.
 pub async fn feed(State(state): State<AppState>, page: PageContext) -> Result<Response, AppError> {
-    let log = public::log_page(&state.db, page.agency.id, &LogFilter::default(), None, PAGE_SIZE).await?;
+    let log =
+        public::memoized_log_page(&state.db, &state.log_pages, page.agency.id, &LogFilter::default(), None, PAGE_SIZE)
+            .await?;
     let updated = public::newest(&log.entries).unwrap_or_else(Utc::now);
     let xml =
         FeedTemplate { page, entries: log.entries, updated }.render().map_err(|e| AppError::Internal(e.into()))?;

@@ -7,7 +7,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::Deserialize;
 
 use super::fiscal_year_param;
@@ -153,8 +152,7 @@ pub async fn show(
         None => (year.as_str(), false),
     };
     let fiscal_year = fiscal_year_param(year)?;
-    let stats =
-        statistics::fiscal_year_statistics(&state.db, page.agency.id, fiscal_year, query.period(), Utc::now()).await?;
+    let stats = statistics::counted_fiscal_year(&state.db, &state.statistics, page.agency.id, fiscal_year, query.period()).await?;
     let tables = count_tables(&page, &stats);
     if csv {
         return Ok(stats_csv(&page, &stats, &tables).into_response(&format!("stats-{fiscal_year}.csv")));

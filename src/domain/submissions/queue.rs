@@ -1,0 +1,106 @@
+//! Group commit for residents' submissions. A durable commit waits for the
+//! disk (SQLite's FULL sync, PostgreSQL's WAL flush), and SQLite has one
+//! writer at a time, so one transaction per submission caps a portal near a
+//! thousand a second and makes concurrent writers sleep on the file lock.
+//! Here one writer task takes whatever submissions are waiting, writes each
+//! under its own savepoint (a failing one takes no other with it) and makes
+//! them durable with a single commit. A resident's receipt is sent only after
+//! that commit, so an acknowledged submission is never lost.
+
+use chrono::{DateTime, Utc};
+use entity::agency;
+use entity::enums::Channel;
+use sea_orm::{DatabaseConnection, DbErr, RuntimeErr, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+use super::intake::NewSubmission;
+use super::submit::{accept, store, Accepted, Receipt, SubmitError};
+
+/// Submissions written in one transaction at most.
+const BATCH: usize = 128;
+/// Submissions waiting for the writer at most; more callers wait to enqueue.
+const WAITING: usize = 1024;
+
+struct Job {
+    accepted: Accepted,
+    reply: oneshot::Sender<Result<Receipt, DbErr>>,
+}
+
+#[derive(Clone)]
+pub struct SubmissionQueue {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl SubmissionQueue {
+    /// Starts the writer task for `db` (on the current Tokio runtime).
+    pub fn start(db: DatabaseConnection) -> Self {
+        let (jobs, waiting) = mpsc::channel(WAITING);
+        tokio::spawn(write_batches(db, waiting));
+        Self { jobs }
+    }
+
+    /// A resident's submission: checked here (nothing is written when it is
+    /// invalid), then written with the others waiting. `Ok` means committed.
+    pub async fn submit(
+        &self,
+        db: &DatabaseConnection,
+        agency: &agency::Model,
+        input: NewSubmission,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Result<Receipt, SubmitError> {
+        let accepted = accept(db, agency, input, channel, None, now).await?;
+        let (reply, receipt) = oneshot::channel();
+        self.jobs.send(Job { accepted, reply }).await.map_err(|_| not_written("the writer has stopped"))?;
+        Ok(receipt.await.map_err(|_| not_written("the writer has stopped"))??)
+    }
+}
+
+/// An error that says nothing was stored and asking again may work (503).
+fn not_written(why: impl std::fmt::Display) -> DbErr {
+    DbErr::Conn(RuntimeErr::Internal(format!("the submission was not stored: {why}")))
+}
+
+async fn write_batches(db: DatabaseConnection, mut waiting: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while waiting.recv_many(&mut batch, BATCH).await > 0 {
+        write_batch(&db, std::mem::take(&mut batch)).await;
+    }
+}
+
+async fn write_batch(db: &DatabaseConnection, jobs: Vec<Job>) {
+    let txn = match db.begin().await {
+        Ok(txn) => txn,
+        Err(err) => return fail_all(jobs, &err),
+    };
+    let mut written = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let outcome = match txn.begin().await {
+            Ok(savepoint) => match store(&savepoint, &job.accepted).await {
+                Ok(receipt) => savepoint.commit().await.map(|()| receipt),
+                // Dropping the savepoint rolls this one back, and only it.
+                Err(err) => Err(err),
+            },
+            Err(err) => Err(err),
+        };
+        written.push((job.reply, outcome));
+    }
+    if let Err(err) = txn.commit().await {
+        let why = err.to_string();
+        for (reply, _) in written {
+            let _ = reply.send(Err(not_written(&why)));
+        }
+        return;
+    }
+    for (reply, outcome) in written {
+        // A caller that went away (timeout, closed connection) still has its
+        // submission stored; there is just nobody left to tell.
+        let _ = reply.send(outcome);
+    }
+}
+
+fn fail_all(jobs: Vec<Job>, err: &DbErr) {
+    for job in jobs {
+        let _ = job.reply.send(Err(not_written(err)));
+    }
+}
