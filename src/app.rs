@@ -145,6 +145,8 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
         }
     });
 
+    tokio::spawn(count_recent_years(state.clone()));
+
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     tracing::info!("Siang is serving http://{}/", listener.local_addr()?);
     let header_timeout = state.config.header_timeout;
@@ -155,6 +157,21 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
     db.close().await.context("closing the database")?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Counts the statistics of this fiscal year and the last before anyone
+/// asks: on a large database a first count takes seconds, and afterwards
+/// the memo serves readers while it recounts.
+async fn count_recent_years(state: AppState) {
+    use crate::domain::calendar::{fiscal_year, local_date};
+    use crate::domain::statistics::{counted_fiscal_year, Period};
+    let current = fiscal_year(local_date(chrono::Utc::now()));
+    for year in [current, current - 1] {
+        let counted = counted_fiscal_year(&state.db, &state.statistics, state.agency().id, year, Period::default());
+        if let Err(err) = counted.await {
+            tracing::warn!(error = %err, year, "could not count the statistics in advance");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -8,6 +8,7 @@ mod m20261125_000002_default_agency;
 mod m20261125_000003_sessions_and_audit;
 mod m20261125_000004_participation;
 mod m20261125_000005_service_figures;
+mod m20261125_000006_statistics_index;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000003_sessions_and_audit::Migration),
             Box::new(m20261125_000004_participation::Migration),
             Box::new(m20261125_000005_service_figures::Migration),
+            Box::new(m20261125_000006_statistics_index::Migration),
         ]
     }
 }

@@ -95,6 +95,9 @@ pub async fn generate(
         .await?;
     }
     generated.activities = activities(db, demo, &mut rng, count / 1_000, start, now).await?;
+    // Fresh statistics for the query planner: without them SQLite may walk
+    // a million rows by the wrong index.
+    db.execute_unprepared("ANALYZE").await?;
     Ok(generated)
 }
 
@@ -129,10 +132,8 @@ struct Counters(Vec<(i32, i64)>);
 impl Counters {
     async fn load(db: &DatabaseConnection, agency_id: i64) -> anyhow::Result<Self> {
         use sea_orm::{ColumnTrait, QueryFilter};
-        let stored = tracking_counter::Entity::find()
-            .filter(tracking_counter::Column::AgencyId.eq(agency_id))
-            .all(db)
-            .await?;
+        let stored =
+            tracking_counter::Entity::find().filter(tracking_counter::Column::AgencyId.eq(agency_id)).all(db).await?;
         Ok(Self(stored.into_iter().map(|c| (c.fiscal_year, c.last_value)).collect()))
     }
 
@@ -352,7 +353,8 @@ impl Rows {
             };
             let linked = if rng.random_bool(0.5) { indicators } else { &indicators[..1] };
             for indicator in linked {
-                self.indicators.push(submission_indicator::ActiveModel { submission_id: Set(id), indicator: Set(*indicator) });
+                self.indicators
+                    .push(submission_indicator::ActiveModel { submission_id: Set(id), indicator: Set(*indicator) });
             }
         }
         if kind == Kind::ServiceFeedback {
@@ -520,12 +522,8 @@ const QUESTIONS: &[&str] = &[
     "ขอใช้รถน้ำดับเพลิงต้องติดต่อที่ใด",
     "ศูนย์พัฒนาเด็กเล็กรับสมัครเมื่อไร",
 ];
-const CORRUPTION: &[&str] = &[
-    "เรียกรับเงินเพื่อเร่งออกใบอนุญาต",
-    "จัดซื้อวัสดุราคาสูงเกินจริง",
-    "ใช้รถราชการไปทำธุระส่วนตัว",
-    "ผู้รับจ้างทำถนนไม่ตรงตามแบบ",
-];
+const CORRUPTION: &[&str] =
+    &["เรียกรับเงินเพื่อเร่งออกใบอนุญาต", "จัดซื้อวัสดุราคาสูงเกินจริง", "ใช้รถราชการไปทำธุระส่วนตัว", "ผู้รับจ้างทำถนนไม่ตรงตามแบบ"];
 const SITUATIONS: &[&str] = &[
     "เป็นมาประมาณหนึ่งสัปดาห์แล้ว",
     "ชาวบ้านได้รับความเดือดร้อนมาก",
@@ -534,13 +532,8 @@ const SITUATIONS: &[&str] = &[
     "เคยแจ้งผู้ใหญ่บ้านแล้วแต่ยังไม่มีการแก้ไข",
     "ผู้สูงอายุในชุมชนเดินทางลำบาก",
 ];
-const REQUESTS: &[&str] = &[
-    "ขอให้ช่วยดำเนินการโดยเร็ว",
-    "รบกวนส่งเจ้าหน้าที่มาตรวจสอบ",
-    "ขอให้แจ้งผลการดำเนินการด้วย",
-    "ขอบคุณล่วงหน้าครับ",
-    "ขอบคุณค่ะ",
-];
+const REQUESTS: &[&str] =
+    &["ขอให้ช่วยดำเนินการโดยเร็ว", "รบกวนส่งเจ้าหน้าที่มาตรวจสอบ", "ขอให้แจ้งผลการดำเนินการด้วย", "ขอบคุณล่วงหน้าครับ", "ขอบคุณค่ะ"];
 const FEEDBACK: &[&str] = &[
     "เจ้าหน้าที่อธิบายขั้นตอนชัดเจน",
     "ได้รับบริการรวดเร็วกว่าที่คาด",
@@ -561,14 +554,9 @@ const OUTCOMES: &[&str] = &[
     "นำข้อเสนอไปปรับปรุงขั้นตอนการให้บริการ",
     "ส่งต่อหน่วยงานที่รับผิดชอบและติดตามผล",
 ];
-const PLACES: &[&str] =
-    &["ถนนชลคราม", "ซอยวัดใหม่", "ตลาดสดชลคราม", "หน้าโรงเรียนบ้านชลคราม", "ริมคลองท่าทอง", "ทางเข้าหมู่บ้าน"];
+const PLACES: &[&str] = &["ถนนชลคราม", "ซอยวัดใหม่", "ตลาดสดชลคราม", "หน้าโรงเรียนบ้านชลคราม", "ริมคลองท่าทอง", "ทางเข้าหมู่บ้าน"];
 const OFFICIALS: &[&str] = &["เจ้าพนักงานธุรการ", "นายช่างโยธา", "เจ้าพนักงานจัดเก็บรายได้"];
 const GIVEN_NAMES: &[&str] = &["สมชาย", "สมหญิง", "ประเสริฐ", "มาลี", "วิชัย", "บุญมี", "จันทร์เพ็ญ"];
 const FAMILY_NAMES: &[&str] = &["ใจดี", "ทองคำ", "ศรีสุข", "บุญมา", "แก้วใส"];
-const ACTIVITY_TOPICS: &[&str] = &[
-    "เวทีประชาคมจัดทำแผนพัฒนาท้องถิ่น",
-    "โครงการ อบต.เคลื่อนที่",
-    "สำรวจความพึงพอใจผู้รับบริการ",
-    "ประชุมคณะกรรมการชุมชน",
-];
+const ACTIVITY_TOPICS: &[&str] =
+    &["เวทีประชาคมจัดทำแผนพัฒนาท้องถิ่น", "โครงการ อบต.เคลื่อนที่", "สำรวจความพึงพอใจผู้รับบริการ", "ประชุมคณะกรรมการชุมชน"];

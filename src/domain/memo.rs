@@ -151,9 +151,8 @@ mod tests {
     async fn database() -> (sea_orm::DatabaseConnection, tempfile::TempDir) {
         use migration::MigratorTrait;
         let dir = tempfile::tempdir().unwrap();
-        let db = crate::db::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("memo.db").display()))
-            .await
-            .unwrap();
+        let db =
+            crate::db::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("memo.db").display())).await.unwrap();
         migration::Migrator::up(&db, None).await.unwrap();
         (db, dir)
     }

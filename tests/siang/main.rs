@@ -18,4 +18,5 @@ mod staff_participation;
 mod staff_workflow;
 mod stats;
 mod submit;
+mod synthetic;
 mod track;

@@ -95,14 +95,21 @@ async fn benefit_counts(
         .await
 }
 
-pub async fn question_averages(
+/// The year's average per question and estimate per indicator, from one
+/// count of its answers.
+pub async fn year_figures(
     db: &impl ConnectionTrait,
     agency_id: i64,
     fiscal_year: i32,
-) -> Result<Vec<QuestionAverage>, DbErr> {
+) -> Result<(Vec<QuestionAverage>, Vec<EitEstimate>), DbErr> {
     let answers = answer_counts(db, agency_id, fiscal_year, None).await?;
     let benefit = benefit_counts(db, agency_id, fiscal_year, None).await?;
-    Ok(questions::all()
+    let estimates = estimates_from(db, agency_id, fiscal_year, None, &answers, &benefit).await?;
+    Ok((question_averages(&answers, &benefit), estimates))
+}
+
+fn question_averages(answers: &[(String, i16, i64)], benefit: &[(bool, i64)]) -> Vec<QuestionAverage> {
+    questions::all()
         .iter()
         .map(|q| match q.answer {
             Answer::Scale => {
@@ -124,7 +131,7 @@ pub async fn question_averages(
                 yes: Some(benefit.iter().filter(|(yes, _)| *yes).map(|(_, n)| n).sum()),
             },
         })
-        .collect())
+        .collect()
 }
 
 /// The estimate per indicator 6–8 over the year's feedback, or over one

@@ -11,8 +11,8 @@ use entity::enums::{Channel, Code, Kind, Status};
 use entity::{department, submission, submission_indicator};
 use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, Iterable, JoinType, QueryFilter, QuerySelect,
-    RelationTrait,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, Iterable, JoinType,
+    QueryFilter, QuerySelect, RelationTrait,
 };
 use serde::Serialize;
 
@@ -246,6 +246,7 @@ pub async fn fiscal_year_statistics(
     )
     .await?;
 
+    let (questions, eit) = eit::year_figures(db, agency_id, fiscal_year).await?;
     Ok(Statistics {
         fiscal_year,
         period,
@@ -287,8 +288,8 @@ pub async fn fiscal_year_statistics(
             submission::Column::ReceivedAt,
         )
         .await?,
-        questions: eit::question_averages(db, agency_id, fiscal_year).await?,
-        eit: eit::estimates(db, agency_id, fiscal_year, None).await?,
+        questions,
+        eit,
         corruption,
     })
 }

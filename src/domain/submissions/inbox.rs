@@ -6,7 +6,8 @@ use entity::enums::{Channel, Kind, Status};
 use entity::{submission, submission_indicator};
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::domain::actor::Staff;
@@ -205,11 +206,12 @@ pub async fn inbox(
 
     // The counts do not depend on the status shown, the page or the order.
     let view = Filter { status: None, after: None, order: Order::default(), ..filter.clone() };
-    let counts = counts.get(db, format!("{agency_id}|{scope:?}|{view:?}"), || {
-        let db = db.clone();
-        async move { status_counts(&db, base).await }
-    })
-    .await?;
+    let counts = counts
+        .get(db, format!("{agency_id}|{scope:?}|{view:?}"), || {
+            let db = db.clone();
+            async move { status_counts(&db, base).await }
+        })
+        .await?;
     Ok(InboxPage { rows, next_cursor, counts })
 }
 

@@ -32,6 +32,8 @@ pub async fn stats(
     Query(query): Query<StatsQuery>,
 ) -> Result<Json<Statistics>, AppError> {
     let fiscal_year = fiscal_year_param(&year)?;
-    let stats = statistics::counted_fiscal_year(&state.db, &state.statistics, state.agency().id, fiscal_year, query.period()).await?;
+    let stats =
+        statistics::counted_fiscal_year(&state.db, &state.statistics, state.agency().id, fiscal_year, query.period())
+            .await?;
     Ok(Json(stats))
 }

@@ -139,8 +139,9 @@ pub async fn index(
     Query(query): Query<LogQuery>,
 ) -> Result<LogTemplate, AppError> {
     let filter = query.filter();
-    let log = public::memoized_log_page(&state.db, &state.log_pages, page.agency.id, &filter, query.cursor()?, PAGE_SIZE)
-        .await?;
+    let log =
+        public::memoized_log_page(&state.db, &state.log_pages, page.agency.id, &filter, query.cursor()?, PAGE_SIZE)
+            .await?;
     Ok(LogTemplate { page, query, filter, log, now: Utc::now() })
 }
 

@@ -152,7 +152,9 @@ pub async fn show(
         None => (year.as_str(), false),
     };
     let fiscal_year = fiscal_year_param(year)?;
-    let stats = statistics::counted_fiscal_year(&state.db, &state.statistics, page.agency.id, fiscal_year, query.period()).await?;
+    let stats =
+        statistics::counted_fiscal_year(&state.db, &state.statistics, page.agency.id, fiscal_year, query.period())
+            .await?;
     let tables = count_tables(&page, &stats);
     if csv {
         return Ok(stats_csv(&page, &stats, &tables).into_response(&format!("stats-{fiscal_year}.csv")));
