@@ -493,7 +493,7 @@ enum SubmissionIndicator {
 }
 
 #[derive(DeriveIden, Clone, Copy)]
-enum SubmissionRating {
+pub(crate) enum SubmissionRating {
     Table,
     SubmissionId,
     QuestionId,

@@ -95,9 +95,6 @@ pub async fn generate(
         .await?;
     }
     generated.activities = activities(db, demo, &mut rng, count / 1_000, start, now).await?;
-    // Fresh statistics for the query planner: without them SQLite may walk
-    // a million rows by the wrong index.
-    db.execute_unprepared("ANALYZE").await?;
     Ok(generated)
 }
 

@@ -246,7 +246,7 @@ pub async fn fiscal_year_statistics(
     )
     .await?;
 
-    let (questions, eit) = eit::year_figures(db, agency_id, fiscal_year).await?;
+    let survey = eit::year_figures(db, agency_id, fiscal_year).await?;
     Ok(Statistics {
         fiscal_year,
         period,
@@ -256,7 +256,7 @@ pub async fn fiscal_year_statistics(
         by_channel: with_zeros(Channel::iter().map(|c| c.code()), &by_channel),
         by_status: with_zeros(Status::iter().map(|s| s.code()), &by_status),
         by_department: department_counts,
-        by_service: by_service(db, agency_id, fiscal_year).await?,
+        by_service: by_service(db, agency_id, fiscal_year, &survey.eit6_by_service).await?,
         by_indicator: (6..=10i16)
             .map(|i| Count {
                 code: i.to_string(),
@@ -288,16 +288,20 @@ pub async fn fiscal_year_statistics(
             submission::Column::ReceivedAt,
         )
         .await?,
-        questions,
-        eit,
+        questions: survey.questions,
+        eit: survey.estimates,
         corruption,
     })
 }
 
-/// Complaints and feedback per service: two GROUP BYs, then the indicator 6
-/// estimate of each service that has feedback (the catalogue is a handful of
-/// services, so a few aggregate queries each).
-async fn by_service(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<Vec<ServiceCount>, DbErr> {
+/// Complaints and feedback per service: two GROUP BYs, beside each
+/// service's indicator 6 estimate counted with the year's survey figures.
+async fn by_service(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    fiscal_year: i32,
+    eit6: &[(i64, Option<f64>)],
+) -> Result<Vec<ServiceCount>, DbErr> {
     let of_kind = |kind: Kind| {
         of_year(agency_id, fiscal_year)
             .filter(submission::Column::Kind.eq(kind))
@@ -312,22 +316,13 @@ async fn by_service(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32)
         if complaints == 0 && feedback == 0 {
             continue;
         }
-        let eit6 = if feedback > 0 {
-            eit::estimates(db, agency_id, fiscal_year, Some(service.id))
-                .await?
-                .into_iter()
-                .find(|e| e.indicator == 6)
-                .and_then(|e| e.score)
-        } else {
-            None
-        };
         out.push(ServiceCount {
+            eit6: eit6.iter().find(|(id, _)| *id == service.id).and_then(|(_, score)| *score),
             slug: service.slug,
             service_th: service.name_th,
             service_en: service.name_en,
             complaints,
             feedback,
-            eit6,
         });
     }
     Ok(out)
