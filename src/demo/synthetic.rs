@@ -17,8 +17,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QuerySelect, Statement,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
+    QuerySelect, Statement, TransactionTrait,
 };
 
 use super::Loaded;
@@ -403,30 +403,28 @@ impl Rows {
     /// Writes the chunk in one transaction: all of it or none.
     async fn insert(self, db: &DatabaseConnection) -> anyhow::Result<()> {
         let txn = db.begin().await?;
-        for batch in chunks(self.submissions) {
-            submission::Entity::insert_many(batch).exec(&txn).await?;
-        }
-        for batch in chunks(self.events) {
-            submission_event::Entity::insert_many(batch).exec(&txn).await?;
-        }
-        for batch in chunks(self.indicators) {
-            submission_indicator::Entity::insert_many(batch).exec(&txn).await?;
-        }
-        for batch in chunks(self.ratings) {
-            submission_rating::Entity::insert_many(batch).exec(&txn).await?;
-        }
-        for batch in chunks(self.contacts) {
-            contact::Entity::insert_many(batch).exec(&txn).await?;
-        }
-        for batch in chunks(self.corruption) {
-            corruption_detail::Entity::insert_many(batch).exec(&txn).await?;
-        }
-        for batch in chunks(self.publications) {
-            publication::Entity::insert_many(batch).exec(&txn).await?;
-        }
+        insert_all(&txn, self.submissions).await?;
+        insert_all(&txn, self.events).await?;
+        insert_all(&txn, self.indicators).await?;
+        insert_all(&txn, self.ratings).await?;
+        insert_all(&txn, self.contacts).await?;
+        insert_all(&txn, self.corruption).await?;
+        insert_all(&txn, self.publications).await?;
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// Inserts `rows` as multi-row INSERTs of [`ROWS_PER_INSERT`] each.
+async fn insert_all<A>(txn: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), DbErr>
+where
+    A: ActiveModelTrait + Send,
+    <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+{
+    for batch in chunks(rows) {
+        sea_orm::Insert::many(batch).exec_without_returning(txn).await?;
+    }
+    Ok(())
 }
 
 fn chunks<T>(mut rows: Vec<T>) -> Vec<Vec<T>> {
