@@ -76,7 +76,8 @@ pub async fn generate(
         let mut rows = Rows::default();
         for i in index..end {
             let id = first_id + i as i64;
-            let received = start + step * i as i32 + Duration::seconds(rng.random_range(0..60));
+            let received =
+                start + step * i as i32 + Duration::seconds(rng.random_range(0..step.num_seconds().clamp(1, 60)));
             let sequence = counters.next(fiscal_year(local_date(received)));
             rows.add(&mut rng, &catalogue, demo, id, sequence, received, now);
         }

@@ -1,12 +1,14 @@
-//! Answers of expensive counting queries (a fiscal year's statistics, the
-//! inbox's counts per status), kept until the data under them changes.
+//! Answers of expensive reads (a fiscal year's statistics, the inbox's
+//! counts per status, the log's pages), kept until the data under them
+//! changes.
 //!
 //! Every write leaves a timeline event or an audit entry (DESIGN.md rule 2),
 //! so the highest id of those two append-only tables is a change mark that
 //! costs two index look-ups. An answer is reused while the mark is unchanged
 //! and it is younger than a time-to-live (some figures, like "overdue",
-//! move with the clock alone). The database still does every count; this
-//! only stops it from recounting the same unchanged rows for every visitor.
+//! move with the clock alone); past that it is recounted in the background.
+//! The database still does every count; this only stops it from recounting
+//! the same unchanged rows for every visitor.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -14,7 +16,7 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, DbErr, Statement};
+use sea_orm::{ConnectionTrait, DbErr, RuntimeErr, Statement};
 use tokio::sync::watch;
 
 /// Where the append-only logs stand: (last event id, last audit id).
@@ -97,7 +99,9 @@ impl<K: Hash + Eq, V: Clone + Send + Sync + 'static> Memo<K, V> {
             if let Some(fresh) = held.answer.as_ref().filter(|a| a.mark >= mark && a.at.elapsed() < self.ttl) {
                 return Ok(fresh.value.clone());
             }
-            let running = held.recount.as_ref().filter(|(at, _)| *at >= mark).map(|(_, done)| done.clone());
+            // A recount whose task died (its sender is gone) is not waited for.
+            let running = held.recount.as_ref().filter(|(at, done)| *at >= mark && done.has_changed().is_ok());
+            let running = running.map(|(_, done)| done.clone());
             let recount = running.unwrap_or_else(|| {
                 let (done, waiting) = watch::channel(None);
                 held.recount = Some((mark, waiting.clone()));
@@ -110,12 +114,14 @@ impl<K: Hash + Eq, V: Clone + Send + Sync + 'static> Memo<K, V> {
             }
             (recount, previous.map(|a| a.value.clone()))
         };
+        // A failed count says "try again" (503), as the database being away would.
+        let failed = |why: String| DbErr::Conn(RuntimeErr::Internal(format!("counting failed: {why}")));
         let finished = async move {
-            let outcome = recount.wait_for(Option::is_some).await.map_err(|_| DbErr::Custom("recount lost".into()))?;
+            let outcome = recount.wait_for(Option::is_some).await.map_err(|_| failed("the count was lost".into()))?;
             match outcome.clone() {
                 Some(Ok(value)) => Ok(value),
-                Some(Err(err)) => Err(DbErr::Custom(err)),
-                None => Err(DbErr::Custom("recount lost".into())),
+                Some(Err(err)) => Err(failed(err)),
+                None => Err(failed("the count was lost".into())),
             }
         };
         match previous {
@@ -132,6 +138,9 @@ async fn recount_into<V: Clone>(
     done: watch::Sender<Outcome<V>>,
 ) {
     let outcome = work.await;
+    if let Err(err) = &outcome {
+        tracing::warn!(error = %err, "a memoised count failed");
+    }
     {
         let mut held = lock(&slot);
         if let Ok(value) = &outcome {

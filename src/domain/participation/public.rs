@@ -163,8 +163,12 @@ pub async fn memoized_log_page(
     limit: u64,
 ) -> Result<LogPage, DbErr> {
     let key = format!("{agency_id}|{filter:?}|{after:?}|{limit}");
-    let (db, filter) = (db.clone(), filter.clone());
-    memo.get(&db.clone(), key, move || async move { log_page(&db, agency_id, &filter, after, limit).await }).await
+    let owned = (db.clone(), filter.clone());
+    memo.get(db, key, move || async move {
+        let (db, filter) = owned;
+        log_page(&db, agency_id, &filter, after, limit).await
+    })
+    .await
 }
 
 /// A page of the log: published submissions and activities, newest first.

@@ -78,8 +78,12 @@ async fn write_batch(db: &DatabaseConnection, jobs: Vec<Job>) {
         let outcome = match txn.begin().await {
             Ok(savepoint) => match store(&savepoint, &job.accepted).await {
                 Ok(receipt) => savepoint.commit().await.map(|()| receipt),
-                // Dropping the savepoint rolls this one back, and only it.
-                Err(err) => Err(err),
+                Err(err) => {
+                    // Back to the savepoint: this one is undone, the others stay.
+                    // (Should that fail too, the commit below fails for all.)
+                    let _ = savepoint.rollback().await;
+                    Err(err)
+                }
             },
             Err(err) => Err(err),
         };
