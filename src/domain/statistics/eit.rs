@@ -59,7 +59,6 @@ fn feedback_of_year(agency_id: i64, fiscal_year: i32, service_id: Option<i64>) -
 
 /// The year's answers, counted per service: every figure here is a sum of
 /// these rows, so the year and each of its services come from one pass.
-#[derive(Debug, Default)]
 struct Answers {
     /// (service, question, answer 1–4, how many)
     scale: Vec<(Option<i64>, String, i16, i64)>,
