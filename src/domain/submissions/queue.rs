@@ -64,7 +64,14 @@ fn not_written(why: impl std::fmt::Display) -> DbErr {
 async fn write_batches(db: DatabaseConnection, mut waiting: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(BATCH);
     while waiting.recv_many(&mut batch, BATCH).await > 0 {
-        write_batch(&db, std::mem::take(&mut batch)).await;
+        // Each batch in a task of its own: were one to panic, its residents
+        // would be told it was not stored (their replies drop, uncommitted)
+        // and the writer would go on with the next.
+        let jobs = std::mem::take(&mut batch);
+        let db = db.clone();
+        if let Err(err) = tokio::spawn(async move { write_batch(&db, jobs).await }).await {
+            tracing::error!(error = %err, "a batch of submissions failed unexpectedly; none of it was stored");
+        }
     }
 }
 
