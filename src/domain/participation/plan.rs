@@ -6,7 +6,8 @@ use entity::measure::{self, Progress};
 use entity::{activity, measure_activity, measure_note, measure_submission};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use validator::Validate;
 
@@ -32,6 +33,22 @@ pub struct MeasureInput {
     pub period_end: NaiveDate,
     /// `None`: all divisions.
     pub department_id: Option<i64>,
+}
+
+/// The plan of a fiscal year: its measures by indicator and position, as
+/// both the staff screen and the public page list them.
+pub(super) async fn measures_of_year(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    fiscal_year: i32,
+) -> Result<Vec<measure::Model>, DbErr> {
+    measure::Entity::find()
+        .filter(measure::Column::AgencyId.eq(agency_id))
+        .filter(measure::Column::FiscalYear.eq(fiscal_year))
+        .order_by_asc(measure::Column::Indicator)
+        .order_by_asc(measure::Column::Position)
+        .all(db)
+        .await
 }
 
 /// Evidence for a measure: a submission or an activity.

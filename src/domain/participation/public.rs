@@ -481,13 +481,7 @@ pub struct PublicProgressNote {
 
 /// The plan's measures of a fiscal year, by indicator and position.
 pub async fn plan(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<Vec<PublicMeasure>, DbErr> {
-    let measures = measure::Entity::find()
-        .filter(measure::Column::AgencyId.eq(agency_id))
-        .filter(measure::Column::FiscalYear.eq(fiscal_year))
-        .order_by_asc(measure::Column::Indicator)
-        .order_by_asc(measure::Column::Position)
-        .all(db)
-        .await?;
+    let measures = super::plan::measures_of_year(db, agency_id, fiscal_year).await?;
     if measures.is_empty() {
         return Ok(Vec::new());
     }

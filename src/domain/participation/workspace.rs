@@ -98,13 +98,7 @@ pub struct MeasureRow {
 
 /// The year's measures, by indicator and position, with notes and evidence.
 pub async fn measures(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<Vec<MeasureRow>, DbErr> {
-    let measures = measure::Entity::find()
-        .filter(measure::Column::AgencyId.eq(agency_id))
-        .filter(measure::Column::FiscalYear.eq(fiscal_year))
-        .order_by_asc(measure::Column::Indicator)
-        .order_by_asc(measure::Column::Position)
-        .all(db)
-        .await?;
+    let measures = super::plan::measures_of_year(db, agency_id, fiscal_year).await?;
     let mut rows = Vec::with_capacity(measures.len());
     for found in measures {
         let notes = measure_note::Entity::find()
