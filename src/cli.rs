@@ -1,4 +1,5 @@
-//! The `siang` command line: `serve` (the default), `migrate`, `user create` and `demo`.
+//! The `siang` command line: `serve` (the default), `migrate`, `user create`,
+//! `demo` and `recount`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -9,7 +10,7 @@ use sea_orm::{ActiveEnum, DatabaseConnection};
 
 use crate::config::{DatabaseConfig, ServerConfig};
 use crate::domain::error::DomainError;
-use crate::domain::{accounts, agency};
+use crate::domain::{accounts, agency, tally};
 use crate::i18n::Lang;
 
 #[derive(Debug, Parser)]
@@ -39,6 +40,13 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Count every figure again from the submissions, replacing the counts
+    /// the writes keep; with `--check`, only compare and print differences
+    /// (exit status 1 when there are any).
+    Recount {
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,7 +73,30 @@ pub enum UserCommand {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = crate::db::connect(&cli.database.url).await?;
     migration::Migrator::up(&db, None).await.context("applying migrations")?;
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::Recount { .. }) && tally::ensure_counted(&db).await.context("counting")? {
+        tracing::info!("counted every submission under the current counting rules");
+    }
+    match command {
+        Command::Recount { check: false } => {
+            let started = std::time::Instant::now();
+            tally::recount(&db).await.context("recounting")?;
+            println!("Recounted in {:.1} s.", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::Recount { check: true } => {
+            let differences = tally::check(&db).await.context("comparing the counts with the rows")?;
+            for d in &differences {
+                println!("{:?}: stored {}, counted from the rows {}", d.key, d.stored, d.counted);
+            }
+            if differences.is_empty() {
+                println!("Every count agrees with the rows.");
+                Ok(())
+            } else {
+                println!("{} counts differ; `siang recount` replaces them.", differences.len());
+                std::process::exit(1);
+            }
+        }
         Command::Migrate => {
             tracing::info!("migrations applied");
             Ok(())

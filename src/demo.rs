@@ -9,19 +9,15 @@
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::activity::ActivityKind;
-use entity::enums::{Channel, EventKind, Role, Status};
+use entity::enums::{Channel, Role, Status};
 use entity::measure::Progress;
-use entity::{
-    agency, app_setting, department, measure, staff_user, submission, submission_event, submission_indicator,
-};
+use entity::{agency, app_setting, department, measure, staff_user, submission};
 use rand::RngCore;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    TransactionTrait,
 };
 
 use crate::domain::actor::Staff;
-use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::bangkok;
 use crate::domain::participation::activities::{save_activity, ActivityInput};
 use crate::domain::participation::ita;
@@ -740,7 +736,7 @@ async fn load_submissions(
 ) -> anyhow::Result<Vec<(&'static str, i64)>> {
     let mut out = Vec::new();
     for sample in samples() {
-        let receipt = submissions::submit(db, agency, sample.input, sample.channel, None, sample.received)
+        let receipt = submissions::submit(db, agency, sample.input, sample.channel, None, None, sample.received)
             .await
             .with_context(|| format!("submitting the sample {}", sample.key))?;
         let stored = submission::Entity::find()
@@ -771,10 +767,11 @@ async fn load_submissions(
     Ok(out)
 }
 
+/// Where the demo's referred sample went.
+const DEMO_REFERRAL: &str = "สถานีตำรวจภูธรดอนสัก";
+
 /// What staff did with a sample: assignment, indicator links, the answer
-/// and the final status, with their timeline events and audit rows, in one
-/// transaction. (The staff workspace has its own triage functions; the demo
-/// writes the finished history directly, dated in the past.)
+/// and the final status, replayed through the staff's own domain functions.
 async fn settle(
     db: &DatabaseConnection,
     staff: &Staff,
@@ -783,48 +780,80 @@ async fn settle(
     indicators: &[i16],
     outcome: Option<(Status, i64, Option<i64>, &str)>,
 ) -> anyhow::Result<()> {
-    let txn = db.begin().await?;
-    let event = |at: DateTime<Utc>, kind: EventKind, status: Option<Status>, message: Option<&str>| {
-        submission_event::ActiveModel {
-            submission_id: Set(stored.id),
-            at: Set(at),
-            kind: Set(kind),
-            public: Set(true),
-            status: Set(status),
-            message: Set(message.map(str::to_owned)),
-            actor_id: Set(Some(staff.id)),
-            ..Default::default()
-        }
+    let history = History {
+        department,
+        indicators,
+        reply: outcome.map(|(_, days, _, reply)| (days, reply)),
+        ends: outcome.map(|(status, answered, closed, _)| (status, closed.unwrap_or(answered))),
+        closing_message: outcome.map_or("", |(_, _, _, reply)| reply),
+        referred_to: DEMO_REFERRAL,
     };
-    for indicator in indicators {
-        submission_indicator::ActiveModel { submission_id: Set(stored.id), indicator: Set(*indicator) }
-            .insert(&txn)
-            .await?;
+    replay(db, staff, stored, &history).await
+}
+
+/// A submission's history as staff made it, dated after its receipt: for
+/// the demo and for tests that need items in a given state.
+pub struct History<'a> {
+    pub department: Option<i64>,
+    pub indicators: &'a [i16],
+    /// The first public reply: days after receipt, and its text.
+    pub reply: Option<(i64, &'a str)>,
+    /// The status it ends in and the days after receipt it got there,
+    /// through every step the workflow asks for.
+    pub ends: Option<(Status, i64)>,
+    /// The message of a closing step.
+    pub closing_message: &'a str,
+    /// Where a referral goes.
+    pub referred_to: &'a str,
+}
+
+/// Replays `history` on `item` through the domain functions staff use
+/// (so its timeline, audit entries and counts are what staff would leave),
+/// each step at its past time.
+pub async fn replay(
+    db: &DatabaseConnection,
+    staff: &Staff,
+    item: &submission::Model,
+    history: &History<'_>,
+) -> anyhow::Result<()> {
+    use crate::domain::submissions::triage::{self, Assignment, StatusChange};
+    let at = |days: i64| item.received_at + chrono::Duration::days(days);
+    let triaged = item.received_at + chrono::Duration::minutes(30);
+    if history.department.is_some() {
+        let to = Assignment { department_id: history.department, ..Default::default() };
+        triage::assign(db, staff, item.id, to, triaged).await?;
     }
-    let mut row = submission::ActiveModel::from(stored.clone());
-    row.department_id = Set(department.or(stored.department_id));
-    if let Some((status, answer_days, close_days, reply)) = outcome {
-        let answered = stored.received_at + chrono::Duration::days(answer_days);
-        let closed = close_days.map(|d| stored.received_at + chrono::Duration::days(d));
-        event(answered, EventKind::PublicReply, None, Some(reply)).insert(&txn).await?;
-        event(closed.unwrap_or(answered), EventKind::StatusChanged, Some(status), None).insert(&txn).await?;
-        audit::record(&txn, staff, Entry::new(Action::PublicReply).on("submission", stored.id), answered).await?;
-        audit::record(
-            &txn,
-            staff,
-            Entry::new(Action::StatusChanged)
-                .on("submission", stored.id)
-                .detail(sea_orm::ActiveEnum::to_value(&status)),
-            closed.unwrap_or(answered),
-        )
-        .await?;
-        row.status = Set(status);
-        row.first_answered_at = Set(Some(answered));
-        row.closed_at = Set(closed);
-        row.updated_at = Set(closed.unwrap_or(answered));
+    for indicator in history.indicators {
+        triage::set_indicator(db, staff, item.id, *indicator, true, triaged).await?;
     }
-    row.update(&txn).await?;
-    txn.commit().await?;
+    if let Some((days, text)) = history.reply {
+        triage::add_message(db, staff, item.id, text, true, at(days)).await?;
+    }
+    let Some((status, days)) = history.ends else { return Ok(()) };
+    let path: &[Status] = match status {
+        Status::Received => &[],
+        Status::Accepted => &[Status::Accepted],
+        Status::InProgress => &[Status::Accepted, Status::InProgress],
+        Status::Resolved => &[Status::Accepted, Status::InProgress, Status::Resolved],
+        Status::Rejected => &[Status::Rejected],
+        Status::Referred => &[Status::Referred],
+    };
+    // The steps before the last one are taken when the item was answered.
+    let started = history.reply.map_or(days, |(answered, _)| answered.min(days));
+    for (i, step) in path.iter().enumerate() {
+        let last = i + 1 == path.len();
+        let change = StatusChange {
+            to: sea_orm::ActiveEnum::to_value(step),
+            message: if crate::domain::submissions::workflow::needs_message(*step) {
+                history.closing_message.to_owned()
+            } else {
+                String::new()
+            },
+            referred_to: history.referred_to.to_owned(),
+            seen: None,
+        };
+        triage::change_status(db, staff, item.id, change, at(if last { days } else { started })).await?;
+    }
     Ok(())
 }
 

@@ -17,13 +17,16 @@ use serde_json::json;
 use crate::app::AppState;
 use crate::domain::error::DomainError;
 use crate::domain::validation::FieldErrors;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, ServedAgency};
 use crate::i18n::{self, Lang};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Changed by someone else meanwhile (409).
+    #[error("changed meanwhile")]
+    Conflict,
     #[error("forbidden")]
     Forbidden,
     #[error("login required")]
@@ -101,6 +104,7 @@ impl From<DomainError> for AppError {
             DomainError::Invalid(errors) => AppError::Invalid(errors),
             DomainError::Forbidden => AppError::Forbidden,
             DomainError::NotFound => AppError::NotFound,
+            DomainError::Conflict => AppError::Conflict,
             DomainError::Database(err) => err.into(),
             DomainError::Internal(err) => AppError::Internal(err),
         }
@@ -111,6 +115,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict => StatusCode::CONFLICT,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -128,6 +133,7 @@ impl AppError {
     fn code(&self) -> &'static str {
         match self {
             AppError::NotFound => "not_found",
+            AppError::Conflict => "conflict",
             AppError::Forbidden => "forbidden",
             AppError::Unauthorized => "unauthorized",
             AppError::Invalid(_) => "invalid",
@@ -181,10 +187,15 @@ struct ErrorPage {
 /// reader's language elsewhere. Server-side failures are logged here.
 pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let api = request.uri().path().starts_with("/api/");
-    let page = PageContext::from_request(&state, &request);
+    let page = PageContext::from_request(&request, state.last_agency());
     let response = next.run(request).await;
     let Some(Filed(error)) = response.extensions().get::<Filed>().cloned() else {
         return response;
+    };
+    // The agency the route loaded, when it got that far.
+    let page = match response.extensions().get::<ServedAgency>() {
+        Some(served) => page.with_agency(served.0.clone()),
+        None => page,
     };
     let status = response.status();
     if status.is_server_error() {

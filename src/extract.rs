@@ -6,9 +6,11 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap, StatusCode, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use entity::agency;
 use serde::de::DeserializeOwned;
@@ -32,6 +34,36 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
+/// The agency a request is for, read fresh from the database for each
+/// request by [`load_agency`]: its settings and its `data_version` (which
+/// keys every cached answer) are then the same on every instance.
+#[derive(Clone)]
+pub struct ServedAgency(pub Arc<agency::Model>);
+
+/// Reads the served agency into the request (and its answer, for the error
+/// pages); a database that cannot be read gives the portal's 503.
+pub async fn load_agency(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let agency = match state.load_agency().await {
+        Ok(agency) => ServedAgency(agency),
+        Err(err) => return AppError::from(err).into_response(),
+    };
+    request.extensions_mut().insert(agency.clone());
+    let mut response = next.run(request).await;
+    response.extensions_mut().insert(agency);
+    response
+}
+
+impl FromRequestParts<AppState> for ServedAgency {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<ServedAgency>()
+            .cloned()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("the agency was not loaded for this route")))
+    }
+}
+
 /// What every page template needs: language, form token, agency, and where
 /// the reader is (for the language switch).
 #[derive(Clone)]
@@ -43,17 +75,25 @@ pub struct PageContext {
 }
 
 impl PageContext {
-    pub fn from_request(state: &AppState, request: &Request) -> Self {
-        Self::from_pieces(state, request.headers(), request.extensions(), request.uri())
+    /// The context of a request; `agency` where the route did not load one
+    /// (error pages of unknown paths, or when the database is away).
+    pub fn from_request(request: &Request, agency: Arc<agency::Model>) -> Self {
+        Self::from_pieces(request.headers(), request.extensions(), request.uri(), agency)
     }
 
-    fn from_pieces(state: &AppState, headers: &HeaderMap, extensions: &Extensions, uri: &Uri) -> Self {
+    fn from_pieces(headers: &HeaderMap, extensions: &Extensions, uri: &Uri, agency: Arc<agency::Model>) -> Self {
         Self {
             lang: Lang::from_headers(headers),
             csrf_token: extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
-            agency: state.agency(),
+            agency: extensions.get::<ServedAgency>().map_or(agency, |served| served.0.clone()),
             path: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
         }
+    }
+
+    /// The same context for the agency that the route loaded.
+    pub fn with_agency(mut self, agency: Arc<agency::Model>) -> Self {
+        self.agency = agency;
+        self
     }
 
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
@@ -114,7 +154,7 @@ impl PageContext {
 impl FromRequestParts<AppState> for PageContext {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_pieces(state, &parts.headers, &parts.extensions, &parts.uri))
+        Ok(Self::from_pieces(&parts.headers, &parts.extensions, &parts.uri, state.last_agency()))
     }
 }
 

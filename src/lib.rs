@@ -15,6 +15,8 @@ pub mod error;
 pub mod extract;
 pub mod i18n;
 pub mod rate_limit;
+pub mod read_cache;
 pub mod routes;
 pub mod security;
 pub mod server;
+pub mod state;

@@ -21,6 +21,9 @@ pub struct Model {
     pub closing_days: i32,
     /// Whether residents see which staff member answered them.
     pub show_staff_names: bool,
+    /// Raised by one in every write transaction of the agency, as its first
+    /// statement: takes the write first, and tells caches what changed.
+    pub data_version: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ pub mod contact;
 pub mod corruption_detail;
 pub mod department;
 pub mod enums;
+pub mod inbox_tally;
 pub mod ita_item;
 pub mod measure;
 pub mod measure_activity;
@@ -25,6 +26,8 @@ pub mod submission;
 pub mod submission_event;
 pub mod submission_indicator;
 pub mod submission_rating;
+pub mod submission_request;
+pub mod tally;
 pub mod tracking_counter;
 
 pub mod prelude {

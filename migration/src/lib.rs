@@ -3,12 +3,18 @@
 
 pub use sea_orm_migration::prelude::*;
 
+/// The text PostgreSQL's search index covers (see the search migration).
+pub use m20261129_000009_search::POSTGRES_TEXT as SEARCH_TEXT_POSTGRES;
+
 mod m20261125_000001_foundation;
 mod m20261125_000002_default_agency;
 mod m20261125_000003_sessions_and_audit;
 mod m20261125_000004_participation;
 mod m20261125_000005_service_figures;
 mod m20261125_000006_statistics_index;
+mod m20261129_000007_write_rule;
+mod m20261129_000008_tallies;
+mod m20261129_000009_search;
 
 pub struct Migrator;
 
@@ -22,6 +28,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_participation::Migration),
             Box::new(m20261125_000005_service_figures::Migration),
             Box::new(m20261125_000006_statistics_index::Migration),
+            Box::new(m20261129_000007_write_rule::Migration),
+            Box::new(m20261129_000008_tallies::Migration),
+            Box::new(m20261129_000009_search::Migration),
         ]
     }
 }

@@ -364,6 +364,8 @@ pub(crate) enum Agency {
     FirstAnswerDays,
     ClosingDays,
     ShowStaffNames,
+    /// Added by the write-rule migration.
+    DataVersion,
 }
 
 #[derive(DeriveIden, Clone, Copy)]

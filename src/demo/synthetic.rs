@@ -18,7 +18,7 @@ use rand::{Rng, SeedableRng};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait,
-    QuerySelect, Statement, TransactionTrait,
+    QuerySelect, Statement,
 };
 
 use super::Loaded;
@@ -26,6 +26,8 @@ use crate::domain::calendar::{fiscal_month, fiscal_year, local_date};
 use crate::domain::participation::activities::{save_activity, ActivityInput};
 use crate::domain::submissions::access::{hash_access_key, tracking_code};
 use crate::domain::submissions::questions;
+use crate::domain::tally::{Changes, Counted};
+use crate::domain::write;
 
 /// Submissions per transaction and per INSERT batch.
 const CHUNK: usize = 5_000;
@@ -82,7 +84,7 @@ pub async fn generate(
             rows.add(&mut rng, &catalogue, demo, id, sequence, received, now);
         }
         generated.published += rows.publications.len();
-        rows.insert(db).await?;
+        rows.insert(db, demo.agency.id).await?;
         index = end;
         generated.submissions = end;
     }
@@ -176,6 +178,8 @@ struct Rows {
     contacts: Vec<contact::ActiveModel>,
     corruption: Vec<corruption_detail::ActiveModel>,
     publications: Vec<publication::ActiveModel>,
+    /// The counts of the chunk's submissions, kept in the chunk's transaction.
+    counts: Changes,
 }
 
 fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
@@ -341,6 +345,23 @@ impl Rows {
             self.events.push(event(at, EventKind::StatusChanged, Some(status), None, staff));
         }
 
+        let mut counted = Counted {
+            agency_id: demo.agency.id,
+            fiscal_year: year,
+            fiscal_month: fiscal_month(local_date(received)),
+            kind,
+            channel,
+            status,
+            department_id,
+            service_id: service.map(|(id, _)| id),
+            asked_for_benefit,
+            received_at: received,
+            due_at,
+            first_answered_at,
+            closed_at,
+            indicators: Vec::new(),
+            ratings: Vec::new(),
+        };
         if answered || kind == Kind::ServiceFeedback {
             let indicators: &[i16] = match kind {
                 Kind::ServiceFeedback => &[6],
@@ -354,10 +375,12 @@ impl Rows {
                 self.indicators
                     .push(submission_indicator::ActiveModel { submission_id: Set(id), indicator: Set(*indicator) });
             }
+            counted.indicators = linked.to_vec();
         }
         if kind == Kind::ServiceFeedback {
             for question in questions::all().iter().filter(|q| q.is_scale()) {
                 let value = weighted(rng, &[(4i16, 45), (3, 35), (2, 14), (1, 6)]);
+                counted.ratings.push((question.id.clone(), value));
                 self.ratings.push(submission_rating::ActiveModel {
                     submission_id: Set(id),
                     question_id: Set(question.id.clone()),
@@ -365,6 +388,7 @@ impl Rows {
                 });
             }
         }
+        self.counts.add(&counted);
         if kind == Kind::Corruption {
             self.corruption.push(corruption_detail::ActiveModel {
                 submission_id: Set(id),
@@ -401,9 +425,9 @@ impl Rows {
         }
     }
 
-    /// Writes the chunk in one transaction: all of it or none.
-    async fn insert(self, db: &DatabaseConnection) -> anyhow::Result<()> {
-        let txn = db.begin().await?;
+    /// Writes the chunk and its counts in one transaction: all of it or none.
+    async fn insert(self, db: &DatabaseConnection, agency_id: i64) -> anyhow::Result<()> {
+        let txn = write::begin(db, agency_id).await?;
         insert_all(&txn, self.submissions).await?;
         insert_all(&txn, self.events).await?;
         insert_all(&txn, self.indicators).await?;
@@ -411,6 +435,7 @@ impl Rows {
         insert_all(&txn, self.contacts).await?;
         insert_all(&txn, self.corruption).await?;
         insert_all(&txn, self.publications).await?;
+        self.counts.apply(&txn).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -5,13 +5,14 @@ use entity::enums::Role;
 use entity::{department, staff_user};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use super::actor::Staff;
 use super::audit::{self, Action, Entry};
 use super::error::DomainError;
 use super::permissions;
+use super::write;
 use crate::auth::password;
 
 /// A new account as an admin (or the command line) describes it.
@@ -50,11 +51,14 @@ fn check_password(password: &str) -> Result<(), DomainError> {
 
 async fn check_department(
     db: &impl ConnectionTrait,
+    agency_id: i64,
     role: Role,
     department_id: Option<i64>,
 ) -> Result<(), DomainError> {
     if let Some(id) = department_id {
-        if department::Entity::find_by_id(id).one(db).await?.is_none() {
+        let known =
+            department::Entity::find_by_id(id).filter(department::Column::AgencyId.eq(agency_id)).one(db).await?;
+        if known.is_none() {
             return Err(DomainError::invalid("department", "unknown_department"));
         }
     } else if role == Role::Officer {
@@ -77,20 +81,24 @@ pub async fn create_user(
     let username = input.username.trim().to_lowercase();
     check_username(&username)?;
     check_password(&input.password)?;
-    check_department(db, input.role, input.department_id).await?;
-    if staff_user::Entity::find().filter(staff_user::Column::Username.eq(&username)).one(db).await?.is_some() {
-        return Err(DomainError::invalid("username", "username_taken"));
-    }
-    let agency = super::agency::current(db).await?;
+    let agency_id = match creator {
+        Creator::Admin(actor) => actor.agency_id,
+        Creator::Operator => super::agency::current(db).await?.id,
+    };
+    // Hashing takes a while: before the write is taken, not while it is held.
     let password_hash = password::hash(input.password).await?;
     let display_name = match input.display_name.trim() {
         "" => username.clone(),
         name => name.to_owned(),
     };
 
-    let txn = db.begin().await?;
+    let txn = write::begin(db, agency_id).await?;
+    check_department(&txn, agency_id, input.role, input.department_id).await?;
+    if staff_user::Entity::find().filter(staff_user::Column::Username.eq(&username)).one(&txn).await?.is_some() {
+        return Err(DomainError::invalid("username", "username_taken"));
+    }
     let user = staff_user::ActiveModel {
-        agency_id: Set(agency.id),
+        agency_id: Set(agency_id),
         username: Set(username.clone()),
         display_name: Set(display_name),
         password_hash: Set(password_hash),
@@ -102,7 +110,8 @@ pub async fn create_user(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| DomainError::unique_as(e, "username", "username_taken"))?;
     let entry =
         Entry::new(Action::UserCreated).on("staff_user", user.id).detail(format!("{username} ({:?})", input.role));
     match creator {
@@ -137,13 +146,17 @@ pub async fn update_user(
         // demote or deactivate themselves.
         return Err(DomainError::invalid("role", "cannot_demote_self"));
     }
-    check_department(db, change.role, change.department_id).await?;
-    let user = staff_user::Entity::find_by_id(user_id).one(db).await?.ok_or(DomainError::NotFound)?;
+    let txn = write::begin(db, actor.agency_id).await?;
+    check_department(&txn, actor.agency_id, change.role, change.department_id).await?;
+    let user = staff_user::Entity::find_by_id(user_id)
+        .filter(staff_user::Column::AgencyId.eq(actor.agency_id))
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     let detail = format!(
         "{}: {:?}, department {:?}, active {}",
         user.username, change.role, change.department_id, change.active
     );
-    let txn = db.begin().await?;
     let mut row: staff_user::ActiveModel = user.into();
     if !change.display_name.trim().is_empty() {
         row.display_name = Set(change.display_name.trim().to_owned());
@@ -168,9 +181,13 @@ pub async fn reset_password(
         return Err(DomainError::Forbidden);
     }
     check_password(&new_password)?;
-    let user = staff_user::Entity::find_by_id(user_id).one(db).await?.ok_or(DomainError::NotFound)?;
     let hash = password::hash(new_password).await?;
-    let txn = db.begin().await?;
+    let txn = write::begin(db, actor.agency_id).await?;
+    let user = staff_user::Entity::find_by_id(user_id)
+        .filter(staff_user::Column::AgencyId.eq(actor.agency_id))
+        .one(&txn)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     let username = user.username.clone();
     let mut row: staff_user::ActiveModel = user.into();
     row.password_hash = Set(hash);
@@ -198,7 +215,11 @@ pub async fn authenticate(
         .one(db)
         .await?;
     let matches = password::verify(password_given.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await;
-    let txn = db.begin().await?;
+    let agency_id = match &user {
+        Some(user) => user.agency_id,
+        None => super::agency::current(db).await?.id,
+    };
+    let txn = write::begin(db, agency_id).await?;
     let staff = match user.filter(|_| matches) {
         Some(user) => {
             let staff = Staff::from(&user);
@@ -217,8 +238,10 @@ pub async fn authenticate(
     Ok(staff)
 }
 
-pub async fn record_logout(db: &impl ConnectionTrait, actor: &Staff, now: DateTime<Utc>) -> Result<(), DomainError> {
-    audit::record(db, actor, Entry::new(Action::Logout), now).await?;
+pub async fn record_logout(db: &DatabaseConnection, actor: &Staff, now: DateTime<Utc>) -> Result<(), DomainError> {
+    let txn = write::begin(db, actor.agency_id).await?;
+    audit::record(&txn, actor, Entry::new(Action::Logout), now).await?;
+    txn.commit().await?;
     Ok(())
 }
 

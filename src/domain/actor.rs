@@ -6,6 +6,8 @@ use entity::enums::Role;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Staff {
     pub id: i64,
+    /// The agency whose staff they are.
+    pub agency_id: i64,
     pub username: String,
     pub display_name: String,
     pub role: Role,
@@ -23,6 +25,7 @@ impl From<&entity::staff_user::Model> for Staff {
     fn from(user: &entity::staff_user::Model) -> Self {
         Self {
             id: user.id,
+            agency_id: user.agency_id,
             username: user.username.clone(),
             display_name: user.display_name.clone(),
             role: user.role,

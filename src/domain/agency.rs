@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::{agency, department};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait, TryIntoModel,
+    QueryFilter, QueryOrder, TryIntoModel,
 };
 
 use super::actor::Staff;
@@ -12,6 +12,7 @@ use super::audit::{self, Action, Entry};
 use super::error::DomainError;
 use super::permissions;
 use super::validation::{optional_email, single_line, FieldErrors};
+use super::write;
 use crate::i18n::Lang;
 
 /// The agency this installation serves. One today; see DESIGN.md.
@@ -21,6 +22,11 @@ pub async fn current(db: &impl ConnectionTrait) -> Result<agency::Model, DbErr> 
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("no agency: run `siang migrate`".into()))
+}
+
+/// An agency by its id.
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> Result<agency::Model, DbErr> {
+    agency::Entity::find_by_id(id).one(db).await?.ok_or_else(|| DbErr::RecordNotFound(format!("agency {id}")))
 }
 
 pub fn agency_name(agency: &agency::Model, lang: Lang) -> &str {
@@ -95,26 +101,31 @@ pub async fn save_department(
     required_text(&mut errors, "name_th", &input.name_th, 200);
     required_text(&mut errors, "name_en", &input.name_en, 200);
     errors.into_result().map_err(DomainError::Invalid)?;
-    let agency = current(db).await?;
+    let agency_id = actor.agency_id;
     let code = input.code.trim().to_owned();
+    let txn = write::begin(db, agency_id).await?;
     let clash = department::Entity::find()
-        .filter(department::Column::AgencyId.eq(agency.id))
+        .filter(department::Column::AgencyId.eq(agency_id))
         .filter(department::Column::Code.eq(&code))
-        .one(db)
+        .one(&txn)
         .await?;
     if clash.is_some_and(|d| Some(d.id) != id) {
         return Err(DomainError::invalid("code", "code_taken"));
     }
-    let txn = db.begin().await?;
     let mut row = match id {
-        Some(id) => department::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound)?.into(),
-        None => department::ActiveModel { agency_id: Set(agency.id), ..Default::default() },
+        Some(id) => department::Entity::find_by_id(id)
+            .filter(department::Column::AgencyId.eq(agency_id))
+            .one(&txn)
+            .await?
+            .ok_or(DomainError::NotFound)?
+            .into(),
+        None => department::ActiveModel { agency_id: Set(agency_id), ..Default::default() },
     };
     row.code = Set(code.clone());
     row.name_th = Set(input.name_th.trim().to_owned());
     row.name_en = Set(input.name_en.trim().to_owned());
     row.active = Set(input.active);
-    let saved = row.save(&txn).await?.try_into_model()?;
+    let saved = row.save(&txn).await.map_err(|e| DomainError::unique_as(e, "code", "code_taken"))?.try_into_model()?;
     audit::record(&txn, actor, Entry::new(Action::DepartmentSaved).on("department", saved.id).detail(code), now)
         .await?;
     txn.commit().await?;
@@ -157,8 +168,8 @@ pub async fn update_settings(
         errors.add("closing_days", "closing_before_answer");
     }
     errors.into_result().map_err(DomainError::Invalid)?;
-    let txn = db.begin().await?;
-    let mut row: agency::ActiveModel = current(&txn).await?.into();
+    let txn = write::begin(db, actor.agency_id).await?;
+    let mut row: agency::ActiveModel = by_id(&txn, actor.agency_id).await?.into();
     row.name_th = Set(input.name_th.trim().to_owned());
     row.name_en = Set(input.name_en.trim().to_owned());
     row.address_th = Set(input.address_th.trim().to_owned());

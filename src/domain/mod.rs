@@ -8,13 +8,14 @@ pub mod agency;
 pub mod audit;
 pub mod calendar;
 pub mod error;
-pub mod memo;
 pub mod participation;
 pub mod permissions;
 pub mod services;
 pub mod statistics;
 pub mod submissions;
+pub mod tally;
 pub mod validation;
+pub mod write;
 
 /// The ITA indicators the public sees (EIT 6–8, OIT 9–10): what submissions,
 /// activities and plan measures are linked to.

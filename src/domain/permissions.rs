@@ -115,7 +115,7 @@ mod tests {
     use entity::enums::{Channel, Status};
 
     fn staff(role: Role, department_id: Option<i64>) -> Staff {
-        Staff { id: 1, username: "u".into(), display_name: "U".into(), role, department_id }
+        Staff { id: 1, agency_id: 1, username: "u".into(), display_name: "U".into(), role, department_id }
     }
 
     fn item(kind: Kind, department_id: Option<i64>) -> submission::Model {

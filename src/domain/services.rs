@@ -6,15 +6,16 @@ use chrono::{DateTime, Utc};
 use entity::{department, service, service_step};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TransactionTrait, TryIntoModel,
+    QueryFilter, QueryOrder, TryIntoModel,
 };
 
 use super::actor::Staff;
-use super::agency::{check_code, current, required_text};
+use super::agency::{check_code, required_text};
 use super::audit::{self, Action, Entry};
 use super::error::DomainError;
 use super::permissions;
 use super::validation::{plain_text, FieldErrors};
+use super::write;
 
 /// A service as an admin edits it.
 #[derive(Debug, Clone, Default)]
@@ -138,25 +139,34 @@ pub async fn save_service(
     required_text(&mut errors, "name_en", &input.name_en, 200);
     let steps = input.standard.as_ref().map(|standard| check_standard(standard, &mut errors));
     errors.into_result().map_err(DomainError::Invalid)?;
+    let agency_id = actor.agency_id;
+    let txn = write::begin(db, agency_id).await?;
     if let Some(department_id) = input.department_id {
-        if department::Entity::find_by_id(department_id).one(db).await?.is_none() {
+        let known = department::Entity::find_by_id(department_id)
+            .filter(department::Column::AgencyId.eq(agency_id))
+            .one(&txn)
+            .await?;
+        if known.is_none() {
             return Err(DomainError::invalid("department", "unknown_department"));
         }
     }
-    let agency = current(db).await?;
     let slug = input.slug.trim().to_owned();
     let clash = service::Entity::find()
-        .filter(service::Column::AgencyId.eq(agency.id))
+        .filter(service::Column::AgencyId.eq(agency_id))
         .filter(service::Column::Slug.eq(&slug))
-        .one(db)
+        .one(&txn)
         .await?;
     if clash.is_some_and(|s| Some(s.id) != id) {
         return Err(DomainError::invalid("slug", "code_taken"));
     }
-    let txn = db.begin().await?;
     let mut row = match id {
-        Some(id) => service::Entity::find_by_id(id).one(&txn).await?.ok_or(DomainError::NotFound)?.into(),
-        None => service::ActiveModel { agency_id: Set(agency.id), ..Default::default() },
+        Some(id) => service::Entity::find_by_id(id)
+            .filter(service::Column::AgencyId.eq(agency_id))
+            .one(&txn)
+            .await?
+            .ok_or(DomainError::NotFound)?
+            .into(),
+        None => service::ActiveModel { agency_id: Set(agency_id), ..Default::default() },
     };
     row.slug = Set(slug.clone());
     row.name_th = Set(input.name_th.trim().to_owned());
@@ -178,7 +188,7 @@ pub async fn save_service(
         row.legal_basis_th = text(&standard.legal_basis_th);
         row.legal_basis_en = text(&standard.legal_basis_en);
     }
-    let saved = row.save(&txn).await?.try_into_model()?;
+    let saved = row.save(&txn).await.map_err(|e| DomainError::unique_as(e, "slug", "code_taken"))?.try_into_model()?;
     if let Some(steps) = steps {
         service_step::Entity::delete_many().filter(service_step::Column::ServiceId.eq(saved.id)).exec(&txn).await?;
         if !steps.is_empty() {

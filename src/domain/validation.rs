@@ -28,6 +28,10 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    pub fn contains(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[FieldError])> {
         self.0.iter().map(|(field, errors)| (field.as_str(), errors.as_slice()))
     }

@@ -133,14 +133,16 @@ fn random_form_bodies_never_fail_the_server_and_invalid_ones_store_nothing() {
                 runtime.block_on(client.post_bytes("/submit", "application/x-www-form-urlencoded", body.clone()));
             assert_no_server_error(&response)?;
             let after = runtime.block_on(app.count("submission"));
-            if response.status == 200 {
+            // Accepted: a redirect to the receipt.
+            if response.status == 303 {
                 prop_assert!(valid, "accepted what the rules refuse");
+                prop_assert_eq!(response.location(), "/receipt");
                 prop_assert_eq!(after, before + 1);
             } else {
                 prop_assert_eq!(after, before, "a refused form stored a row ({})", response.status);
             }
             if !valid {
-                prop_assert_ne!(response.status.as_u16(), 200);
+                prop_assert_ne!(response.status.as_u16(), 303);
             }
             Ok(())
         },

@@ -46,12 +46,12 @@ async fn stored_text_is_shown_escaped_on_every_page() {
     let app = TestApp::sqlite().await;
     let resident = app.resident();
 
-    let refused = resident.post_form("/submit", &[("kind", "complaint"), ("subject", &evil("echoed"))]).await;
+    let refused = resident.post_form_followed("/submit", &[("kind", "complaint"), ("subject", &evil("echoed"))]).await;
     assert_eq!(refused.status, 422);
     assert_escaped(&TestResponse { status: axum::http::StatusCode::OK, ..refused }, "refused form", &["echoed"]);
 
     let receipt = resident
-        .post_form(
+        .post_form_followed(
             "/submit",
             &[
                 ("kind", "complaint"),
@@ -68,7 +68,7 @@ async fn stored_text_is_shown_escaped_on_every_page() {
     let complaint = submission_id(&app, &code).await;
 
     let report = resident
-        .post_form(
+        .post_form_followed(
             "/report-corruption",
             &[
                 ("subject", &evil("report_subject")),

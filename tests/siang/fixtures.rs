@@ -2,9 +2,9 @@
 //! submissions received at given Bangkok times (through the domain's own
 //! `submit`), and the answer and closing times staff would record.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::enums::{Channel, EventKind, Role, Status};
-use entity::{staff_user, submission, submission_event, submission_indicator};
+use entity::{staff_user, submission, submission_event};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use siang::domain::actor::Staff;
 use siang::domain::submissions::{self, NewSubmission};
@@ -68,7 +68,7 @@ pub async fn submit_at(
     at: DateTime<Utc>,
 ) -> (submission::Model, String) {
     let agency = siang::domain::agency::current(&app.db).await.unwrap();
-    let receipt = submissions::submit(&app.db, &agency, input, channel, None, at).await.expect("valid sample");
+    let receipt = submissions::submit(&app.db, &agency, input, channel, None, None, at).await.expect("valid sample");
     let stored = submission::Entity::find()
         .filter(submission::Column::TrackingCode.eq(&receipt.tracking_code))
         .one(&app.db)
@@ -79,7 +79,8 @@ pub async fn submit_at(
 }
 
 /// What staff recorded: the status, the first answer and closing (in days
-/// after receipt), the department and indicator links.
+/// after receipt), the department and indicator links, made through the
+/// staff's own domain functions at those times.
 pub async fn settle(
     app: &TestApp,
     item: &submission::Model,
@@ -89,20 +90,26 @@ pub async fn settle(
     department: Option<i64>,
     indicators: &[i16],
 ) -> submission::Model {
-    for indicator in indicators {
-        submission_indicator::ActiveModel { submission_id: Set(item.id), indicator: Set(*indicator) }
-            .insert(&app.db)
-            .await
-            .unwrap();
+    let history = siang::demo::History {
+        department,
+        indicators,
+        reply: answered_after.map(|days| (days, "ได้รับเรื่องและดำเนินการแล้ว")),
+        ends: Some((status, closed_after.or(answered_after).unwrap_or(0))),
+        closing_message: "ดำเนินการเสร็จแล้ว",
+        referred_to: "หน่วยงานอื่น",
+    };
+    siang::demo::replay(&app.db, &record_keeper(app).await, item, &history).await.expect("a legal history");
+    submission::Entity::find_by_id(item.id).one(&app.db).await.unwrap().unwrap()
+}
+
+/// The admin under whose name fixtures record what staff did.
+async fn record_keeper(app: &TestApp) -> Staff {
+    let found =
+        staff_user::Entity::find().filter(staff_user::Column::Username.eq("records")).one(&app.db).await.unwrap();
+    match found {
+        Some(user) => Staff::from(&user),
+        None => staff(app, "records", "งานสารบรรณ", Role::Admin, None).await,
     }
-    let mut row = submission::ActiveModel::from(item.clone());
-    row.status = Set(status);
-    row.first_answered_at = Set(answered_after.map(|d| item.received_at + Duration::days(d)));
-    row.closed_at = Set(closed_after.map(|d| item.received_at + Duration::days(d)));
-    if department.is_some() {
-        row.department_id = Set(department);
-    }
-    row.update(&app.db).await.unwrap()
 }
 
 /// An internal note on a submission's timeline.

@@ -60,7 +60,7 @@ async fn an_oversized_form_gets_a_413_page_and_nothing_is_stored() {
     let app = TestApp::sqlite_with(small_bodies()).await;
     let resident = app.resident();
     let details = "ก".repeat(5000);
-    let page = resident.post_form("/submit", &crate::submit::complaint_with(&[("details", &details)])).await;
+    let page = resident.post_form_followed("/submit", &crate::submit::complaint_with(&[("details", &details)])).await;
     assert_eq!(page.status, 413);
     assert!(page.body.contains("ข้อมูลที่ส่งมีขนาดใหญ่เกินไป"), "{}", page.body);
     assert_security_headers(&page, "413 page");

@@ -98,6 +98,7 @@ impl TestApp {
         dir: Option<tempfile::TempDir>,
     ) -> Self {
         migration::Migrator::up(&db, None).await.expect("migrate");
+        siang::domain::tally::ensure_counted(&db).await.expect("count");
         let state = AppState::new(db.clone(), config).await.expect("state");
         let router = build_router(state);
         Self { db, router, postgres_schema, _dir: dir }
@@ -279,6 +280,16 @@ impl Client<'_> {
         let mut all: Vec<(&str, &str)> = vec![("_csrf", &token)];
         all.extend_from_slice(fields);
         self.post_form_raw(path, &serde_urlencoded::to_string(&all).unwrap()).await
+    }
+
+    /// Posts a form and, as a browser does, follows a 303 to the page it
+    /// names (the receipt after a resident's submission).
+    pub async fn post_form_followed(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        let posted = self.post_form(path, fields).await;
+        if posted.status != 303 {
+            return posted;
+        }
+        self.get(posted.location()).await
     }
 
     /// Posts a urlencoded body exactly as given (no token added).

@@ -58,7 +58,7 @@ async fn health_says_ok_while_the_database_answers(app: TestApp) {
 }
 
 async fn receipt_dates_are_in_the_buddhist_era(app: TestApp) {
-    let page = app.resident().post_form("/submit", crate::submit::COMPLAINT).await;
+    let page = app.resident().post_form_followed("/submit", crate::submit::COMPLAINT).await;
     let today = siang::i18n::format_date(siang::i18n::Lang::Th, chrono::Utc::now());
     assert!(today.ends_with(&(chrono::Utc::now().format("%Y").to_string().parse::<i32>().unwrap() + 543).to_string()));
     assert!(page.body.contains(&today), "{today} on the receipt");

@@ -64,7 +64,12 @@ async fn officers_publish_their_own_divisions_items_and_unpublishing_is_audited(
     assert_eq!(app.count("publication").await, 1, "the withdrawn publication stays on record");
     assert_eq!(app.resident().get(&format!("/log/{}", item.tracking_code)).await.status, 404);
     assert!(!app.resident().get("/log").await.body.contains(&item.tracking_code));
-    assert!(matches!(unpublish(&app.db, &officer, item.id, now).await, Err(DomainError::NotFound)));
+    unpublish(&app.db, &officer, item.id, now).await.unwrap();
+    assert_eq!(
+        count_where(&app, "submission_event", "kind = 'unpublished'").await,
+        1,
+        "withdrawing what is withdrawn changes nothing and records nothing"
+    );
 
     // Republishing brings it back with the new text.
     publish(&app.db, &officer, item.id, summary("ถนนหมู่ที่ 5 ซ่อมแล้ว"), now).await.unwrap();

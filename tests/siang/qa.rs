@@ -44,7 +44,7 @@ async fn a_resident_asks_through_the_form_and_follows_the_answer(app: TestApp) {
     assert!(form.body.contains(r#"action="/qa""#) && form.body.contains("ถามคำถาม"));
     assert!(!form.body.contains(r#"name="contact.phone""#), "a question takes only an e-mail");
 
-    let page = resident.post_form("/qa", QUESTION).await;
+    let page = resident.post_form_followed("/qa", QUESTION).await;
     assert_eq!(page.status, 200, "{}", page.body);
     let code = page.element_text("tracking-code");
     let key = page.element_text("access-key");
@@ -94,7 +94,7 @@ async fn invalid_questions_are_refused_and_store_nothing(app: TestApp) {
         (&[("details", "ถาม"), ("contact.phone", "0812345678"), ("consent", "on")], "รับเฉพาะอีเมล"),
     ];
     for (fields, says) in cases {
-        let page = resident.post_form("/qa", fields).await;
+        let page = resident.post_form_followed("/qa", fields).await;
         assert_eq!(page.status, 422, "{fields:?}");
         assert!(page.body.contains(says), "{fields:?}: {}", page.body);
     }
@@ -102,9 +102,9 @@ async fn invalid_questions_are_refused_and_store_nothing(app: TestApp) {
 
     // The form's kind is always a question, whatever is posted, and a
     // question's text is required whatever the kind says.
-    let posted = resident.post_form("/qa", &[("kind", "complaint"), ("subject", "หัวข้อ")]).await;
+    let posted = resident.post_form_followed("/qa", &[("kind", "complaint"), ("subject", "หัวข้อ")]).await;
     assert_eq!(posted.status, 422);
-    let posted = resident.post_form("/qa", &[("kind", "corruption"), ("details", "ถาม")]).await;
+    let posted = resident.post_form_followed("/qa", &[("kind", "corruption"), ("details", "ถาม")]).await;
     assert_eq!(posted.status, 200, "{}", posted.body);
     assert_eq!(app.count("submission").await, 1, "only the valid question");
     assert_eq!(app.count("corruption_detail").await, 0);
@@ -284,8 +284,8 @@ async fn asking_too_often_gets_a_429() {
     let app = TestApp::sqlite_with(ServerConfig { submit_per_minute: 2, ..ServerConfig::for_tests() }).await;
     let resident = app.resident();
     for _ in 0..2 {
-        assert_eq!(resident.post_form("/qa", QUESTION).await.status, 200);
+        assert_eq!(resident.post_form_followed("/qa", QUESTION).await.status, 200);
     }
-    assert_eq!(resident.post_form("/qa", QUESTION).await.status, 429);
+    assert_eq!(resident.post_form_followed("/qa", QUESTION).await.status, 429);
     assert_eq!(app.count("submission").await, 2);
 }

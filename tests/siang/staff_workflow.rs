@@ -274,7 +274,11 @@ async fn the_inbox_filters_searches_counts_and_pages_without_repeats(app: TestAp
     assert!(first.body.contains("รับไว้พิจารณา <span class=\"count\">1</span>"));
     assert!(first.body.contains("รับเรื่องแล้ว <span class=\"count\">30</span>"));
     assert!(codes(&admin.get("/staff?overdue=on").await.body).is_empty(), "nothing is overdue yet");
-    assert!(codes(&admin.get("/staff?q=%25").await.body).is_empty(), "a % searches for itself, not for everything");
+    let wildcards = admin.get("/staff?q=%25_%25").await;
+    assert!(codes(&wildcards.body).is_empty(), "% and _ search for themselves, not for everything");
+    let short = admin.get("/staff?q=%E0%B8%96%E0%B8%99").await; // "ถน": two characters
+    assert!(short.body.contains("คำค้นต้องมีอย่างน้อย 3 ตัวอักษร"), "a term too short for the index is said so");
+    assert_eq!(codes(&short.body).len(), 25, "and the list is not filtered by it");
 
     // Make one overdue: it is flagged and comes first when sorting by due date.
     app.db

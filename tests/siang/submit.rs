@@ -27,7 +27,7 @@ async fn complaint_form_is_accepted_with_a_receipt(app: TestApp) {
     assert!(form.body.contains("เรื่องร้องเรียน"));
 
     let page = resident
-        .post_form(
+        .post_form_followed(
             "/submit",
             &complaint_with(&[("contact.name", "สมศรี ใจดี"), ("contact.phone", "081-234-5678"), ("consent", "on")]),
         )
@@ -47,7 +47,7 @@ async fn complaint_form_is_accepted_with_a_receipt(app: TestApp) {
 async fn service_feedback_stores_its_ratings(app: TestApp) {
     let page = app
         .resident()
-        .post_form(
+        .post_form_followed(
             "/submit",
             &[
                 ("kind", "service_feedback"),
@@ -68,7 +68,7 @@ async fn service_feedback_stores_its_ratings(app: TestApp) {
 async fn suggestion_is_accepted_anonymously(app: TestApp) {
     let page = app
         .resident()
-        .post_form(
+        .post_form_followed(
             "/submit",
             &[
                 ("kind", "suggestion"),
@@ -90,7 +90,7 @@ async fn corruption_report_has_its_own_page_and_stays_anonymous(app: TestApp) {
     assert!(form.body.contains(r#"name="anonymous" type="checkbox" value="on" checked"#), "anonymous by default");
 
     let page = resident
-        .post_form(
+        .post_form_followed(
             "/report-corruption",
             &[
                 ("corruption.official", "เจ้าพนักงานจัดเก็บรายได้"),
@@ -139,7 +139,7 @@ async fn each_validation_rule_refuses_with_its_message_and_stores_nothing(app: T
     let resident = app.resident();
     for (changes, field, message) in RULES {
         let fields = complaint_with(changes);
-        let page = resident.post_form("/submit", &fields).await;
+        let page = resident.post_form_followed("/submit", &fields).await;
         assert_eq!(page.status, 422, "{changes:?} should be refused");
         let field_id = format!("f-{}", field.replace(['.', '_'], "-"));
         let error_text = page.element_text(&format!("{field_id}-error-1"));
@@ -155,36 +155,40 @@ async fn thai_lengths_are_counted_in_characters(app: TestApp) {
     let exactly_200 = "ก".repeat(200);
     let too_long = "ก".repeat(201);
     let details_too_long = "ข".repeat(5001);
-    let page =
-        resident.post_form("/submit", &complaint_with(&[("subject", &too_long), ("details", &details_too_long)])).await;
+    let page = resident
+        .post_form_followed("/submit", &complaint_with(&[("subject", &too_long), ("details", &details_too_long)]))
+        .await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("กรอกได้ไม่เกิน 200 ตัวอักษร"));
     assert!(page.body.contains("กรอกได้ไม่เกิน 5000 ตัวอักษร"));
     assert_eq!(app.count("submission").await, 0);
 
-    let page = resident.post_form("/submit", &complaint_with(&[("subject", &exactly_200)])).await;
+    let page = resident.post_form_followed("/submit", &complaint_with(&[("subject", &exactly_200)])).await;
     assert_eq!(page.status, 200, "200 Thai characters (600 bytes) fit");
 }
 
 async fn service_feedback_rules_refuse_bad_answers(app: TestApp) {
     let page = app
         .resident()
-        .post_form(
+        .post_form_followed(
             "/submit",
             &[("kind", "service_feedback"), ("service", "no-such-service"), ("ratings.procedure_time", "5")],
         )
         .await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("ไม่พบบริการนี้") || page.body.contains("กรุณาเลือกระดับ 1 ถึง 4"));
-    let page =
-        app.resident().post_form("/submit", &[("kind", "service_feedback"), ("ratings.procedure_time", "5")]).await;
+    let page = app
+        .resident()
+        .post_form_followed("/submit", &[("kind", "service_feedback"), ("ratings.procedure_time", "5")])
+        .await;
     assert!(page.body.contains("กรุณาเลือกบริการที่ท่านได้รับ"));
     assert!(page.body.contains("กรุณาเลือกระดับ 1 ถึง 4"));
     assert_eq!(app.count("submission").await, 0);
 }
 
 async fn a_corruption_report_without_the_official_is_refused(app: TestApp) {
-    let page = app.resident().post_form("/report-corruption", &[("subject", "ทุจริต"), ("details", "รายละเอียด")]).await;
+    let page =
+        app.resident().post_form_followed("/report-corruption", &[("subject", "ทุจริต"), ("details", "รายละเอียด")]).await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains(r#"id="f-corruption-official-error-1""#));
     assert_eq!(app.count("submission").await, 0);
@@ -231,15 +235,15 @@ async fn too_many_submissions_from_one_address_get_a_friendly_429() {
     let app = TestApp::sqlite_with(ServerConfig { submit_per_minute: 2, ..ServerConfig::for_tests() }).await;
     let resident = app.resident();
     for _ in 0..2 {
-        assert_eq!(resident.post_form("/submit", COMPLAINT).await.status, 200);
+        assert_eq!(resident.post_form_followed("/submit", COMPLAINT).await.status, 200);
     }
-    let refused = resident.post_form("/submit", COMPLAINT).await;
+    let refused = resident.post_form_followed("/submit", COMPLAINT).await;
     assert_eq!(refused.status, 429);
     assert!(refused.body.contains("กรุณารอประมาณ 1 นาที"));
     assert_eq!(app.count("submission").await, 2);
 
     // Another address is not held back by this one.
-    assert_eq!(app.client([198, 51, 100, 7]).post_form("/submit", COMPLAINT).await.status, 200);
+    assert_eq!(app.client([198, 51, 100, 7]).post_form_followed("/submit", COMPLAINT).await.status, 200);
     let api = resident
         .post_json("/api/v1/submissions", &serde_json::json!({"kind": "suggestion", "subject": "ก", "details": "ข"}))
         .await;

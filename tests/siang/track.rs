@@ -5,7 +5,7 @@ use crate::on_both_databases;
 use crate::submit::COMPLAINT;
 
 async fn submit_complaint(resident: &Client<'_>) -> (String, String) {
-    let page = resident.post_form("/submit", COMPLAINT).await;
+    let page = resident.post_form_followed("/submit", COMPLAINT).await;
     assert_eq!(page.status, 200, "{}", page.body);
     (page.element_text("tracking-code"), page.element_text("access-key"))
 }

@@ -4,9 +4,7 @@
 use chrono::{DateTime, Utc};
 use entity::activity::{self, ActivityKind};
 use entity::{activity_indicator, activity_submission};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use validator::Validate;
 
 use super::{check_indicators, optional, submissions_exist};
@@ -16,6 +14,7 @@ use crate::domain::calendar::{fiscal_year, local_date};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::{plain_text, single_line, FieldErrors};
+use crate::domain::write;
 
 #[derive(Debug, Clone, Validate)]
 pub struct ActivityInput {
@@ -41,8 +40,8 @@ pub struct ActivityInput {
 }
 
 /// Creates (`id: None`) or replaces an activity with its links.
-pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn save_activity(
+    db: &DatabaseConnection,
     staff: &Staff,
     agency_id: i64,
     id: Option<i64>,
@@ -60,12 +59,12 @@ pub async fn save_activity<C: ConnectionTrait + TransactionTrait>(
     let mut submissions = input.submission_ids.clone();
     submissions.sort_unstable();
     submissions.dedup();
-    if !submissions_exist(db, agency_id, &submissions).await? {
+
+    let txn = write::begin(db, agency_id).await?;
+    if !submissions_exist(&txn, agency_id, &submissions).await? {
         errors.add("submission_ids", "unknown_item");
     }
     errors.into_result().map_err(DomainError::Invalid)?;
-
-    let txn = db.begin().await?;
     let mut row = match id {
         Some(id) => {
             let found = activity::Entity::find_by_id(id)

@@ -4,9 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use entity::ita_item;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
@@ -65,8 +63,8 @@ pub async fn items(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) 
 }
 
 /// Replaces the year's items (admins only).
-pub async fn save_items<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn save_items(
+    db: &sea_orm::DatabaseConnection,
     staff: &Staff,
     agency_id: i64,
     fiscal_year: i32,
@@ -91,7 +89,7 @@ pub async fn save_items<C: ConnectionTrait + TransactionTrait>(
     }
     errors.into_result().map_err(DomainError::Invalid)?;
 
-    let txn = db.begin().await?;
+    let txn = crate::domain::write::begin(db, agency_id).await?;
     ita_item::Entity::delete_many()
         .filter(ita_item::Column::AgencyId.eq(agency_id))
         .filter(ita_item::Column::FiscalYear.eq(fiscal_year))

@@ -6,8 +6,8 @@ use entity::measure::{self, Progress};
 use entity::{activity, measure_activity, measure_note, measure_submission};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 use validator::Validate;
 
@@ -17,6 +17,7 @@ use crate::domain::audit::{self, Action, Entry};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::{plain_text, single_line, FieldErrors};
+use crate::domain::write;
 
 #[derive(Debug, Clone, Validate)]
 pub struct MeasureInput {
@@ -60,8 +61,8 @@ pub enum Evidence {
 
 /// Creates (`id: None`) or changes a measure. The plan is the agency's, so
 /// only admins write it; departments report progress with notes.
-pub async fn save_measure<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn save_measure(
+    db: &DatabaseConnection,
     staff: &Staff,
     agency_id: i64,
     id: Option<i64>,
@@ -83,7 +84,7 @@ pub async fn save_measure<C: ConnectionTrait + TransactionTrait>(
     }
     errors.into_result().map_err(DomainError::Invalid)?;
 
-    let txn = db.begin().await?;
+    let txn = write::begin(db, agency_id).await?;
     let mut row = match id {
         Some(id) => measure::ActiveModel::from(
             measure::Entity::find_by_id(id)
@@ -117,7 +118,11 @@ async fn measure_for_progress(
     staff: &Staff,
     measure_id: i64,
 ) -> Result<measure::Model, DomainError> {
-    let found = measure::Entity::find_by_id(measure_id).one(db).await?.ok_or(DomainError::NotFound)?;
+    let found = measure::Entity::find_by_id(measure_id)
+        .filter(measure::Column::AgencyId.eq(staff.agency_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     if !permissions::can_note_measure_progress(staff, found.department_id) {
         return Err(DomainError::Forbidden);
     }
@@ -125,8 +130,8 @@ async fn measure_for_progress(
 }
 
 /// Adds a dated progress note and moves the measure to the progress it reports.
-pub async fn note_progress<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn note_progress(
+    db: &DatabaseConnection,
     staff: &Staff,
     measure_id: i64,
     noted_on: NaiveDate,
@@ -134,7 +139,6 @@ pub async fn note_progress<C: ConnectionTrait + TransactionTrait>(
     note: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    let found = measure_for_progress(db, staff, measure_id).await?;
     let note = note.trim();
     let mut errors = FieldErrors::default();
     if note.is_empty() {
@@ -144,7 +148,8 @@ pub async fn note_progress<C: ConnectionTrait + TransactionTrait>(
     }
     errors.into_result().map_err(DomainError::Invalid)?;
 
-    let txn = db.begin().await?;
+    let txn = write::begin(db, staff.agency_id).await?;
+    let found = measure_for_progress(&txn, staff, measure_id).await?;
     measure_note::ActiveModel {
         measure_id: Set(found.id),
         noted_on: Set(noted_on),
@@ -172,28 +177,26 @@ pub async fn note_progress<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Links a submission or activity to a measure as its evidence (once).
-pub async fn link_evidence<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+pub async fn link_evidence(
+    db: &DatabaseConnection,
     staff: &Staff,
     measure_id: i64,
     evidence: Evidence,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    let found = measure_for_progress(db, staff, measure_id).await?;
+    let txn = write::begin(db, staff.agency_id).await?;
+    let found = measure_for_progress(&txn, staff, measure_id).await?;
     let known = match evidence {
-        Evidence::Submission(id) => submissions_exist(db, found.agency_id, &[id]).await?,
+        Evidence::Submission(id) => submissions_exist(&txn, found.agency_id, &[id]).await?,
         Evidence::Activity(id) => activity::Entity::find_by_id(id)
             .filter(activity::Column::AgencyId.eq(found.agency_id))
-            .one(db)
+            .one(&txn)
             .await?
             .is_some(),
     };
     if !known {
-        let mut errors = FieldErrors::default();
-        errors.add("evidence", "unknown_item");
-        return Err(DomainError::Invalid(errors));
+        return Err(DomainError::invalid("evidence", "unknown_item"));
     }
-    let txn = db.begin().await?;
     let detail = match evidence {
         Evidence::Submission(submission_id) => {
             measure_submission::Entity::insert(measure_submission::ActiveModel {

@@ -15,14 +15,14 @@ use entity::{
     activity_indicator, activity_submission, department, measure_activity, measure_note, measure_submission,
     publication, submission, submission_indicator,
 };
-use sea_orm::sea_query::{Condition, Expr, Func, Query};
+use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, RelationTrait,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    RelationTrait,
 };
 use serde::Serialize;
 
-use crate::domain::memo::Memo;
+use crate::domain::submissions::search::like_pattern;
 use crate::i18n::Lang;
 
 /// One entry of the participation log, as anyone may see it.
@@ -145,31 +145,9 @@ fn after_cursor(cursor: Option<Cursor>, rank: u8, date: impl ColumnTrait, id: im
     }
 }
 
-/// Pages of the log already read, per agency, filters, cursor and size.
-pub type LogMemo = Memo<String, LogPage>;
-
 /// How long a page of the log is reused when nothing was written: nothing on
 /// it moves with the clock, so this only bounds memory of old answers.
 pub const LOG_TTL: std::time::Duration = std::time::Duration::from_secs(600);
-
-/// [`log_page`], reused until something is written: the log's first pages
-/// are what every visitor and feed reader asks for.
-pub async fn memoized_log_page(
-    db: &DatabaseConnection,
-    memo: &LogMemo,
-    agency_id: i64,
-    filter: &LogFilter,
-    after: Option<Cursor>,
-    limit: u64,
-) -> Result<LogPage, DbErr> {
-    let key = format!("{agency_id}|{filter:?}|{after:?}|{limit}");
-    let owned = (db.clone(), filter.clone());
-    memo.get(db, key, move || async move {
-        let (db, filter) = owned;
-        log_page(&db, agency_id, &filter, after, limit).await
-    })
-    .await
-}
 
 /// A page of the log: published submissions and activities, newest first.
 pub async fn log_page(
@@ -657,7 +635,7 @@ pub async fn qa_page(
     // not turned into an ever longer LIKE pattern.
     let search: String = search.trim().chars().take(SEARCH_MAX).collect();
     if !search.is_empty() {
-        let pattern = crate::domain::submissions::inbox::contains_pattern(&search);
+        let pattern = LikeExpr::new(like_pattern(&search.to_lowercase())).escape('\\');
         let mut any = Condition::any();
         for column in [
             publication::Column::SummaryTh,

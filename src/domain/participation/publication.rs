@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use entity::enums::EventKind;
 use entity::{publication, submission, submission_event};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 use validator::Validate;
 
@@ -15,6 +15,7 @@ use crate::domain::audit::{self, Action, Entry};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::{plain_text, FieldErrors};
+use crate::domain::write;
 
 /// What staff write for the public. The resident's own text is never
 /// copied here by the portal; staff summarise it in their own words.
@@ -48,35 +49,55 @@ async fn allowed_submission(
     staff: &Staff,
     submission_id: i64,
 ) -> Result<submission::Model, DomainError> {
-    let item = submission::Entity::find_by_id(submission_id).one(db).await?.ok_or(DomainError::NotFound)?;
+    let item = submission::Entity::find_by_id(submission_id)
+        .filter(submission::Column::AgencyId.eq(staff.agency_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     if !permissions::can_publish(staff, &item) {
         return Err(DomainError::Forbidden);
     }
     Ok(item)
 }
 
-/// Publishes (or republishes with a new text) a submission to the log.
-pub async fn publish<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+/// Publishes a submission to the log, or republishes it with a new text.
+/// Publishing what is already published with the same text changes nothing.
+pub async fn publish(
+    db: &DatabaseConnection,
     staff: &Staff,
     submission_id: i64,
     input: PublishInput,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    let item = allowed_submission(db, staff, submission_id).await?;
     input.check().map_err(DomainError::Invalid)?;
+    let text = (
+        input.summary_th.trim().to_owned(),
+        optional(&input.summary_en),
+        optional(&input.outcome_th),
+        optional(&input.outcome_en),
+    );
 
-    let txn = db.begin().await?;
+    let txn = write::begin(db, staff.agency_id).await?;
+    let item = allowed_submission(&txn, staff, submission_id).await?;
     let existing = publication::Entity::find().filter(publication::Column::SubmissionId.eq(item.id)).one(&txn).await?;
+    let unchanged = existing.as_ref().is_some_and(|live| {
+        live.withdrawn_at.is_none()
+            && (live.summary_th.clone(), live.summary_en.clone(), live.outcome_th.clone(), live.outcome_en.clone())
+                == text
+    });
+    if unchanged {
+        return Ok(());
+    }
     let is_new = existing.is_none();
     let mut row = match existing {
         Some(found) => publication::ActiveModel::from(found),
         None => publication::ActiveModel { submission_id: Set(item.id), ..Default::default() },
     };
-    row.summary_th = Set(input.summary_th.trim().to_owned());
-    row.summary_en = Set(optional(&input.summary_en));
-    row.outcome_th = Set(optional(&input.outcome_th));
-    row.outcome_en = Set(optional(&input.outcome_en));
+    let (summary_th, summary_en, outcome_th, outcome_en) = text;
+    row.summary_th = Set(summary_th);
+    row.summary_en = Set(summary_en);
+    row.outcome_th = Set(outcome_th);
+    row.outcome_en = Set(outcome_en);
     row.published_at = Set(now);
     row.published_by = Set(staff.id);
     row.withdrawn_at = Set(None);
@@ -98,21 +119,24 @@ pub async fn publish<C: ConnectionTrait + TransactionTrait>(
 }
 
 /// Takes a submission off every public page. The publication row stays,
-/// marked withdrawn, beside the event and the audit entry.
-pub async fn unpublish<C: ConnectionTrait + TransactionTrait>(
-    db: &C,
+/// marked withdrawn, beside the event and the audit entry. Withdrawing what
+/// is not published changes nothing.
+pub async fn unpublish(
+    db: &DatabaseConnection,
     staff: &Staff,
     submission_id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), DomainError> {
-    let item = allowed_submission(db, staff, submission_id).await?;
-    let txn = db.begin().await?;
-    let live = publication::Entity::find()
+    let txn = write::begin(db, staff.agency_id).await?;
+    let item = allowed_submission(&txn, staff, submission_id).await?;
+    let Some(live) = publication::Entity::find()
         .filter(publication::Column::SubmissionId.eq(item.id))
         .filter(publication::Column::WithdrawnAt.is_null())
         .one(&txn)
         .await?
-        .ok_or(DomainError::NotFound)?;
+    else {
+        return Ok(());
+    };
     let mut row = publication::ActiveModel::from(live);
     row.withdrawn_at = Set(Some(now));
     row.update(&txn).await?;

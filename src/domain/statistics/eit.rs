@@ -4,15 +4,12 @@
 //! benefit?" no → 100, yes → 0). An estimate from the portal's own
 //! respondents, not the NACC's sample.
 
-use entity::enums::Kind;
-use entity::{submission, submission_rating};
-use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait,
-};
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::domain::submissions::questions::{self, Answer};
+use crate::domain::tally::Figure;
 
 /// The ITA's score of an answer on the 1–4 scale.
 pub fn scale_score(value: i16) -> f64 {
@@ -44,103 +41,70 @@ pub struct EitEstimate {
     pub responses: i64,
 }
 
-/// The year's service feedback, of one service when `service_id` is given
-/// (a service's own page sets its figures beside its published standard).
-fn feedback_of_year(agency_id: i64, fiscal_year: i32, service_id: Option<i64>) -> sea_orm::Select<submission::Entity> {
-    let select = submission::Entity::find()
-        .filter(submission::Column::AgencyId.eq(agency_id))
-        .filter(submission::Column::FiscalYear.eq(fiscal_year))
-        .filter(submission::Column::Kind.eq(Kind::ServiceFeedback));
-    match service_id {
-        Some(id) => select.filter(submission::Column::ServiceId.eq(id)),
-        None => select,
-    }
+/// A fiscal year's survey answers, read from its counts: the year's, and
+/// each service's.
+#[derive(Debug, Default)]
+pub(super) struct YearSurvey {
+    year: Counts,
+    services: BTreeMap<i64, Counts>,
 }
 
-/// The year's answers, counted per service: every figure here is a sum of
-/// these rows, so the year and each of its services come from one pass.
-struct Answers {
-    /// (service, question, answer 1–4, how many)
-    scale: Vec<(Option<i64>, String, i16, i64)>,
-    /// (service, asked for a benefit?, how many)
-    benefit: Vec<(Option<i64>, bool, i64)>,
-    /// (indicator, service, responses that answered any of its questions)
-    responses: Vec<(u8, Option<i64>, i64)>,
-}
-
-impl Answers {
-    async fn count(
-        db: &impl ConnectionTrait,
-        agency_id: i64,
-        fiscal_year: i32,
-        service_id: Option<i64>,
-    ) -> Result<Self, DbErr> {
-        let scale = feedback_of_year(agency_id, fiscal_year, service_id)
-            .join(JoinType::InnerJoin, submission_rating::Relation::Submission.def().rev())
-            .select_only()
-            .column(submission::Column::ServiceId)
-            .column(submission_rating::Column::QuestionId)
-            .column(submission_rating::Column::Value)
-            .expr_as(Expr::cust("COUNT(*)"), "n")
-            .group_by(submission::Column::ServiceId)
-            .group_by(submission_rating::Column::QuestionId)
-            .group_by(submission_rating::Column::Value)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let benefit = feedback_of_year(agency_id, fiscal_year, service_id)
-            .filter(submission::Column::AskedForBenefit.is_not_null())
-            .select_only()
-            .column(submission::Column::ServiceId)
-            .column(submission::Column::AskedForBenefit)
-            .expr_as(Expr::cust("COUNT(*)"), "n")
-            .group_by(submission::Column::ServiceId)
-            .group_by(submission::Column::AskedForBenefit)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let mut responses = Vec::new();
-        for indicator in INDICATORS {
-            let rows: Vec<(Option<i64>, i64)> = feedback_of_year(agency_id, fiscal_year, service_id)
-                .filter(answered(indicator))
-                .select_only()
-                .column(submission::Column::ServiceId)
-                .expr_as(Expr::cust("COUNT(*)"), "n")
-                .group_by(submission::Column::ServiceId)
-                .into_tuple()
-                .all(db)
-                .await?;
-            responses.extend(rows.into_iter().map(|(service, n)| (indicator, service, n)));
-        }
-        Ok(Self { scale, benefit, responses })
-    }
-
-    /// The counts of one service, or of all when `service` is `None`.
-    fn of(&self, service: Option<i64>) -> Counts {
-        let wanted = |s: &Option<i64>| service.is_none() || *s == service;
-        let mut counts = Counts::default();
-        for (_, question, value, n) in self.scale.iter().filter(|row| wanted(&row.0)) {
-            match counts.scale.iter_mut().find(|(q, v, _)| q == question && v == value) {
-                Some(row) => row.2 += n,
-                None => counts.scale.push((question.clone(), *value, *n)),
+impl YearSurvey {
+    /// From the year's counts: keys `question:value`, `yes`/`no` and the
+    /// indicator count the year; the same prefixed with `service:` count a
+    /// service.
+    pub(super) fn from_counts(rows: &[(i32, Figure, String, i64)]) -> Self {
+        let mut survey = Self::default();
+        for (_, figure, key, n) in rows {
+            let (service, rest) = match key.split_once(':') {
+                Some((service, rest)) if *figure != Figure::Rating || rest.contains(':') => {
+                    (service.parse::<i64>().ok(), rest)
+                }
+                _ => (None, key.as_str()),
+            };
+            let counts = match service {
+                Some(id) => survey.services.entry(id).or_default(),
+                None => &mut survey.year,
+            };
+            match figure {
+                Figure::Rating => {
+                    if let Some((question, value)) = rest.split_once(':') {
+                        if let Ok(value) = value.parse() {
+                            counts.scale.push((question.to_owned(), value, *n));
+                        }
+                    }
+                }
+                Figure::Benefit if rest == "yes" => counts.asked += n,
+                Figure::Benefit if rest == "no" => counts.not_asked += n,
+                Figure::Responses => {
+                    if let Some(i) = rest.parse::<u8>().ok().and_then(|i| INDICATORS.iter().position(|x| *x == i)) {
+                        counts.responses[i] += n;
+                    }
+                }
+                _ => {}
             }
         }
-        for (_, asked, n) in self.benefit.iter().filter(|row| wanted(&row.0)) {
-            *if *asked { &mut counts.asked } else { &mut counts.not_asked } += n;
-        }
-        for (indicator, _, n) in self.responses.iter().filter(|row| wanted(&row.1)) {
-            counts.responses[usize::from(indicator - INDICATORS[0])] += n;
-        }
-        counts
+        survey
     }
 
-    /// The services that have any answers, each once.
-    fn services(&self) -> Vec<i64> {
-        let mut ids: Vec<i64> = self.scale.iter().filter_map(|row| row.0).collect();
-        ids.extend(self.benefit.iter().filter_map(|row| row.0));
-        ids.sort_unstable();
-        ids.dedup();
-        ids
+    pub(super) fn of_year(&self) -> &Counts {
+        &self.year
+    }
+
+    pub(super) fn of_service(&self, id: i64) -> Counts {
+        self.services.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// A service's figures beside its published standard; `responses` is its
+    /// count of service feedback.
+    pub(super) fn service_figures(&self, id: i64, responses: i64) -> ServiceFigures {
+        let counts = self.of_service(id);
+        let procedure = counts.scale.iter().filter(|(q, _, _)| q == PROCEDURE_QUESTION);
+        let (procedure_answers, procedure_followed) = procedure.fold((0, 0), |(all, followed), (_, value, n)| {
+            (all + n, if *value >= 3 { followed + n } else { followed })
+        });
+        let eit6 = counts.estimates().swap_remove(0);
+        ServiceFigures { responses, procedure_answers, procedure_followed, eit6 }
     }
 }
 
@@ -148,8 +112,8 @@ impl Answers {
 const INDICATORS: [u8; 3] = [6, 7, 8];
 
 /// Answers of one service (or of all), summed.
-#[derive(Debug, Default)]
-struct Counts {
+#[derive(Debug, Default, Clone)]
+pub(super) struct Counts {
     /// (question, answer 1–4, how many)
     scale: Vec<(String, i16, i64)>,
     asked: i64,
@@ -159,7 +123,7 @@ struct Counts {
 }
 
 impl Counts {
-    fn averages(&self) -> Vec<QuestionAverage> {
+    pub(super) fn averages(&self) -> Vec<QuestionAverage> {
         questions::all()
             .iter()
             .map(|q| match q.answer {
@@ -186,7 +150,7 @@ impl Counts {
     }
 
     /// The estimate of each indicator: the mean score of its answers.
-    fn estimates(&self) -> Vec<EitEstimate> {
+    pub(super) fn estimates(&self) -> Vec<EitEstimate> {
         INDICATORS
             .iter()
             .zip(self.responses)
@@ -207,49 +171,6 @@ impl Counts {
             })
             .collect()
     }
-}
-
-/// Service feedback that answered at least one of the indicator's questions.
-fn answered(indicator: u8) -> Condition {
-    let of_indicator: Vec<_> = questions::all().iter().filter(|q| q.indicator == indicator).collect();
-    let scale_ids: Vec<String> = of_indicator.iter().filter(|q| q.is_scale()).map(|q| q.id.clone()).collect();
-    // EXISTS per row reads the rating's primary key; an IN list would
-    // first collect the ratings of every year.
-    let mut answered = Condition::any().add(Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(submission_rating::Entity)
-            .and_where(
-                Expr::col((submission_rating::Entity, submission_rating::Column::SubmissionId))
-                    .equals((submission::Entity, submission::Column::Id)),
-            )
-            .and_where(submission_rating::Column::QuestionId.is_in(scale_ids))
-            .to_owned(),
-    ));
-    if of_indicator.iter().any(|q| q.answer == Answer::YesNo) {
-        answered = answered.add(submission::Column::AskedForBenefit.is_not_null());
-    }
-    answered
-}
-
-/// A fiscal year's survey figures: the average per question, the estimate
-/// per indicator, and each service's indicator 6 estimate.
-pub struct YearFigures {
-    pub questions: Vec<QuestionAverage>,
-    pub estimates: Vec<EitEstimate>,
-    /// (service id, its indicator 6 estimate)
-    pub eit6_by_service: Vec<(i64, Option<f64>)>,
-}
-
-pub async fn year_figures(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<YearFigures, DbErr> {
-    let answers = Answers::count(db, agency_id, fiscal_year, None).await?;
-    let year = answers.of(None);
-    let eit6_by_service = answers
-        .services()
-        .into_iter()
-        .map(|service| (service, answers.of(Some(service)).estimates()[0].score))
-        .collect();
-    Ok(YearFigures { questions: year.averages(), estimates: year.estimates(), eit6_by_service })
 }
 
 /// One service's feedback in a fiscal year, for its page: the published
@@ -274,24 +195,3 @@ impl ServiceFigures {
 
 /// The question that asks whether the published standard was kept.
 const PROCEDURE_QUESTION: &str = "procedure_time";
-
-pub async fn service_figures(
-    db: &impl ConnectionTrait,
-    agency_id: i64,
-    fiscal_year: i32,
-    service_id: i64,
-) -> Result<ServiceFigures, DbErr> {
-    let service = Some(service_id);
-    let counts = Answers::count(db, agency_id, fiscal_year, service).await?.of(service);
-    let responses: Option<i64> = feedback_of_year(agency_id, fiscal_year, service)
-        .select_only()
-        .expr_as(Expr::cust("COUNT(*)"), "n")
-        .into_tuple()
-        .one(db)
-        .await?;
-    let procedure = counts.scale.iter().filter(|(id, _, _)| id == PROCEDURE_QUESTION);
-    let (procedure_answers, procedure_followed) = procedure
-        .fold((0, 0), |(all, followed), (_, value, n)| (all + n, if *value >= 3 { followed + n } else { followed }));
-    let eit6 = counts.estimates().swap_remove(0);
-    Ok(ServiceFigures { responses: responses.unwrap_or(0), procedure_answers, procedure_followed, eit6 })
-}

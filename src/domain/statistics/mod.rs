@@ -1,27 +1,25 @@
-//! Statistics of a fiscal year, counted by the database (DESIGN.md rule 3):
-//! every figure is a GROUP BY or an aggregate over indexed columns of
-//! `submission`; medians pick the middle row(s) with LIMIT/OFFSET. Rust only
-//! folds the handful of aggregated rows (twelve months into quarters, say).
+//! Statistics of a fiscal year, read from the counts the writes keep
+//! (`domain::tally`, DESIGN.md rule 3): reading a year costs the number of
+//! its groups (a few hundred rows), not the number of its submissions. Rust
+//! folds those rows into the tables the page shows: months into quarters,
+//! day histograms into medians.
 
 mod eit;
 mod period;
 
-use chrono::{DateTime, Utc};
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use entity::enums::{Channel, Code, Kind, Status};
-use entity::{department, submission, submission_indicator};
-use sea_orm::sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, EntityTrait, Iterable, JoinType,
-    QueryFilter, QuerySelect, RelationTrait,
-};
+use entity::submission;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryFilter, QuerySelect};
 use serde::Serialize;
 
-pub use eit::{service_figures, EitEstimate, QuestionAverage, ServiceFigures};
+pub use eit::{EitEstimate, QuestionAverage, ServiceFigures};
 
-use crate::domain::memo::Memo;
-
-/// Statistics already counted, per (agency, fiscal year, period).
-pub type StatisticsMemo = Memo<(i64, i32, Period), Statistics>;
+use crate::domain::calendar::{bangkok, local_date};
+use crate::domain::tally::{self, Figure};
 
 /// How long counted statistics may be shown without a change in the data:
 /// answers falling due move the "on time" figures with the clock alone.
@@ -106,69 +104,64 @@ impl Statistics {
     }
 }
 
-/// Completed corruption reports: closed one way or another.
-const COMPLETED: [Status; 3] = [Status::Resolved, Status::Rejected, Status::Referred];
+/// A fiscal year's stored counts: (month, figure, key, count).
+struct YearTally(Vec<(i32, Figure, String, i64)>);
 
-/// The submissions of one agency and fiscal year.
-fn of_year(agency_id: i64, fiscal_year: i32) -> sea_orm::Select<submission::Entity> {
-    submission::Entity::find()
-        .filter(submission::Column::AgencyId.eq(agency_id))
-        .filter(submission::Column::FiscalYear.eq(fiscal_year))
+impl YearTally {
+    /// The year's count per key of `figure`, months summed.
+    fn by_key(&self, figure: Figure) -> BTreeMap<&str, i64> {
+        let mut out = BTreeMap::new();
+        for (_, f, key, n) in &self.0 {
+            if *f == figure {
+                *out.entry(key.as_str()).or_default() += n;
+            }
+        }
+        out
+    }
+
+    fn get(&self, figure: Figure, key: &str) -> i64 {
+        self.by_key(figure).get(key).copied().unwrap_or(0)
+    }
+
+    fn total(&self, figure: Figure) -> i64 {
+        self.by_key(figure).values().sum()
+    }
+
+    /// (month, key, count) of a figure kept per month.
+    fn by_month(&self, figure: Figure) -> impl Iterator<Item = (i32, &str, i64)> {
+        self.0.iter().filter(move |(_, f, _, _)| *f == figure).map(|(m, _, k, n)| (*m, k.as_str(), *n))
+    }
+
+    /// Every code of a closed set with its count, zeros included.
+    fn with_zeros(&self, figure: Figure, codes: impl Iterator<Item = String>) -> Vec<Count> {
+        let found = self.by_key(figure);
+        codes.map(|code| Count { count: found.get(code.as_str()).copied().unwrap_or(0), code }).collect()
+    }
+
+    /// The median of a histogram of tenths of days, in days.
+    fn median_days(&self, figure: Figure) -> Option<f64> {
+        let mut histogram: Vec<(i64, i64)> =
+            self.by_key(figure).into_iter().filter_map(|(tenths, n)| Some((tenths.parse().ok()?, n))).collect();
+        histogram.sort_unstable();
+        let n: i64 = histogram.iter().map(|(_, count)| count).sum();
+        if n == 0 {
+            return None;
+        }
+        // The value at a 0-based rank of the sorted values.
+        let at = |rank: i64| {
+            let mut seen = 0;
+            histogram.iter().find(|(_, count)| {
+                seen += count;
+                seen > rank
+            })
+        };
+        let middle: Vec<i64> = if n % 2 == 1 { vec![(n - 1) / 2] } else { vec![n / 2 - 1, n / 2] };
+        let values: Vec<f64> = middle.into_iter().filter_map(at).map(|(tenths, _)| *tenths as f64 / 10.0).collect();
+        Some(values.iter().sum::<f64>() / values.len() as f64)
+    }
 }
 
-/// The year's submissions that wait for an answer: service feedback is an
-/// evaluation, not a request, so it does not count in answer times.
-fn awaiting_answers(agency_id: i64, fiscal_year: i32) -> sea_orm::Select<submission::Entity> {
-    of_year(agency_id, fiscal_year).filter(submission::Column::Kind.ne(Kind::ServiceFeedback))
-}
-
-/// `SELECT column, COUNT(*) … GROUP BY column` over the year's submissions.
-async fn count_by<T: sea_orm::TryGetable>(
-    db: &impl ConnectionTrait,
-    select: sea_orm::Select<submission::Entity>,
-    column: impl sea_orm::IntoSimpleExpr,
-) -> Result<Vec<(T, i64)>, DbErr>
-where
-    (T, i64): sea_orm::TryGetableMany,
-{
-    let column = column.into_simple_expr();
-    select
-        .select_only()
-        .expr_as(column.clone(), "key")
-        .expr_as(Expr::cust("COUNT(*)"), "n")
-        .group_by(column)
-        .into_tuple::<(T, i64)>()
-        .all(db)
-        .await
-}
-
-/// Every code of a closed set with its count, zeros included.
-fn with_zeros(codes: impl Iterator<Item = String>, found: &[(String, i64)]) -> Vec<Count> {
-    codes
-        .map(|code| {
-            let count = found.iter().find(|(c, _)| *c == code).map_or(0, |(_, n)| *n);
-            Count { code, count }
-        })
-        .collect()
-}
-
-/// The fiscal year's statistics, counted again only after a write (or after
-/// [`STATISTICS_TTL`]): at a million rows a recount takes a while, and the
-/// public page is read far more often than the data changes.
-pub async fn counted_fiscal_year(
-    db: &DatabaseConnection,
-    memo: &StatisticsMemo,
-    agency_id: i64,
-    fiscal_year: i32,
-    period: Period,
-) -> Result<Statistics, DbErr> {
-    memo.get(db, (agency_id, fiscal_year, period), || {
-        let db = db.clone();
-        async move { fiscal_year_statistics(&db, agency_id, fiscal_year, period, Utc::now()).await }
-    })
-    .await
-}
-
+/// A fiscal year's statistics at `now`, from the stored counts.
 pub async fn fiscal_year_statistics(
     db: &impl ConnectionTrait,
     agency_id: i64,
@@ -176,205 +169,129 @@ pub async fn fiscal_year_statistics(
     period: Period,
     now: DateTime<Utc>,
 ) -> Result<Statistics, DbErr> {
-    let year = || of_year(agency_id, fiscal_year);
-    let by_kind: Vec<(String, i64)> = count_by(db, year(), submission::Column::Kind).await?;
-    let by_channel: Vec<(String, i64)> = count_by(db, year(), submission::Column::Channel).await?;
-    let by_status: Vec<(String, i64)> = count_by(db, year(), submission::Column::Status).await?;
-    let by_month: Vec<(i32, i64)> = count_by(db, year(), submission::Column::FiscalMonth).await?;
-    let by_department: Vec<(Option<i64>, i64)> = count_by(db, year(), submission::Column::DepartmentId).await?;
-    let by_indicator: Vec<(i16, i64)> = count_by(
-        db,
-        year().join(JoinType::InnerJoin, submission_indicator::Relation::Submission.def().rev()),
-        SimpleExpr::from(Expr::col((submission_indicator::Entity, submission_indicator::Column::Indicator))),
-    )
-    .await?;
+    let year = YearTally(tally::of_year(db, agency_id, fiscal_year).await?);
 
     let departments = crate::domain::agency::departments(db, agency_id).await?;
-    let mut department_counts: Vec<DepartmentCount> = departments
+    let by_department_key = year.by_key(Figure::Department);
+    let mut by_department: Vec<DepartmentCount> = departments
         .iter()
-        .map(|d: &department::Model| DepartmentCount {
+        .map(|d| DepartmentCount {
             department_th: Some(d.name_th.clone()),
             department_en: Some(d.name_en.clone()),
-            count: by_department.iter().find(|(id, _)| *id == Some(d.id)).map_or(0, |(_, n)| *n),
+            count: by_department_key.get(d.id.to_string().as_str()).copied().unwrap_or(0),
         })
         .collect();
-    let unassigned = by_department.iter().find(|(id, _)| id.is_none()).map_or(0, |(_, n)| *n);
+    let unassigned = by_department_key.get("none").copied().unwrap_or(0);
     if unassigned > 0 {
-        department_counts.push(DepartmentCount { department_th: None, department_en: None, count: unassigned });
+        by_department.push(DepartmentCount { department_th: None, department_en: None, count: unassigned });
     }
 
-    let corruption_rows: Vec<(i32, String, i64)> = year()
-        .filter(submission::Column::Kind.eq(Kind::Corruption))
-        .select_only()
-        .column(submission::Column::FiscalMonth)
-        .column(submission::Column::Status)
-        .expr_as(Expr::cust("COUNT(*)"), "n")
-        .group_by(submission::Column::FiscalMonth)
-        .group_by(submission::Column::Status)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let completed: Vec<String> = COMPLETED.iter().map(Code::code).collect();
     let corruption = period
         .numbers()
         .map(|p| {
-            let rows = corruption_rows.iter().filter(|(month, _, _)| period.of_month(*month) == p);
-            let (received, done) = rows.fold((0, 0), |(all, done), (_, status, n)| {
-                (all + n, if completed.contains(status) { done + n } else { done })
-            });
-            CorruptionPeriod { period: p, received, completed: done, in_progress: received - done }
+            let rows = year.by_month(Figure::Corruption).filter(|(month, _, _)| period.of_month(*month) == p);
+            let (received, completed) = rows
+                .fold((0, 0), |(all, done), (_, key, n)| (all + n, if key == "completed" { done + n } else { done }));
+            CorruptionPeriod { period: p, received, completed, in_progress: received - completed }
         })
         .collect();
 
-    let backend = db.get_database_backend();
-    let answered = awaiting_answers(agency_id, fiscal_year).filter(submission::Column::FirstAnsweredAt.is_not_null());
-    let answered_on_time = count(
-        db,
-        answered.filter(Expr::cust(format!(
-            "{} <= 0",
-            days_between(backend, submission::Column::FirstAnsweredAt, submission::Column::DueAt)
-        ))),
-    )
-    .await?;
-    let answer_due = count(
-        db,
-        awaiting_answers(agency_id, fiscal_year).filter(
-            sea_orm::Condition::any()
-                .add(submission::Column::FirstAnsweredAt.is_not_null())
-                .add(submission::Column::DueAt.lt(now)),
-        ),
-    )
-    .await?;
-
-    let survey = eit::year_figures(db, agency_id, fiscal_year).await?;
+    let answered = year.total(Figure::Answered);
+    let survey = eit::YearSurvey::from_counts(&year.0);
+    let services = crate::domain::services::all(db, agency_id).await?;
+    let by_service = services
+        .into_iter()
+        .filter_map(|service| {
+            let id = service.id.to_string();
+            let (complaints, feedback) =
+                (year.get(Figure::ServiceComplaints, &id), year.get(Figure::ServiceFeedback, &id));
+            (complaints > 0 || feedback > 0).then(|| ServiceCount {
+                eit6: survey.of_service(service.id).estimates()[0].score,
+                slug: service.slug,
+                service_th: service.name_th,
+                service_en: service.name_en,
+                complaints,
+                feedback,
+            })
+        })
+        .collect();
+    let all = survey.of_year();
     Ok(Statistics {
         fiscal_year,
         period,
         as_of: now,
-        total: by_kind.iter().map(|(_, n)| n).sum(),
-        by_kind: with_zeros(Kind::iter().map(|k| k.code()), &by_kind),
-        by_channel: with_zeros(Channel::iter().map(|c| c.code()), &by_channel),
-        by_status: with_zeros(Status::iter().map(|s| s.code()), &by_status),
-        by_department: department_counts,
-        by_service: by_service(db, agency_id, fiscal_year, &survey.eit6_by_service).await?,
-        by_indicator: (6..=10i16)
-            .map(|i| Count {
-                code: i.to_string(),
-                count: by_indicator.iter().find(|(k, _)| *k == i).map_or(0, |(_, n)| *n),
-            })
-            .collect(),
+        total: year.total(Figure::Kind),
+        by_kind: year.with_zeros(Figure::Kind, Kind::iter().map(|k| k.code())),
+        by_channel: year.with_zeros(Figure::Channel, Channel::iter().map(|c| c.code())),
+        by_status: year.with_zeros(Figure::Status, Status::iter().map(|s| s.code())),
+        by_department,
+        by_service,
+        by_indicator: year.with_zeros(Figure::Indicator, (6..=10i16).map(|i| i.to_string())),
         by_period: period
             .numbers()
             .map(|p| PeriodCount {
                 period: p,
-                count: by_month.iter().filter(|(m, _)| period.of_month(*m) == p).map(|(_, n)| n).sum(),
+                count: year
+                    .by_month(Figure::Kind)
+                    .filter(|(m, _, _)| period.of_month(*m) == p)
+                    .map(|(_, _, n)| n)
+                    .sum(),
             })
             .collect(),
-        answered_on_time,
-        answer_due,
-        median_days_to_first_answer: median_days(
-            db,
-            agency_id,
-            fiscal_year,
-            submission::Column::FirstAnsweredAt,
-            submission::Column::ReceivedAt,
-        )
-        .await?,
-        median_days_to_close: median_days(
-            db,
-            agency_id,
-            fiscal_year,
-            submission::Column::ClosedAt,
-            submission::Column::ReceivedAt,
-        )
-        .await?,
-        questions: survey.questions,
-        eit: survey.estimates,
+        answered_on_time: year.get(Figure::Answered, "on_time"),
+        answer_due: answered + unanswered_due(db, agency_id, fiscal_year, &year, now).await?,
+        median_days_to_first_answer: year.median_days(Figure::TenthsToAnswer),
+        median_days_to_close: year.median_days(Figure::TenthsToClose),
+        questions: all.averages(),
+        eit: all.estimates(),
         corruption,
     })
 }
 
-/// Complaints and feedback per service: two GROUP BYs, beside each
-/// service's indicator 6 estimate counted with the year's survey figures.
-async fn by_service(
+/// Requests of the year not answered yet whose answer was due before `now`:
+/// whole days from the counts, and today so far from the rows themselves
+/// (one day of due dates, read through the due-date index).
+async fn unanswered_due(
     db: &impl ConnectionTrait,
     agency_id: i64,
     fiscal_year: i32,
-    eit6: &[(i64, Option<f64>)],
-) -> Result<Vec<ServiceCount>, DbErr> {
-    let of_kind = |kind: Kind| {
-        of_year(agency_id, fiscal_year)
-            .filter(submission::Column::Kind.eq(kind))
-            .filter(submission::Column::ServiceId.is_not_null())
-    };
-    let complaints: Vec<(i64, i64)> = count_by(db, of_kind(Kind::Complaint), submission::Column::ServiceId).await?;
-    let feedback: Vec<(i64, i64)> = count_by(db, of_kind(Kind::ServiceFeedback), submission::Column::ServiceId).await?;
-    let find = |rows: &[(i64, i64)], id: i64| rows.iter().find(|(s, _)| *s == id).map_or(0, |(_, n)| *n);
-    let mut out = Vec::new();
-    for service in crate::domain::services::all(db, agency_id).await? {
-        let (complaints, feedback) = (find(&complaints, service.id), find(&feedback, service.id));
-        if complaints == 0 && feedback == 0 {
-            continue;
-        }
-        out.push(ServiceCount {
-            eit6: eit6.iter().find(|(id, _)| *id == service.id).and_then(|(_, score)| *score),
-            slug: service.slug,
-            service_th: service.name_th,
-            service_en: service.name_en,
-            complaints,
-            feedback,
-        });
-    }
-    Ok(out)
+    year: &YearTally,
+    now: DateTime<Utc>,
+) -> Result<i64, DbErr> {
+    let today = local_date(now);
+    let before_today: i64 = year
+        .by_key(Figure::UnansweredDue)
+        .into_iter()
+        .filter(|(date, _)| date.parse::<chrono::NaiveDate>().is_ok_and(|date| date < today))
+        .map(|(_, n)| n)
+        .sum();
+    let midnight = bangkok()
+        .from_local_datetime(&today.and_time(NaiveTime::MIN))
+        .single()
+        .map_or(now, |at| at.with_timezone(&Utc));
+    let today_so_far: Option<i64> = submission::Entity::find()
+        .filter(submission::Column::AgencyId.eq(agency_id))
+        .filter(submission::Column::NextDueAt.gte(midnight))
+        .filter(submission::Column::NextDueAt.lt(now))
+        .filter(submission::Column::FirstAnsweredAt.is_null())
+        .filter(submission::Column::FiscalYear.eq(fiscal_year))
+        .filter(submission::Column::Kind.ne(Kind::ServiceFeedback))
+        .select_only()
+        .expr_as(Expr::cust("COUNT(*)"), "n")
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(before_today + today_so_far.unwrap_or(0))
 }
 
-async fn count(db: &impl ConnectionTrait, select: sea_orm::Select<submission::Entity>) -> Result<i64, DbErr> {
-    let n: Option<i64> = select.select_only().expr_as(Expr::cust("COUNT(*)"), "n").into_tuple::<i64>().one(db).await?;
-    Ok(n.unwrap_or(0))
-}
-
-/// SQL for the days from `earlier` to `later`, as a real number. Each
-/// database has its own date arithmetic (SQLite keeps instants as text), so
-/// this is the one place the two are spelt apart.
-fn days_between(backend: DatabaseBackend, later: submission::Column, earlier: submission::Column) -> String {
-    use sea_orm::IdenStatic;
-    let (later, earlier) = (later.as_str(), earlier.as_str());
-    match backend {
-        DatabaseBackend::Postgres => {
-            format!("(CAST(EXTRACT(EPOCH FROM (\"{later}\" - \"{earlier}\")) AS DOUBLE PRECISION) / 86400.0)")
-        }
-        _ => format!("(julianday(\"{later}\") - julianday(\"{earlier}\"))"),
-    }
-}
-
-/// The median of days from receipt to `until`, over the year's submissions
-/// that have reached it: count them, then read the middle one or two rows.
-async fn median_days(
+/// One service's survey figures in a fiscal year, for its page.
+pub async fn service_figures(
     db: &impl ConnectionTrait,
     agency_id: i64,
     fiscal_year: i32,
-    until: submission::Column,
-    from: submission::Column,
-) -> Result<Option<f64>, DbErr> {
-    let n = count(db, awaiting_answers(agency_id, fiscal_year).filter(until.is_not_null())).await?;
-    if n == 0 {
-        return Ok(None);
-    }
-    let backend = db.get_database_backend();
-    let days = SimpleExpr::Custom(days_between(backend, until, from));
-    let (offset, take) = if n % 2 == 1 { ((n - 1) / 2, 1) } else { (n / 2 - 1, 2) };
-    let query: SelectStatement = Query::select()
-        .expr_as(days.clone(), Alias::new("days"))
-        .from(submission::Entity)
-        .and_where(submission::Column::AgencyId.eq(agency_id))
-        .and_where(submission::Column::FiscalYear.eq(fiscal_year))
-        .and_where(submission::Column::Kind.ne(Kind::ServiceFeedback))
-        .and_where(until.is_not_null())
-        .order_by_expr(days, Order::Asc)
-        .limit(take as u64)
-        .offset(offset as u64)
-        .to_owned();
-    let rows = db.query_all(backend.build(&query)).await?;
-    let middle: Vec<f64> = rows.iter().map(|row| row.try_get::<f64>("", "days")).collect::<Result<_, _>>()?;
-    Ok((!middle.is_empty()).then(|| middle.iter().sum::<f64>() / middle.len() as f64))
+    service_id: i64,
+) -> Result<ServiceFigures, DbErr> {
+    let year = YearTally(tally::of_year(db, agency_id, fiscal_year).await?);
+    let responses = year.get(Figure::ServiceFeedback, &service_id.to_string());
+    Ok(eit::YearSurvey::from_counts(&year.0).service_figures(service_id, responses))
 }

@@ -1,5 +1,6 @@
 //! Tracking codes (public) and access keys (private, stored only as a hash).
 
+use hmac::{Hmac, Mac};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -18,8 +19,74 @@ pub fn tracking_code(fiscal_year: i32, sequence: i64) -> String {
 /// A fresh access key, grouped for reading: `7K2QM-9XAPR-…`.
 pub fn new_access_key() -> String {
     let mut rng = rand::rng();
-    let symbols: Vec<char> = (0..KEY_SYMBOLS).map(|_| KEY_ALPHABET[rng.random_range(0..32)] as char).collect();
+    grouped((0..KEY_SYMBOLS).map(|_| rng.random_range(0..32)))
+}
+
+/// Symbols (0–31) as a key in groups of five.
+fn grouped(symbols: impl Iterator<Item = usize>) -> String {
+    let symbols: Vec<char> = symbols.map(|s| KEY_ALPHABET[s % 32] as char).collect();
     symbols.chunks(5).map(|group| group.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// Where a repeatable request came from: a resident form's one-time id or
+/// an API client's `Idempotency-Key` (kept apart, so one cannot replay the
+/// other).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestScope {
+    Form,
+    Api,
+}
+
+/// Makes [`RequestId`]s with the server's secret.
+#[derive(Clone)]
+pub struct RequestKeys(Vec<u8>);
+
+impl RequestKeys {
+    pub fn new(secret: &[u8]) -> Self {
+        Self(secret.to_vec())
+    }
+
+    /// The request `id` of `scope`.
+    pub fn request(&self, scope: RequestScope, id: &str) -> RequestId {
+        let scope = match scope {
+            RequestScope::Form => "form",
+            RequestScope::Api => "api",
+        };
+        let key_hash = hex::encode(Sha256::digest(format!("{scope}:{id}").as_bytes()));
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        mac.update(b"siang-access-key:");
+        mac.update(key_hash.as_bytes());
+        RequestId { key_hash, seed: mac.finalize().into_bytes().into() }
+    }
+}
+
+/// A request that may come again (a reload, a double click, a client's
+/// retry) and must then get the first answer. Only `key_hash` is stored.
+#[derive(Clone)]
+pub struct RequestId {
+    pub key_hash: String,
+    /// A secret of this request, never stored: the access key is made from
+    /// it, so the same request can be shown the same key again while only
+    /// the key's hash is kept.
+    seed: [u8; 32],
+}
+
+impl std::fmt::Debug for RequestId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestId").field("key_hash", &self.key_hash).finish_non_exhaustive()
+    }
+}
+
+impl RequestId {
+    /// The access key of the submission `tracking_code` that this request made.
+    pub fn access_key(&self, tracking_code: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.seed).expect("HMAC takes keys of any length");
+        mac.update(tracking_code.as_bytes());
+        let bytes = mac.finalize().into_bytes();
+        // 20 symbols of 5 bits from the first 100 bits.
+        let bits = |i: usize| (bytes[i / 8] >> (7 - i % 8)) & 1;
+        grouped((0..KEY_SYMBOLS).map(|s| (0..5).fold(0usize, |acc, b| acc << 1 | usize::from(bits(s * 5 + b)))))
+    }
 }
 
 /// The stored form of a key. The key has 100 random bits, so a plain SHA-256
@@ -60,6 +127,20 @@ mod tests {
         assert!(hashes_match(&hash_access_key(&key.to_lowercase().replace('-', " ")), &stored));
         assert!(!hashes_match(&hash_access_key("00000-00000-00000-00000"), &stored));
         assert!(!stored.contains(&key.replace('-', "")));
+    }
+
+    #[test]
+    fn a_repeated_request_gets_the_same_key_and_another_request_another() {
+        let keys = RequestKeys::new(b"secret");
+        let first = keys.request(RequestScope::Api, "abc");
+        let again = keys.request(RequestScope::Api, "abc");
+        assert_eq!(first.access_key("2569-000001"), again.access_key("2569-000001"));
+        assert_eq!(first.access_key("2569-000001").len(), KEY_SYMBOLS + 3);
+        assert_ne!(first.access_key("2569-000001"), first.access_key("2569-000002"));
+        let form = keys.request(RequestScope::Form, "abc");
+        assert_ne!(form.key_hash, first.key_hash, "a form id cannot replay an API request");
+        let other_secret = RequestKeys::new(b"another").request(RequestScope::Api, "abc");
+        assert_ne!(other_secret.access_key("2569-000001"), first.access_key("2569-000001"));
     }
 
     #[test]

@@ -1,26 +1,24 @@
 //! The staff inbox: the submissions a staff member may see, filtered,
-//! searched, counted per status, and paged by keyset (no OFFSET scans).
+//! searched (through an index), counted per status, and paged by keyset (no
+//! OFFSET scans). The counts per status come from the counts the writes
+//! keep (`inbox_tally`); under a search or the overdue filter, which no
+//! stored count can know, they are counted from the rows up to a cap.
 
 use chrono::{DateTime, Utc};
-use entity::enums::{Channel, Kind, Status};
-use entity::{submission, submission_indicator};
-use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr, Query};
+use entity::enums::{Channel, Code, Kind, Status};
+use entity::{inbox_tally, submission, submission_indicator};
+use sea_orm::sea_query::{Condition, Expr, Query};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveEnum, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
 };
 
+use super::search::{self, Search};
 use crate::domain::actor::Staff;
-use crate::domain::memo::Memo;
 use crate::domain::permissions::{inbox_scope, Scope};
 
 pub const PAGE_SIZE: u64 = 25;
-
-/// Counts per status, per view of the inbox (scope and filters).
-pub type InboxCountsMemo = Memo<String, Vec<(Status, i64)>>;
-
-/// Counts may lag the clock this long (the "overdue" filter moves with it).
-pub const INBOX_COUNTS_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+/// Rows counted at most for counts that no stored count knows.
+pub const COUNT_CAP: u64 = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Order {
@@ -72,6 +70,10 @@ pub struct InboxPage {
     pub next_cursor: Option<String>,
     /// Items per status under the same filters (but the status filter).
     pub counts: Vec<(Status, i64)>,
+    /// The counts stopped at [`COUNT_CAP`] matching items.
+    pub counts_capped: bool,
+    /// The search term was too short to search for (and was ignored).
+    pub search_too_short: bool,
 }
 
 fn scope_condition(scope: Scope) -> Condition {
@@ -88,14 +90,13 @@ fn scope_condition(scope: Scope) -> Condition {
     }
 }
 
-/// `%text%` with the wildcard characters of `text` itself escaped (also
-/// used by the public Q&A search).
-pub(crate) fn contains_pattern(text: &str) -> LikeExpr {
-    let escaped = text.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
-}
-
-fn filter_condition(filter: &Filter, agency_id: i64, now: DateTime<Utc>) -> Condition {
+fn filter_condition(
+    filter: &Filter,
+    agency_id: i64,
+    search: &Search,
+    now: DateTime<Utc>,
+    db: &impl ConnectionTrait,
+) -> Condition {
     let mut condition = Condition::all().add(submission::Column::AgencyId.eq(agency_id));
     if let Some(kind) = filter.kind {
         condition = condition.add(submission::Column::Kind.eq(kind));
@@ -119,14 +120,8 @@ fn filter_condition(filter: &Filter, agency_id: i64, now: DateTime<Utc>) -> Cond
     if filter.overdue {
         condition = condition.add(submission::Column::NextDueAt.lt(now));
     }
-    let search = filter.search.trim();
-    if !search.is_empty() {
-        let pattern = contains_pattern(search);
-        condition = condition.add(
-            Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(submission::Column::Subject))).like(pattern.clone()))
-                .add(Expr::expr(Func::lower(Expr::col(submission::Column::Details))).like(pattern)),
-        );
+    if let Search::Term(term) = search {
+        condition = condition.add(search::contains(db.get_database_backend(), term));
     }
     condition
 }
@@ -146,15 +141,15 @@ fn parse_cursor(cursor: &str) -> Option<(DateTime<Utc>, i64)> {
 }
 
 pub async fn inbox(
-    db: &DatabaseConnection,
-    counts: &InboxCountsMemo,
+    db: &impl ConnectionTrait,
     actor: &Staff,
-    agency_id: i64,
     filter: &Filter,
     now: DateTime<Utc>,
 ) -> Result<InboxPage, DbErr> {
+    let agency_id = actor.agency_id;
     let scope = inbox_scope(actor);
-    let base = Condition::all().add(scope_condition(scope)).add(filter_condition(filter, agency_id, now));
+    let search = Search::parse(&filter.search);
+    let base = Condition::all().add(scope_condition(scope)).add(filter_condition(filter, agency_id, &search, now, db));
 
     let mut page_condition = base.clone();
     if let Some(status) = filter.status {
@@ -204,37 +199,74 @@ pub async fn inbox(
         None
     };
 
-    // The counts do not depend on the status shown, the page or the order.
-    let view = Filter { status: None, after: None, order: Order::default(), ..filter.clone() };
-    let counts = counts
-        .get(db, format!("{agency_id}|{scope:?}|{view:?}"), || {
-            let db = db.clone();
-            async move { status_counts(&db, base).await }
-        })
-        .await?;
-    Ok(InboxPage { rows, next_cursor, counts })
+    let (counts, counts_capped) = if matches!(search, Search::Term(_)) || filter.overdue {
+        counted_from_rows(db, base).await?
+    } else {
+        (kept_counts(db, agency_id, scope, filter).await?, false)
+    };
+    Ok(InboxPage { rows, next_cursor, counts, counts_capped, search_too_short: search == Search::TooShort })
 }
 
-/// How many items of each status match `condition`: the one query of the
-/// inbox that reads every matching row, hence memoised.
-async fn status_counts(db: &impl ConnectionTrait, condition: Condition) -> Result<Vec<(Status, i64)>, DbErr> {
-    #[derive(FromQueryResult)]
-    struct Count {
-        status: String,
-        n: i64,
+/// Counts per status from the stored counts: a sum over the groups that
+/// match the scope and the filters.
+async fn kept_counts(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    scope: Scope,
+    filter: &Filter,
+) -> Result<Vec<(Status, i64)>, DbErr> {
+    use inbox_tally::Column as C;
+    let mut query = inbox_tally::Entity::find()
+        .select_only()
+        .column(C::Status)
+        .expr_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+        .filter(C::AgencyId.eq(agency_id))
+        .filter(C::Indicator.eq(filter.indicator.unwrap_or(0)))
+        .group_by(C::Status);
+    match scope {
+        Scope::Everything => {}
+        Scope::AllButCorruption => query = query.filter(C::Kind.ne(Kind::Corruption.code())),
+        Scope::DepartmentOrUnassigned(own) => {
+            query =
+                query.filter(C::Kind.ne(Kind::Corruption.code())).filter(C::DepartmentId.is_in([0, own.unwrap_or(0)]))
+        }
     }
-    Ok(submission::Entity::find()
+    if let Some(kind) = filter.kind {
+        query = query.filter(C::Kind.eq(kind.code()));
+    }
+    if let Some(channel) = filter.channel {
+        query = query.filter(C::Channel.eq(channel.code()));
+    }
+    if let Some(department) = filter.department {
+        query = query.filter(C::DepartmentId.eq(department.unwrap_or(0)));
+    }
+    let rows: Vec<(String, i64)> = query.into_tuple().all(db).await?;
+    Ok(rows.into_iter().filter_map(|(status, n)| Some((Status::try_from_value(&status).ok()?, n))).collect())
+}
+
+/// Counts per status of the rows matching `condition`, reading at most
+/// [`COUNT_CAP`] of them; `true` when there were more.
+async fn counted_from_rows(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+) -> Result<(Vec<(Status, i64)>, bool), DbErr> {
+    let statuses: Vec<Status> = submission::Entity::find()
         .select_only()
         .column(submission::Column::Status)
-        .column_as(submission::Column::Id.count(), "n")
         .filter(condition)
-        .group_by(submission::Column::Status)
-        .into_model::<Count>()
+        .limit(COUNT_CAP + 1)
+        .into_tuple()
         .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|c| Status::try_from_value(&c.status).ok().map(|s| (s, c.n)))
-        .collect())
+        .await?;
+    let capped = statuses.len() as u64 > COUNT_CAP;
+    let mut counts: Vec<(Status, i64)> = Vec::new();
+    for status in statuses.into_iter().take(COUNT_CAP as usize) {
+        match counts.iter_mut().find(|(s, _)| *s == status) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((status, 1)),
+        }
+    }
+    Ok((counts, capped))
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ pub const DETAILS_MAX: u64 = 5000;
 
 /// A submission as received. Text fields are trimmed by `normalized`; an
 /// empty string means "not given".
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct NewSubmission {
     /// The kind's code (`complaint`, …) as sent.
     pub kind: String,
@@ -41,7 +41,7 @@ pub struct NewSubmission {
 }
 
 /// The facts of a corruption report beyond subject, details and place.
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct CorruptionFacts {
     /// Name or position of the official concerned.
     #[validate(length(max = 300, code = "too_long"), custom(function = "single_line"))]
@@ -52,7 +52,7 @@ pub struct CorruptionFacts {
     pub evidence: String,
 }
 
-#[derive(Debug, Clone, Default, Validate)]
+#[derive(Debug, Clone, Default, Validate, serde::Serialize)]
 pub struct ContactInput {
     #[validate(length(max = 200, code = "too_long"), custom(function = "single_line"))]
     pub name: String,
@@ -112,6 +112,14 @@ impl NewSubmission {
             }
         }
         self
+    }
+
+    /// A hash of everything sent, to tell a repeated request from another
+    /// one under the same request id.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let encoded = serde_json::to_vec(self).unwrap_or_default();
+        hex::encode(Sha256::digest(encoded))
     }
 
     /// Whether the resident stays anonymous.

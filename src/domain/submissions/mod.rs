@@ -7,6 +7,7 @@ pub mod inbox;
 pub mod intake;
 pub mod questions;
 pub mod queue;
+pub mod search;
 pub mod staff_view;
 pub mod submit;
 pub mod track;

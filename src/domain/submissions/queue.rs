@@ -5,16 +5,20 @@
 //! Here one writer task takes whatever submissions are waiting, writes each
 //! under its own savepoint (a failing one takes no other with it) and makes
 //! them durable with a single commit. A resident's receipt is sent only after
-//! that commit, so an acknowledged submission is never lost.
+//! that commit, so an acknowledged submission is never lost. The batch's
+//! counts change once, in the same transaction (`domain::tally`).
 
 use chrono::{DateTime, Utc};
 use entity::agency;
 use entity::enums::Channel;
-use sea_orm::{DatabaseConnection, DbErr, RuntimeErr, TransactionTrait};
+use sea_orm::{DatabaseConnection, DbErr, RuntimeErr};
 use tokio::sync::{mpsc, oneshot};
 
+use super::access::RequestId;
 use super::intake::NewSubmission;
 use super::submit::{accept, store, Accepted, Receipt, SubmitError};
+use crate::domain::tally::Changes;
+use crate::domain::write;
 
 /// Submissions written in one transaction at most.
 const BATCH: usize = 128;
@@ -23,7 +27,7 @@ const WAITING: usize = 1024;
 
 struct Job {
     accepted: Accepted,
-    reply: oneshot::Sender<Result<Receipt, DbErr>>,
+    reply: oneshot::Sender<Result<Receipt, SubmitError>>,
 }
 
 #[derive(Clone)]
@@ -41,24 +45,26 @@ impl SubmissionQueue {
 
     /// A resident's submission: checked here (nothing is written when it is
     /// invalid), then written with the others waiting. `Ok` means committed.
+    /// A `request` that made a submission before gets that one's receipt.
     pub async fn submit(
         &self,
         db: &DatabaseConnection,
         agency: &agency::Model,
         input: NewSubmission,
         channel: Channel,
+        request: Option<RequestId>,
         now: DateTime<Utc>,
     ) -> Result<Receipt, SubmitError> {
-        let accepted = accept(db, agency, input, channel, None, now).await?;
+        let accepted = accept(db, agency, input, channel, None, request, now).await?;
         let (reply, receipt) = oneshot::channel();
         self.jobs.send(Job { accepted, reply }).await.map_err(|_| not_written("the writer has stopped"))?;
-        Ok(receipt.await.map_err(|_| not_written("the writer has stopped"))??)
+        receipt.await.map_err(|_| not_written("the writer has stopped"))?
     }
 }
 
 /// An error that says nothing was stored and asking again may work (503).
-fn not_written(why: impl std::fmt::Display) -> DbErr {
-    DbErr::Conn(RuntimeErr::Internal(format!("the submission was not stored: {why}")))
+fn not_written(why: impl std::fmt::Display) -> SubmitError {
+    SubmitError::Database(DbErr::Conn(RuntimeErr::Internal(format!("the submission was not stored: {why}"))))
 }
 
 async fn write_batches(db: DatabaseConnection, mut waiting: mpsc::Receiver<Job>) {
@@ -75,28 +81,52 @@ async fn write_batches(db: DatabaseConnection, mut waiting: mpsc::Receiver<Job>)
     }
 }
 
-async fn write_batch(db: &DatabaseConnection, jobs: Vec<Job>) {
-    let txn = match db.begin().await {
+async fn write_batch(db: &DatabaseConnection, mut jobs: Vec<Job>) {
+    // One transaction per agency: each takes its own agency's write.
+    jobs.sort_by_key(|job| job.accepted.agency_id);
+    while let Some(agency_id) = jobs.first().map(|job| job.accepted.agency_id) {
+        let rest =
+            jobs.split_off(jobs.iter().position(|job| job.accepted.agency_id != agency_id).unwrap_or(jobs.len()));
+        write_agency_batch(db, agency_id, std::mem::replace(&mut jobs, rest)).await;
+    }
+}
+
+async fn write_agency_batch(db: &DatabaseConnection, agency_id: i64, jobs: Vec<Job>) {
+    let txn = match write::begin(db, agency_id).await {
         Ok(txn) => txn,
         Err(err) => return fail_all(jobs, &err),
     };
+    let mut changes = Changes::default();
     let mut written = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let outcome = match txn.begin().await {
-            Ok(savepoint) => match store(&savepoint, &job.accepted).await {
-                Ok(receipt) => savepoint.commit().await.map(|()| receipt),
-                Err(err) => {
-                    // Back to the savepoint: this one is undone, the others stay.
-                    // (Should that fail too, the commit below fails for all.)
-                    let _ = savepoint.rollback().await;
-                    Err(err)
+        let outcome = match txn.savepoint().await {
+            Ok(savepoint) => {
+                let mut own = Changes::default();
+                match store(&savepoint, &job.accepted, &mut own).await {
+                    Ok(receipt) => match savepoint.commit().await {
+                        Ok(()) => {
+                            changes.merge(own);
+                            Ok(receipt)
+                        }
+                        Err(err) => Err(err.into()),
+                    },
+                    Err(err) => {
+                        // Back to the savepoint: this one is undone, the others stay.
+                        // (Should that fail too, the commit below fails for all.)
+                        let _ = savepoint.rollback().await;
+                        Err(err)
+                    }
                 }
-            },
-            Err(err) => Err(err),
+            }
+            Err(err) => Err(err.into()),
         };
         written.push((job.reply, outcome));
     }
-    if let Err(err) = txn.commit().await {
+    let committed = match changes.apply(&txn).await {
+        Ok(()) => txn.commit().await,
+        Err(err) => Err(err),
+    };
+    if let Err(err) = committed {
         let why = err.to_string();
         for (reply, _) in written {
             let _ = reply.send(Err(not_written(&why)));

@@ -58,7 +58,11 @@ pub struct StaffSubmission {
 
 /// Loads the submission for `actor`, or refuses.
 pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<StaffSubmission, DomainError> {
-    let item = submission::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound)?;
+    let item = submission::Entity::find_by_id(id)
+        .filter(submission::Column::AgencyId.eq(actor.agency_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
     if !permissions::can_view(actor, &item) {
         return Err(DomainError::Forbidden);
     }
@@ -165,7 +169,9 @@ pub async fn reveal_reporter(
     view.contact = contact_view(db, actor, &view.item, true).await?;
     if matches!(view.contact, ContactView::Shown(_)) {
         let entry = Entry::new(Action::ContactViewed).on("submission", id).detail(view.item.tracking_code.clone());
-        audit::record(db, actor, entry, now).await?;
+        let txn = crate::domain::write::begin(db, actor.agency_id).await?;
+        audit::record(&txn, actor, entry, now).await?;
+        txn.commit().await?;
     }
     Ok(view)
 }

@@ -1,35 +1,46 @@
 //! Storing a submission: checked first, then the case, its ratings, the
-//! reporter's contact and its first timeline event, all in one transaction.
+//! reporter's contact, its first timeline event and its counts, all in one
+//! transaction. A request that comes again (the same form sent twice, an API
+//! client's retry with the same `Idempotency-Key`) finds the submission it
+//! made and gets the same receipt.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{Channel, EventKind, Kind, Status};
 use entity::{
-    agency, contact, corruption_detail, service, submission, submission_event, submission_rating, tracking_counter,
+    agency, contact, corruption_detail, service, submission, submission_event, submission_rating, submission_request,
+    tracking_counter,
 };
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, IdenStatic,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    IdenStatic, QueryFilter,
 };
 
-use super::access::{hash_access_key, new_access_key, tracking_code};
+use super::access::{hash_access_key, new_access_key, tracking_code, RequestId};
 use super::intake::NewSubmission;
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::{fiscal_month, fiscal_year, local_date};
 use crate::domain::permissions;
 use crate::domain::services;
+use crate::domain::tally::{Changes, Counted};
+use crate::domain::write;
 
-/// What the resident gets back once, on acceptance.
+/// How long a request id or `Idempotency-Key` is remembered.
+pub const REQUEST_MEMORY: Duration = Duration::hours(24);
+
+/// What the resident gets back on acceptance, and again for the same request.
 #[derive(Debug, Clone)]
 pub struct Receipt {
     pub tracking_code: String,
-    /// Shown once; only its hash is kept.
+    /// Shown to the resident; only its hash is kept.
     pub access_key: String,
     pub kind: Kind,
     pub status: Status,
     pub received_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
+    /// This answers a request that had already been answered.
+    pub repeated: bool,
 }
 
 pub use crate::domain::error::DomainError as SubmitError;
@@ -46,35 +57,41 @@ pub async fn submit(
     input: NewSubmission,
     channel: Channel,
     recorded_by: Option<&Staff>,
+    request: Option<RequestId>,
     now: DateTime<Utc>,
 ) -> Result<Receipt, SubmitError> {
-    let accepted = accept(db, agency, input, channel, recorded_by, now).await?;
-    let txn = db.begin().await?;
-    let receipt = store(&txn, &accepted).await?;
+    let accepted = accept(db, agency, input, channel, recorded_by, request, now).await?;
+    let txn = write::begin(db, agency.id).await?;
+    let mut changes = Changes::default();
+    let receipt = store(&txn, &accepted, &mut changes).await?;
+    changes.apply(&txn).await?;
     txn.commit().await?;
     Ok(receipt)
 }
 
 /// A submission that passed every check and is ready to be written.
 pub(super) struct Accepted {
-    agency_id: i64,
+    pub(super) agency_id: i64,
     kind: Kind,
     input: NewSubmission,
     channel: Channel,
     service: Option<service::Model>,
     recorded_by: Option<Staff>,
+    request: Option<RequestId>,
     now: DateTime<Utc>,
     due_at: DateTime<Utc>,
     close_due_at: DateTime<Utc>,
 }
 
 /// Checks a submission (reading the service catalogue, writing nothing).
+/// `request` names the request it came with, if it may come again.
 pub(super) async fn accept(
     db: &impl ConnectionTrait,
     agency: &agency::Model,
     input: NewSubmission,
     channel: Channel,
     recorded_by: Option<&Staff>,
+    request: Option<RequestId>,
     now: DateTime<Utc>,
 ) -> Result<Accepted, SubmitError> {
     if recorded_by.is_some_and(|staff| !permissions::can_record_submission(staff)) {
@@ -96,27 +113,103 @@ pub(super) async fn accept(
         channel,
         service,
         recorded_by: recorded_by.cloned(),
+        request,
         now,
         due_at: now + Duration::days(i64::from(agency.first_answer_days)),
         close_due_at: now + Duration::days(i64::from(agency.closing_days)),
     })
 }
 
+/// The receipt a request already got, if it made a submission within
+/// [`REQUEST_MEMORY`] (and in this agency).
+pub async fn receipt_of(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    request: &RequestId,
+    now: DateTime<Utc>,
+) -> Result<Option<Receipt>, DbErr> {
+    let Some(made) = remembered(db, request, now).await? else { return Ok(None) };
+    let item = submission::Entity::find_by_id(made.submission_id)
+        .filter(submission::Column::AgencyId.eq(agency_id))
+        .one(db)
+        .await?;
+    Ok(item.map(|item| Receipt {
+        access_key: request.access_key(&item.tracking_code),
+        tracking_code: item.tracking_code,
+        kind: item.kind,
+        // As the first answer said it.
+        status: Status::Received,
+        received_at: item.received_at,
+        due_at: item.due_at,
+        repeated: true,
+    }))
+}
+
+/// The stored request, unless it is older than [`REQUEST_MEMORY`].
+async fn remembered(
+    db: &impl ConnectionTrait,
+    request: &RequestId,
+    now: DateTime<Utc>,
+) -> Result<Option<submission_request::Model>, DbErr> {
+    Ok(submission_request::Entity::find_by_id(request.key_hash.clone())
+        .one(db)
+        .await?
+        .filter(|made| made.created_at > now - REQUEST_MEMORY))
+}
+
+/// Forgets requests older than [`REQUEST_MEMORY`]: their submissions stay,
+/// only a repeat of them would now make a new one.
+pub async fn forget_old_requests(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let gone = submission_request::Entity::delete_many()
+        .filter(submission_request::Column::CreatedAt.lte(now - REQUEST_MEMORY))
+        .exec(db)
+        .await?;
+    Ok(gone.rows_affected)
+}
+
 /// Writes an accepted submission: the case, its ratings, the reporter's
-/// contact and its first timeline event. The caller commits.
-pub(super) async fn store(txn: &impl ConnectionTrait, accepted: &Accepted) -> Result<Receipt, DbErr> {
-    let Accepted { agency_id, kind, ref input, channel, ref service, ref recorded_by, now, due_at, close_due_at } =
-        *accepted;
-    let access_key = new_access_key();
+/// contact, its first timeline event and the request that made it, adding
+/// its counts to `changes`; or, for a request already answered, that answer
+/// (a request id used for something else is refused). The caller holds the
+/// write ([`write::begin`]) and commits.
+pub(super) async fn store(
+    txn: &impl ConnectionTrait,
+    accepted: &Accepted,
+    changes: &mut Changes,
+) -> Result<Receipt, SubmitError> {
+    let Accepted {
+        agency_id,
+        kind,
+        ref input,
+        channel,
+        ref service,
+        ref recorded_by,
+        ref request,
+        now,
+        due_at,
+        close_due_at,
+    } = *accepted;
+    let body_hash = input.fingerprint();
+    if let Some(request) = request {
+        match remembered(txn, request, now).await? {
+            Some(made) if made.body_hash == body_hash => {
+                let answered = receipt_of(txn, agency_id, request, now).await?;
+                return answered.ok_or(SubmitError::invalid("request_id", "request_reused"));
+            }
+            Some(_) => return Err(SubmitError::invalid("request_id", "request_reused")),
+            // A forgotten one may still have its row: it makes way.
+            None => {
+                submission_request::Entity::delete_by_id(request.key_hash.clone()).exec(txn).await?;
+            }
+        }
+    }
     let local = local_date(now);
     let year = fiscal_year(local);
     let optional = |text: &str| (!text.is_empty()).then(|| text.to_owned());
 
-    // The counter bump is the transaction's first statement, so on SQLite the
-    // write lock is taken at once and concurrent submitters queue on the busy
-    // timeout instead of failing to upgrade a read lock.
     let sequence = next_sequence(txn, agency_id, year).await?;
     let code = tracking_code(year, sequence);
+    let access_key = request.as_ref().map_or_else(new_access_key, |request| request.access_key(&code));
     let subject = match (kind, service) {
         (Kind::ServiceFeedback, Some(service)) if input.subject.is_empty() => service.name_th.clone(),
         (Kind::Question, _) if input.subject.is_empty() => super::intake::question_title(&input.details),
@@ -201,8 +294,28 @@ pub(super) async fn store(txn: &impl ConnectionTrait, accepted: &Accepted) -> Re
         let entry = Entry::new(Action::SubmissionRecorded).on("submission", stored.id).detail(code.clone());
         audit::record(txn, staff, entry, now).await?;
     }
+    if let Some(request) = request {
+        submission_request::ActiveModel {
+            key_hash: Set(request.key_hash.clone()),
+            body_hash: Set(body_hash),
+            submission_id: Set(stored.id),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+    }
+    let ratings = input.ratings.iter().map(|(question, value)| (question.clone(), *value as i16)).collect();
+    changes.add(&Counted::new(&stored, Vec::new(), ratings));
 
-    Ok(Receipt { tracking_code: code, access_key, kind, status: Status::Received, received_at: now, due_at })
+    Ok(Receipt {
+        tracking_code: code,
+        access_key,
+        kind,
+        status: Status::Received,
+        received_at: now,
+        due_at,
+        repeated: false,
+    })
 }
 
 /// Hands out the next sequence number of the fiscal year with one atomic

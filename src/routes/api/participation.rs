@@ -6,12 +6,13 @@ use axum::Json;
 use serde::Serialize;
 
 use crate::app::AppState;
-use crate::domain::participation::public::{self, PublicLogEntry};
-use crate::domain::statistics::{self, Statistics};
+use crate::domain::participation::public::PublicLogEntry;
+use crate::domain::statistics::Statistics;
 use crate::error::AppError;
+use crate::extract::ServedAgency;
 use crate::routes::public::fiscal_year_param;
-use crate::routes::public::log::{LogQuery, PAGE_SIZE};
-use crate::routes::public::stats::StatsQuery;
+use crate::routes::public::log::{log_page, LogQuery};
+use crate::routes::public::stats::{year_statistics, StatsQuery};
 
 #[derive(Serialize)]
 pub struct LogAnswer {
@@ -20,20 +21,21 @@ pub struct LogAnswer {
     next: Option<String>,
 }
 
-pub async fn log(State(state): State<AppState>, Query(query): Query<LogQuery>) -> Result<Json<LogAnswer>, AppError> {
-    let (agency, filter, after) = (state.agency().id, query.filter(), query.cursor()?);
-    let page = public::memoized_log_page(&state.db, &state.log_pages, agency, &filter, after, PAGE_SIZE).await?;
-    Ok(Json(LogAnswer { entries: page.entries, next: page.next.map(|c| c.encode()) }))
+pub async fn log(
+    State(state): State<AppState>,
+    ServedAgency(agency): ServedAgency,
+    Query(query): Query<LogQuery>,
+) -> Result<Json<LogAnswer>, AppError> {
+    let page = log_page(&state, &agency, &query.filter(), query.cursor()?).await?;
+    Ok(Json(LogAnswer { entries: page.entries.clone(), next: page.next.map(|c| c.encode()) }))
 }
 
 pub async fn stats(
     State(state): State<AppState>,
+    ServedAgency(agency): ServedAgency,
     Path(year): Path<String>,
     Query(query): Query<StatsQuery>,
 ) -> Result<Json<Statistics>, AppError> {
-    let fiscal_year = fiscal_year_param(&year)?;
-    let stats =
-        statistics::counted_fiscal_year(&state.db, &state.statistics, state.agency().id, fiscal_year, query.period())
-            .await?;
-    Ok(Json(stats))
+    let stats = year_statistics(&state, &agency, fiscal_year_param(&year)?, query.period()).await?;
+    Ok(Json(Statistics::clone(&stats)))
 }

@@ -3,16 +3,20 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 use entity::enums::{Channel, Code};
 use serde::{Deserialize, Serialize};
 
 use crate::app::AppState;
-use crate::domain::submissions::{track, ContactInput, CorruptionFacts, NewSubmission};
+use crate::domain::submissions::access::{RequestId, RequestScope};
+use crate::domain::submissions::submit::receipt_of;
+use crate::domain::submissions::{track, ContactInput, CorruptionFacts, NewSubmission, SubmitError};
+use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::extract::{ApiJson, ClientIp};
+use crate::extract::{ApiJson, ClientIp, ServedAgency};
 
 /// The request body. Unknown fields are refused, so a misspelt field is an
 /// error rather than silently lost data.
@@ -92,26 +96,67 @@ pub struct Created {
     due_at: DateTime<Utc>,
 }
 
+/// The header that makes a retried request safe: the same key and body
+/// within 24 hours get the first answer again; the same key with another
+/// body is refused (422).
+const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// Set on an answer that repeats the first one.
+const REPLAYED: &str = "idempotent-replayed";
+
+/// The request's `Idempotency-Key`, if it has one: 1–255 visible ASCII
+/// characters, else a field error.
+fn idempotency_key(state: &AppState, headers: &HeaderMap) -> Result<Option<RequestId>, AppError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else { return Ok(None) };
+    let key = value.to_str().ok().filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()));
+    match key {
+        Some(key) => Ok(Some(state.request_keys.request(RequestScope::Api, key))),
+        None => {
+            let mut errors = FieldErrors::default();
+            errors.add("idempotency_key", "idempotency_key_format");
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
 pub async fn create(
     State(state): State<AppState>,
+    ServedAgency(agency): ServedAgency,
     ClientIp(client): ClientIp,
+    headers: HeaderMap,
     ApiJson(body): ApiJson<SubmissionRequest>,
-) -> Result<(StatusCode, Json<Created>), AppError> {
-    if !state.limits.submissions.allow(&client) {
+) -> Result<Response, AppError> {
+    let request = idempotency_key(&state, &headers)?;
+    // A repeat is answered before the rate limit: it creates nothing.
+    let repeated = match &request {
+        Some(request) => receipt_of(&state.db, agency.id, request, Utc::now()).await?.is_some(),
+        None => false,
+    };
+    if !repeated && !state.limits.submissions.allow(&client) {
         return Err(AppError::RateLimited);
     }
-    let receipt = state.submissions.submit(&state.db, &state.agency(), body.into(), Channel::Web, Utc::now()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            tracking_code: receipt.tracking_code,
-            access_key: receipt.access_key,
-            status: receipt.status.code(),
-            kind: receipt.kind.code(),
-            received_at: receipt.received_at,
-            due_at: receipt.due_at,
-        }),
-    ))
+    let receipt =
+        match state.submissions.submit(&state.db, &agency, body.into(), Channel::Web, request, Utc::now()).await {
+            Err(SubmitError::Invalid(errors)) if errors.contains("request_id") => {
+                let mut errors = FieldErrors::default();
+                errors.add("idempotency_key", "request_reused");
+                return Err(AppError::Invalid(errors));
+            }
+            other => other?,
+        };
+    let replayed = receipt.repeated;
+    let created = Created {
+        tracking_code: receipt.tracking_code,
+        access_key: receipt.access_key,
+        status: receipt.status.code(),
+        kind: receipt.kind.code(),
+        received_at: receipt.received_at,
+        due_at: receipt.due_at,
+    };
+    let mut response = (StatusCode::CREATED, Json(created)).into_response();
+    if replayed {
+        response.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(response)
 }
 
 #[derive(Serialize)]
@@ -138,6 +183,7 @@ pub struct TrackedEvent {
 
 pub async fn show(
     State(state): State<AppState>,
+    ServedAgency(agency): ServedAgency,
     ClientIp(client): ClientIp,
     Path(tracking_code): Path<String>,
     headers: HeaderMap,
@@ -146,7 +192,7 @@ pub async fn show(
         return Err(AppError::RateLimited);
     }
     let key = headers.get("x-access-key").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let show_staff_names = state.agency().show_staff_names;
+    let show_staff_names = agency.show_staff_names;
     let found = track(&state.db, &tracking_code, key, show_staff_names).await?.ok_or(AppError::NotFound)?;
     Ok(Json(Tracked {
         tracking_code: found.tracking_code,

@@ -6,13 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::net::IpAddr;
 
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use entity::enums::Channel;
+use rand::RngCore;
 
-use super::submit::SubmittedPage;
 use crate::app::AppState;
+use crate::domain::submissions::access::RequestScope;
+use crate::domain::submissions::submit::receipt_of;
 use crate::domain::submissions::{questions, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::localize;
@@ -64,6 +66,14 @@ impl FormState {
         field_id(name)
     }
 
+    /// The form's one-time id, sent back with it so that sending the same
+    /// form twice (a double click, a reload, the browser re-posting) makes
+    /// one submission: the one the form carried, or a new one for a form
+    /// being shown afresh.
+    pub fn request_id(&self) -> String {
+        self.values.get(REQUEST_ID).filter(|id| valid_request_id(id)).cloned().unwrap_or_else(new_request_id)
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty()
     }
@@ -72,6 +82,24 @@ impl FormState {
     pub fn all_errors(&self) -> Vec<(String, String)> {
         self.errors.iter().flat_map(|(field, list)| list.iter().map(move |m| (field_id(field), m.clone()))).collect()
     }
+}
+
+/// The hidden field of a resident form's one-time id.
+pub const REQUEST_ID: &str = "request_id";
+/// The cookie that lets the receipt page show the last receipt again.
+pub const RECEIPT_COOKIE: &str = "siang_receipt";
+/// How long the receipt page shows it: long enough to reload, short enough
+/// that the next user of a shared computer finds nothing.
+const RECEIPT_SECONDS: u64 = 60 * 60;
+
+fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn valid_request_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The HTML id of a field's input (`contact.email` → `f-contact-email`).
@@ -127,9 +155,10 @@ pub fn new_submission(form: &FormState) -> NewSubmission {
     }
 }
 
-/// What every resident form does on POST: the rate limit, then the
-/// submission, then the receipt, or the form `again` with its errors beside
-/// the fields.
+/// What every resident form does on POST: a form sent before goes to its
+/// receipt; otherwise the rate limit, then the submission, then a redirect
+/// to the receipt page (so a reload shows the receipt again and sends
+/// nothing), or the form `again` with its errors beside the fields.
 pub async fn accept<P, F>(
     state: &AppState,
     page: PageContext,
@@ -142,15 +171,36 @@ where
     P: IntoResponse,
     F: AsyncFnOnce(PageContext, FormState) -> Result<P, AppError>,
 {
+    let id = form.request_id();
+    let request = state.request_keys.request(RequestScope::Form, &id);
+    if receipt_of(&state.db, page.agency.id, &request, Utc::now()).await?.is_some() {
+        return Ok(to_receipt(&id, state.config.secure_cookies));
+    }
     if !state.limits.submissions.allow(&client) {
         return Err(AppError::RateLimited);
     }
-    match state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Utc::now()).await {
-        Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
+    match state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Some(request), Utc::now()).await {
+        Ok(_) => Ok(to_receipt(&id, state.config.secure_cookies)),
         Err(SubmitError::Invalid(errors)) => {
-            let form = form.with_errors(&errors, page.lang);
+            let mut form = form.with_errors(&errors, page.lang);
+            if errors.contains(REQUEST_ID) {
+                // This form was already sent with other content: sending
+                // again sends it as a new submission.
+                form.values.remove(REQUEST_ID);
+            }
             Ok((StatusCode::UNPROCESSABLE_ENTITY, again(page, form).await?).into_response())
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// 303 to the receipt page, which finds the receipt by the form's id in a
+/// cookie: the access key never travels in a URL.
+fn to_receipt(request_id: &str, secure: bool) -> Response {
+    let cookie = crate::csrf::cookie_header(RECEIPT_COOKIE, request_id, Some(RECEIPT_SECONDS), secure);
+    let mut response = Redirect::to("/receipt").into_response();
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
 }

@@ -11,6 +11,10 @@ use entity::enums::{Code, Kind, Status};
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
+use std::sync::Arc;
+
+use entity::agency;
+
 use super::open_data::Csv;
 use crate::app::AppState;
 use crate::domain::calendar::{fiscal_year, local_date};
@@ -78,13 +82,25 @@ impl LogQuery {
     }
 }
 
+/// A page of the log, reused while the agency's data is unchanged: the
+/// first pages are what every visitor and feed reader asks for.
+pub async fn log_page(
+    state: &AppState,
+    agency: &agency::Model,
+    filter: &LogFilter,
+    after: Option<Cursor>,
+) -> Result<Arc<LogPage>, AppError> {
+    let key = format!("{filter:?}|{after:?}");
+    Ok(state.log_pages.get(agency, key, public::log_page(&state.db, agency.id, filter, after, PAGE_SIZE)).await?)
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "public/log.html")]
 pub struct LogTemplate {
     page: PageContext,
     query: LogQuery,
     filter: LogFilter,
-    log: LogPage,
+    log: Arc<LogPage>,
     now: DateTime<Utc>,
 }
 
@@ -139,9 +155,7 @@ pub async fn index(
     Query(query): Query<LogQuery>,
 ) -> Result<LogTemplate, AppError> {
     let filter = query.filter();
-    let log =
-        public::memoized_log_page(&state.db, &state.log_pages, page.agency.id, &filter, query.cursor()?, PAGE_SIZE)
-            .await?;
+    let log = log_page(&state, &page.agency, &filter, query.cursor()?).await?;
     Ok(LogTemplate { page, query, filter, log, now: Utc::now() })
 }
 
@@ -243,11 +257,10 @@ pub struct FeedTemplate {
 
 /// The newest entries of the log as an Atom feed.
 pub async fn feed(State(state): State<AppState>, page: PageContext) -> Result<Response, AppError> {
-    let log =
-        public::memoized_log_page(&state.db, &state.log_pages, page.agency.id, &LogFilter::default(), None, PAGE_SIZE)
-            .await?;
+    let log = log_page(&state, &page.agency, &LogFilter::default(), None).await?;
     let updated = public::newest(&log.entries).unwrap_or_else(Utc::now);
-    let xml =
-        FeedTemplate { page, entries: log.entries, updated }.render().map_err(|e| AppError::Internal(e.into()))?;
+    let xml = FeedTemplate { page, entries: log.entries.clone(), updated }
+        .render()
+        .map_err(|e| AppError::Internal(e.into()))?;
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
 }

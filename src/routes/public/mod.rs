@@ -7,7 +7,7 @@ use crate::app::AppState;
 
 mod corruption;
 pub mod form;
-mod health;
+pub mod health;
 mod home;
 mod ita;
 mod language;
@@ -24,9 +24,9 @@ mod track;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
-        .route("/healthz", get(health::check))
         .route("/language/{code}", get(language::switch))
         .route("/submit", get(submit::show).post(submit::create))
+        .route("/receipt", get(submit::receipt))
         .route("/report-corruption", get(corruption::show).post(corruption::create))
         .route("/track", get(track::show).post(track::lookup))
         .route("/qa", get(qa::show).post(qa::ask))
@@ -65,10 +65,10 @@ async fn current_year(base: &'static str) -> axum::response::Redirect {
 /// `/plan` and `/stats`: the latest fiscal year that has something to show.
 async fn latest_year(
     state: &crate::app::AppState,
+    agency: &entity::agency::Model,
     base: &str,
     of: crate::domain::participation::public::YearOf,
 ) -> Result<axum::response::Redirect, crate::error::AppError> {
-    let year =
-        crate::domain::participation::public::latest_year(&state.db, state.agency().id, this_fiscal_year(), of).await?;
+    let year = crate::domain::participation::public::latest_year(&state.db, agency.id, this_fiscal_year(), of).await?;
     Ok(axum::response::Redirect::to(&format!("{base}/{year}")))
 }

@@ -34,8 +34,8 @@ impl PlanTemplate {
     }
 }
 
-pub async fn latest(State(state): State<AppState>) -> Result<Redirect, AppError> {
-    super::latest_year(&state, "/plan", YearOf::Measures).await
+pub async fn latest(State(state): State<AppState>, page: PageContext) -> Result<Redirect, AppError> {
+    super::latest_year(&state, &page.agency, "/plan", YearOf::Measures).await
 }
 
 pub async fn show(

@@ -9,6 +9,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use std::sync::Arc;
+
+use chrono::Utc;
+use entity::agency;
+
 use super::fiscal_year_param;
 use super::open_data::Csv;
 use crate::app::AppState;
@@ -95,11 +100,23 @@ pub fn decimal(value: Option<f64>, places: usize) -> String {
     value.map(|v| format!("{v:.places$}")).unwrap_or_default()
 }
 
+/// A fiscal year's statistics, reused while the agency's data is unchanged
+/// (and for at most a minute: "due" moves with the clock).
+pub async fn year_statistics(
+    state: &AppState,
+    agency: &agency::Model,
+    fiscal_year: i32,
+    period: Period,
+) -> Result<Arc<Statistics>, AppError> {
+    let count = statistics::fiscal_year_statistics(&state.db, agency.id, fiscal_year, period, Utc::now());
+    Ok(state.statistics.get(agency, (fiscal_year, period), count).await?)
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "public/stats.html")]
 pub struct StatsTemplate {
     page: PageContext,
-    stats: Statistics,
+    stats: Arc<Statistics>,
     tables: Vec<CountTable>,
 }
 
@@ -136,8 +153,8 @@ impl StatsTemplate {
     }
 }
 
-pub async fn latest(State(state): State<AppState>) -> Result<Redirect, AppError> {
-    super::latest_year(&state, "/stats", YearOf::Submissions).await
+pub async fn latest(State(state): State<AppState>, page: PageContext) -> Result<Redirect, AppError> {
+    super::latest_year(&state, &page.agency, "/stats", YearOf::Submissions).await
 }
 
 /// `/stats/2569` shows the page, `/stats/2569.csv` downloads its tables.
@@ -152,9 +169,7 @@ pub async fn show(
         None => (year.as_str(), false),
     };
     let fiscal_year = fiscal_year_param(year)?;
-    let stats =
-        statistics::counted_fiscal_year(&state.db, &state.statistics, page.agency.id, fiscal_year, query.period())
-            .await?;
+    let stats = year_statistics(&state, &page.agency, fiscal_year, query.period()).await?;
     let tables = count_tables(&page, &stats);
     if csv {
         return Ok(stats_csv(&page, &stats, &tables).into_response(&format!("stats-{fiscal_year}.csv")));

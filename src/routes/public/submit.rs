@@ -3,13 +3,18 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
 use entity::enums::Code;
 use serde::Deserialize;
 
-use super::form::{self, FormState};
+use super::form::{self, FormState, RECEIPT_COOKIE};
 use crate::app::AppState;
+use crate::csrf::read_cookie;
 use crate::domain::services;
+use crate::domain::submissions::access::RequestScope;
+use crate::domain::submissions::submit::receipt_of;
 use crate::domain::submissions::{questions, Receipt};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
@@ -41,6 +46,35 @@ pub struct QuestionView {
 pub struct SubmittedPage {
     page: PageContext,
     receipt: Receipt,
+}
+
+/// The receipt page has none to show (too late, or another browser).
+#[derive(Template, WebTemplate)]
+#[template(path = "public/no_receipt.html")]
+pub struct NoReceiptPage {
+    page: PageContext,
+}
+
+/// `GET /receipt`: the receipt of the form this browser sent last, found by
+/// the form's one-time id in a cookie. Reloading it sends nothing again;
+/// nobody keeps it (it shows the access key).
+pub async fn receipt(
+    State(state): State<AppState>,
+    page: PageContext,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let request = read_cookie(&headers, RECEIPT_COOKIE)
+        .filter(|id| form::valid_request_id(id))
+        .map(|id| state.request_keys.request(RequestScope::Form, id));
+    let receipt = match request {
+        Some(request) => receipt_of(&state.db, page.agency.id, &request, Utc::now()).await?,
+        None => None,
+    };
+    let no_store = [(header::CACHE_CONTROL, "no-store")];
+    Ok(match receipt {
+        Some(receipt) => (no_store, SubmittedPage { page, receipt }).into_response(),
+        None => (StatusCode::NOT_FOUND, no_store, NoReceiptPage { page }).into_response(),
+    })
 }
 
 /// `?kind=…&service=…`: links from the home page and from a service's page.
@@ -93,10 +127,6 @@ async fn render_form(state: &AppState, page: PageContext, form: FormState) -> Re
 }
 
 impl SubmittedPage {
-    pub fn new(page: PageContext, receipt: Receipt) -> Self {
-        Self { page, receipt }
-    }
-
     pub fn kind_code(&self) -> String {
         self.receipt.kind.code()
     }

@@ -341,7 +341,7 @@ pub async fn save_settings(
         closing_days: form.closing_days.trim().parse().unwrap_or(0),
         show_staff_names: form.show_staff_names.is_some(),
     };
-    let result = agency::update_settings(&state.db, &me, input, Utc::now()).await.map(|saved| state.set_agency(saved));
+    let result = agency::update_settings(&state.db, &me, input, Utc::now()).await.map(|_| ());
     settle(page, result.map(|()| "/staff/settings".into()), async |page, errors| {
         let agency = (*page.agency).clone();
         Ok(SettingsPage { page, me, agency, errors })

@@ -75,7 +75,7 @@ pub async fn show(
     Query(query): Query<InboxQuery>,
 ) -> Result<InboxTemplate, AppError> {
     let now = Utc::now();
-    let result = inbox::inbox(&state.db, &state.inbox_counts, &me, page.agency.id, &query.filter(), now).await?;
+    let result = inbox::inbox(&state.db, &me, &query.filter(), now).await?;
     let departments: Vec<(i64, String)> = departments(&state.db, page.agency.id)
         .await?
         .into_iter()

@@ -17,8 +17,9 @@ use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::error::DomainError;
 use crate::domain::participation::publication::{self, PublishInput};
+use crate::domain::submissions::access::RequestScope;
 use crate::domain::submissions::staff_view::{self, ContactView, StaffSubmission};
-use crate::domain::submissions::triage::{self, StatusChange};
+use crate::domain::submissions::triage::{self, Assignment, DueChange, StatusChange};
 use crate::domain::submissions::{self, submit, Receipt};
 use crate::domain::{accounts, agency, services};
 use crate::error::{localize, AppError};
@@ -63,7 +64,9 @@ pub async fn show(
     render(&state, page, me, view, Vec::new()).await
 }
 
-/// Back to the page after a successful action, or the page with the errors.
+/// Back to the page after a successful action; or the page as the item now
+/// stands, with what to correct (422) or with the news that someone else
+/// changed it meanwhile (409).
 async fn after_action(
     state: &AppState,
     page: PageContext,
@@ -72,19 +75,26 @@ async fn after_action(
     result: Result<(), DomainError>,
     done: &str,
 ) -> Result<Response, AppError> {
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/staff/submissions/{id}?done={done}")).into_response()),
+    let (status, messages) = match result {
+        Ok(()) => return Ok(Redirect::to(&format!("/staff/submissions/{id}?done={done}")).into_response()),
         Err(DomainError::Invalid(errors)) => {
             let messages = localize(&errors, page.lang)
                 .into_iter()
                 .flat_map(|(_, list)| list.as_array().cloned().unwrap_or_default())
                 .filter_map(|m| m.as_str().map(str::to_owned))
                 .collect();
-            let view = staff_view::load(&state.db, &me, id).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(state, page, me, view, messages).await?).into_response())
+            (StatusCode::UNPROCESSABLE_ENTITY, messages)
         }
-        Err(other) => Err(other.into()),
-    }
+        Err(DomainError::Conflict) => (StatusCode::CONFLICT, vec![page.t("error.conflict.message").to_owned()]),
+        Err(other) => return Err(other.into()),
+    };
+    let view = staff_view::load(&state.db, &me, id).await?;
+    Ok((status, render(state, page, me, view, messages).await?).into_response())
+}
+
+/// A number from a form field; empty or anything else is `None`.
+fn optional_id(value: &str) -> Option<i64> {
+    value.trim().parse().ok()
 }
 
 #[derive(Deserialize)]
@@ -93,6 +103,10 @@ pub struct AssignForm {
     department: String,
     #[serde(default)]
     assignee: String,
+    /// What the page showed: the department and assignee, or absent.
+    seen_department: Option<String>,
+    #[serde(default)]
+    seen_assignee: String,
 }
 
 pub async fn assign(
@@ -102,9 +116,12 @@ pub async fn assign(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<AssignForm>,
 ) -> Result<Response, AppError> {
-    let department = form.department.parse().ok();
-    let assignee = form.assignee.parse().ok();
-    let result = triage::assign(&state.db, &me, id, department, assignee, Utc::now()).await;
+    let to = Assignment {
+        department_id: optional_id(&form.department),
+        assignee_id: optional_id(&form.assignee),
+        seen: form.seen_department.map(|seen| (optional_id(&seen), optional_id(&form.seen_assignee))),
+    };
+    let result = triage::assign(&state.db, &me, id, to, Utc::now()).await;
     after_action(&state, page, me, id, result, "assigned").await
 }
 
@@ -134,6 +151,8 @@ pub struct StatusForm {
     message: String,
     #[serde(default)]
     referred_to: String,
+    /// The status the page showed.
+    seen: Option<String>,
 }
 
 pub async fn status(
@@ -143,7 +162,8 @@ pub async fn status(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> Result<Response, AppError> {
-    let change = StatusChange { to: form.status, message: form.message, referred_to: form.referred_to };
+    let change =
+        StatusChange { to: form.status, message: form.message, referred_to: form.referred_to, seen: form.seen };
     let result = triage::change_status(&state.db, &me, id, change, Utc::now()).await;
     after_action(&state, page, me, id, result, "status").await
 }
@@ -182,6 +202,8 @@ pub struct DueForm {
     due: String,
     #[serde(default)]
     reason: String,
+    /// The due instant the page showed, in Unix microseconds.
+    seen: Option<String>,
 }
 
 pub async fn due(
@@ -191,7 +213,9 @@ pub async fn due(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DueForm>,
 ) -> Result<Response, AppError> {
-    let result = triage::change_due(&state.db, &me, id, &form.due, &form.reason, Utc::now()).await;
+    let seen = form.seen.and_then(|micros| DateTime::from_timestamp_micros(micros.trim().parse().ok()?));
+    let change = DueChange { date: form.due, reason: form.reason, seen };
+    let result = triage::change_due(&state.db, &me, id, change, Utc::now()).await;
     after_action(&state, page, me, id, result, "due").await
 }
 
@@ -347,6 +371,19 @@ impl SubmissionPage {
         }
     }
 
+    /// What the forms tell the domain they saw, to detect changes meanwhile.
+    pub fn seen_department(&self) -> String {
+        self.view.item.department_id.map(|id| id.to_string()).unwrap_or_default()
+    }
+
+    pub fn seen_assignee(&self) -> String {
+        self.view.item.assignee_id.map(|id| id.to_string()).unwrap_or_default()
+    }
+
+    pub fn seen_due(&self) -> String {
+        self.view.item.next_due_at.map(|due| due.timestamp_micros().to_string()).unwrap_or_default()
+    }
+
     pub fn today(&self) -> String {
         crate::domain::calendar::local_date(self.now).format("%Y-%m-%d").to_string()
     }
@@ -416,7 +453,9 @@ pub async fn record(
     let form = FormState::from_pairs(&pairs);
     let result = match Channel::try_from_value(&form.value("channel").to_owned()) {
         Ok(channel) => {
-            submit(&state.db, &page.agency, resident_form::new_submission(&form), channel, Some(&me), Utc::now()).await
+            let request = state.request_keys.request(RequestScope::Form, &form.request_id());
+            let input = resident_form::new_submission(&form);
+            submit(&state.db, &page.agency, input, channel, Some(&me), Some(request), Utc::now()).await
         }
         Err(_) => Err(DomainError::invalid("channel", "unknown_channel")),
     };

@@ -1,0 +1,110 @@
+//! The application state every handler shares, cheap to clone.
+
+use std::ops::Deref;
+use std::sync::{Arc, RwLock};
+
+use entity::{agency, app_setting};
+use rand::RngCore;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
+
+use crate::config::ServerConfig;
+use crate::csrf::CsrfKey;
+use crate::domain::participation::public::LogPage;
+use crate::domain::statistics::{Period, Statistics};
+use crate::domain::submissions::access::RequestKeys;
+use crate::domain::submissions::queue::SubmissionQueue;
+use crate::rate_limit::{Limiter, Limits};
+use crate::read_cache::AnswerCache;
+
+#[derive(Clone)]
+pub struct AppState(Arc<App>);
+
+pub struct App {
+    pub db: DatabaseConnection,
+    pub config: ServerConfig,
+    pub csrf: CsrfKey,
+    /// Turns resident forms' one-time ids and `Idempotency-Key`s into
+    /// repeatable receipts.
+    pub request_keys: RequestKeys,
+    pub limits: Limits,
+    /// One permit per request being served; see `security::cap_concurrency`.
+    pub request_slots: tokio::sync::Semaphore,
+    /// Residents' submissions, committed in groups.
+    pub submissions: SubmissionQueue,
+    /// Answers reused while the agency's data is unchanged.
+    pub statistics: AnswerCache<(i32, Period), Statistics>,
+    pub log_pages: AnswerCache<String, LogPage>,
+    /// The agency served, as last read (see `agency::load` middleware); only
+    /// error pages use it, when the database cannot be read.
+    last_agency: RwLock<Arc<agency::Model>>,
+}
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Builds the state over a migrated database.
+    pub async fn new(db: DatabaseConnection, config: ServerConfig) -> Result<Self, DbErr> {
+        let secret = match &config.secret {
+            Some(secret) => secret.clone().into_bytes(),
+            None => stored_secret(&db).await?.into_bytes(),
+        };
+        let agency = crate::domain::agency::current(&db).await?;
+        let limits = Limits {
+            submissions: Limiter::per_minute(config.submit_per_minute),
+            tracking: Limiter::per_minute(config.track_per_minute),
+            login_by_address: Limiter::per_minute(config.login_per_minute * 4),
+            login_by_username: Limiter::per_minute(config.login_per_minute),
+        };
+        Ok(Self(Arc::new(App {
+            submissions: SubmissionQueue::start(db.clone()),
+            db,
+            request_slots: tokio::sync::Semaphore::new(config.max_concurrent_requests),
+            statistics: AnswerCache::new(512, crate::domain::statistics::STATISTICS_TTL),
+            log_pages: AnswerCache::new(2048, crate::domain::participation::public::LOG_TTL),
+            csrf: CsrfKey::new(&secret),
+            request_keys: RequestKeys::new(&secret),
+            limits,
+            config,
+            last_agency: RwLock::new(Arc::new(agency)),
+        })))
+    }
+
+    /// The agency this instance serves, read fresh: settings changed by any
+    /// instance show at once, and its `data_version` keys the caches.
+    pub async fn load_agency(&self) -> Result<Arc<agency::Model>, DbErr> {
+        let id = self.last_agency().id;
+        let agency = Arc::new(crate::domain::agency::by_id(&self.db, id).await?);
+        *self.last_agency.write().unwrap_or_else(|e| e.into_inner()) = agency.clone();
+        Ok(agency)
+    }
+
+    /// The agency as last read.
+    pub fn last_agency(&self) -> Arc<agency::Model> {
+        // A poisoned lock still holds a whole value: writers only swap the Arc.
+        self.last_agency.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// The signing secret kept in the database, made on first use. Insert-or-keep
+/// then read, so two instances starting together agree on one secret.
+async fn stored_secret(db: &DatabaseConnection) -> Result<String, DbErr> {
+    const KEY: &str = "signing_secret";
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    app_setting::Entity::insert(app_setting::ActiveModel { key: Set(KEY.into()), value: Set(hex::encode(bytes)) })
+        .on_conflict(OnConflict::column(app_setting::Column::Key).do_nothing().to_owned())
+        .do_nothing()
+        .exec(db)
+        .await?;
+    app_setting::Entity::find_by_id(KEY)
+        .one(db)
+        .await?
+        .map(|row| row.value)
+        .ok_or_else(|| DbErr::RecordNotFound(KEY.into()))
+}
