@@ -10,7 +10,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session_store::DbSessionStore;
 use crate::config::ServerConfig;
-pub use crate::state::AppState;
+use crate::state::AppState;
 
 /// The portal's routes with their layers, innermost first: the agency the
 /// request is for is read (fresh, for every page); the limits (body size,
@@ -28,8 +28,11 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), security::limit_body))
         .layer(middleware::from_fn_with_state(state.clone(), security::time_limit))
         .layer(middleware::from_fn_with_state(state.clone(), security::cap_concurrency))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::error::render_error_pages))
-        .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::ensure_cookie))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::error_page::render_error_pages))
+        .layer(middleware::from_fn_with_state(
+            crate::csrf::CsrfCookies { key: state.csrf.clone(), secure: state.config.secure_cookies },
+            crate::csrf::ensure_cookie,
+        ))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -13,8 +13,6 @@ use rand::RngCore;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::app::AppState;
-
 pub const COOKIE_NAME: &str = "siang_csrf";
 /// The hidden form field every POST form carries.
 pub const FIELD: &str = "_csrf";
@@ -47,9 +45,16 @@ impl CsrfKey {
     }
 }
 
+/// What [`ensure_cookie`] needs: the key, and whether cookies are `Secure`.
+#[derive(Clone)]
+pub struct CsrfCookies {
+    pub key: CsrfKey,
+    pub secure: bool,
+}
+
 /// Gives every visitor a CSRF cookie (once) and every request its form token.
 pub async fn ensure_cookie(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::State(cookies): axum::extract::State<CsrfCookies>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -64,12 +69,10 @@ pub async fn ensure_cookie(
             (hex::encode(bytes), true)
         }
     };
-    request.extensions_mut().insert(CsrfToken(state.csrf.token_for(&cookie)));
+    request.extensions_mut().insert(CsrfToken(cookies.key.token_for(&cookie)));
     let mut response = next.run(request).await;
     if fresh {
-        if let Ok(value) =
-            HeaderValue::from_str(&cookie_header(COOKIE_NAME, &cookie, None, state.config.secure_cookies))
-        {
+        if let Ok(value) = HeaderValue::from_str(&cookie_header(COOKIE_NAME, &cookie, None, cookies.secure)) {
             response.headers_mut().append(SET_COOKIE, value);
         }
     }

@@ -1,23 +1,16 @@
 //! One error type for every handler. `IntoResponse` only picks the status and
-//! files the error in the response; [`render_error_pages`], which knows the
-//! request's language and whether it came to the API, writes the body and
-//! logs what went wrong.
+//! files the error in the response; `error_page::render_error_pages`, which
+//! knows the request's language and whether it came to the API, writes the
+//! body and logs what went wrong.
 
 use std::sync::Arc;
 
-use askama::Template;
-use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
-use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Json;
+use axum::response::{IntoResponse, Response};
 use sea_orm::DbErr;
-use serde_json::json;
 
-use crate::app::AppState;
 use crate::domain::error::DomainError;
 use crate::domain::validation::FieldErrors;
-use crate::extract::{PageContext, ServedAgency};
 use crate::i18n::{self, Lang};
 
 #[derive(Debug, thiserror::Error)]
@@ -130,7 +123,7 @@ impl AppError {
     }
 
     /// The message key under `error.` in the translation files.
-    fn code(&self) -> &'static str {
+    pub(crate) fn code(&self) -> &'static str {
         match self {
             AppError::NotFound => "not_found",
             AppError::Conflict => "conflict",
@@ -150,9 +143,9 @@ impl AppError {
     }
 }
 
-/// The error as filed in the response for [`render_error_pages`].
+/// The error as filed in the response for `error_page::render_error_pages`.
 #[derive(Clone)]
-struct Filed(Arc<AppError>);
+pub(crate) struct Filed(pub(crate) Arc<AppError>);
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
@@ -173,63 +166,6 @@ impl IntoResponse for AppError {
         response.extensions_mut().insert(Filed(Arc::new(self)));
         response
     }
-}
-
-#[derive(Template)]
-#[template(path = "errors/error.html")]
-struct ErrorPage {
-    page: PageContext,
-    title: String,
-    message: String,
-}
-
-/// Turns filed errors into bodies: JSON under `/api/`, a page in the
-/// reader's language elsewhere. Server-side failures are logged here.
-pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/");
-    let page = PageContext::from_request(&request, state.last_agency());
-    let response = next.run(request).await;
-    let Some(Filed(error)) = response.extensions().get::<Filed>().cloned() else {
-        return response;
-    };
-    // The agency the route loaded, when it got that far.
-    let page = match response.extensions().get::<ServedAgency>() {
-        Some(served) => page.with_agency(served.0.clone()),
-        None => page,
-    };
-    let status = response.status();
-    if status.is_server_error() {
-        tracing::error!(error = %error, "request failed");
-    }
-    if matches!(*error, AppError::Unauthorized) && !api {
-        return Redirect::to("/staff/login").into_response();
-    }
-    let lang = page.lang;
-    let mut rendered = if api {
-        let body = match &*error {
-            AppError::Invalid(errors) => json!({ "errors": localize(errors, lang) }),
-            other => {
-                json!({ "error": { "code": other.code(), "message": i18n::t(lang, &format!("error.{}.message", other.code())) } })
-            }
-        };
-        (status, Json(body)).into_response()
-    } else {
-        let code = error.code();
-        let html = ErrorPage {
-            title: i18n::t(lang, &format!("error.{code}.title")).to_owned(),
-            message: i18n::t(lang, &format!("error.{code}.message")).to_owned(),
-            page,
-        }
-        .render()
-        .unwrap_or_else(|_| i18n::t(lang, &format!("error.{code}.message")).to_owned());
-        (status, Html(html)).into_response()
-    };
-    for (name, value) in response.headers() {
-        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            rendered.headers_mut().append(name.clone(), value.clone());
-        }
-    }
-    rendered
 }
 
 /// Field errors in the reader's language: field → messages.

@@ -15,10 +15,10 @@ use chrono::{DateTime, Utc};
 use entity::agency;
 use serde::de::DeserializeOwned;
 
-use crate::app::AppState;
 use crate::csrf::{self, CsrfToken};
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
+use crate::state::AppState;
 
 impl Lang {
     /// The language chosen with the switch (a cookie); Thai otherwise.

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod error_page;
 pub mod extract;
 pub mod i18n;
 pub mod rate_limit;

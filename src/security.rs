@@ -8,8 +8,8 @@ use axum::http::header::{self, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Only the portal's own files: no inline script or style, no framing, and
 /// forms post only back to the portal.

@@ -8,9 +8,9 @@ use sea_orm::EntityTrait;
 use tower_sessions::Session;
 
 use super::SESSION_USER;
-use crate::app::AppState;
 use crate::domain::actor::Staff;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub struct CurrentStaff(pub Staff);
 

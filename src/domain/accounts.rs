@@ -245,8 +245,35 @@ pub async fn record_logout(db: &DatabaseConnection, actor: &Staff, now: DateTime
     Ok(())
 }
 
-pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<staff_user::Model>, DomainError> {
-    Ok(staff_user::Entity::find().order_by_asc(staff_user::Column::Username).all(db).await?)
+/// The agency's staff accounts, for admins.
+pub async fn list(db: &impl ConnectionTrait, actor: &Staff) -> Result<Vec<staff_user::Model>, DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(staff_user::Entity::find()
+        .filter(staff_user::Column::AgencyId.eq(actor.agency_id))
+        .order_by_asc(staff_user::Column::Username)
+        .all(db)
+        .await?)
+}
+
+/// Colleagues who could be named to answer `item`: active staff of the
+/// agency who may work it. Only for those who may work it themselves.
+pub async fn who_may_work(
+    db: &impl ConnectionTrait,
+    actor: &Staff,
+    item: &entity::submission::Model,
+) -> Result<Vec<staff_user::Model>, DomainError> {
+    if !permissions::can_work(actor, item) {
+        return Ok(Vec::new());
+    }
+    let users = staff_user::Entity::find()
+        .filter(staff_user::Column::AgencyId.eq(actor.agency_id))
+        .filter(staff_user::Column::Active.eq(true))
+        .order_by_asc(staff_user::Column::Username)
+        .all(db)
+        .await?;
+    Ok(users.into_iter().filter(|user| permissions::can_work(&Staff::from(user), item)).collect())
 }
 
 /// Whether any active admin exists (a fresh install has none).

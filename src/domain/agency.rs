@@ -44,6 +44,25 @@ pub async fn departments(db: &impl ConnectionTrait, agency_id: i64) -> Result<Ve
         .await
 }
 
+/// The departments, for an admin to edit.
+pub async fn departments_to_edit(
+    db: &impl ConnectionTrait,
+    actor: &Staff,
+) -> Result<Vec<department::Model>, DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(departments(db, actor.agency_id).await?)
+}
+
+/// The agency's settings, for an admin to edit.
+pub async fn settings(db: &impl ConnectionTrait, actor: &Staff) -> Result<agency::Model, DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(by_id(db, actor.agency_id).await?)
+}
+
 /// A department as an admin edits it.
 #[derive(Debug, Clone, Default)]
 pub struct DepartmentInput {

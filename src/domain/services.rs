@@ -211,6 +211,32 @@ pub async fn save_service(
     Ok(saved)
 }
 
+/// The agency's catalogue, as admins keep it.
+pub async fn catalogue(db: &impl ConnectionTrait, actor: &Staff) -> Result<Vec<service::Model>, DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    Ok(all(db, actor.agency_id).await?)
+}
+
+/// A service of the catalogue with its steps, for an admin to edit.
+pub async fn to_edit(
+    db: &impl ConnectionTrait,
+    actor: &Staff,
+    id: i64,
+) -> Result<(service::Model, Vec<service_step::Model>), DomainError> {
+    if !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    let found = service::Entity::find_by_id(id)
+        .filter(service::Column::AgencyId.eq(actor.agency_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)?;
+    let steps = steps(db, found.id).await?;
+    Ok((found, steps))
+}
+
 pub async fn all(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<service::Model>, DbErr> {
     service::Entity::find()
         .filter(service::Column::AgencyId.eq(agency_id))

@@ -3,8 +3,8 @@
 
 use axum::Router;
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 pub mod api;
 pub mod public;

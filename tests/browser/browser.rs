@@ -13,8 +13,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use migration::MigratorTrait;
 use serde_json::json;
-use siang::app::{build_router, AppState};
+use siang::app::build_router;
 use siang::config::ServerConfig;
+use siang::state::AppState;
 
 /// Tries, 100 ms apart, before an expectation fails.
 const PATIENCE: usize = 50;

@@ -14,10 +14,11 @@ use entity::enums::Role;
 use http_body_util::BodyExt;
 use migration::MigratorTrait;
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection};
-use siang::app::{build_router, AppState};
+use siang::app::build_router;
 use siang::config::ServerConfig;
 use siang::domain::accounts::{self, Creator, NewUser};
 use siang::domain::actor::Staff;
+use siang::state::AppState;
 use tower::ServiceExt;
 
 /// Every test account's password.

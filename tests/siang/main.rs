@@ -5,6 +5,8 @@ mod helpers;
 
 mod api;
 mod bad_input;
+mod concurrency;
+mod counts;
 mod escaping;
 mod hardening;
 mod outage;
@@ -12,6 +14,7 @@ mod pages;
 mod participation;
 mod privacy;
 mod qa;
+mod repeats;
 mod services;
 mod staff_access;
 mod staff_participation;

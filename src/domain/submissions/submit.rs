@@ -4,7 +4,7 @@
 //! client's retry with the same `Idempotency-Key`) finds the submission it
 //! made and gets the same receipt.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use entity::enums::{Channel, EventKind, Kind, Status};
 use entity::{
     agency, contact, corruption_detail, service, submission, submission_event, submission_rating, submission_request,
@@ -69,6 +69,15 @@ pub async fn submit(
     Ok(receipt)
 }
 
+/// Whether `staff` may record submissions that came by other channels.
+pub fn may_record(staff: &Staff) -> Result<(), SubmitError> {
+    if permissions::can_record_submission(staff) {
+        Ok(())
+    } else {
+        Err(SubmitError::Forbidden)
+    }
+}
+
 /// A submission that passed every check and is ready to be written.
 pub(super) struct Accepted {
     pub(super) agency_id: i64,
@@ -94,11 +103,13 @@ pub(super) async fn accept(
     request: Option<RequestId>,
     now: DateTime<Utc>,
 ) -> Result<Accepted, SubmitError> {
-    if recorded_by.is_some_and(|staff| !permissions::can_record_submission(staff)) {
-        return Err(SubmitError::Forbidden);
+    if let Some(staff) = recorded_by {
+        may_record(staff)?;
     }
     let input = input.normalized();
     let kind = input.check().map_err(SubmitError::Invalid)?;
+    // What both databases keep, so that a repeated answer is the same to the microsecond.
+    let now = now.trunc_subsecs(6);
     let service = match input.service.as_str() {
         "" => None,
         slug => match services::active_by_slug(db, agency.id, slug).await? {
@@ -143,6 +154,25 @@ pub async fn receipt_of(
         due_at: item.due_at,
         repeated: true,
     }))
+}
+
+/// The receipt to give again if `request` already made a submission of
+/// this `input`; an error if it made one of something else; `None` if it
+/// is new. (Asked before anything else, so a repeat is never rate-limited.)
+pub async fn repeated(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    request: &RequestId,
+    input: &NewSubmission,
+    now: DateTime<Utc>,
+) -> Result<Option<Receipt>, SubmitError> {
+    match remembered(db, request, now).await? {
+        Some(made) if made.body_hash == input.clone().normalized().fingerprint() => {
+            Ok(receipt_of(db, agency_id, request, now).await?)
+        }
+        Some(_) => Err(SubmitError::invalid("request_id", "request_reused")),
+        None => Ok(None),
+    }
 }
 
 /// The stored request, unless it is older than [`REQUEST_MEMORY`].

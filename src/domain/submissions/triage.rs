@@ -362,8 +362,9 @@ pub struct DueChange {
     /// A Bangkok date, `YYYY-MM-DD`; due at its end.
     pub date: String,
     pub reason: String,
-    /// The due instant the staff member saw, if the form says.
-    pub seen: Option<DateTime<Utc>>,
+    /// The due instant the staff member saw (Unix microseconds: what both
+    /// databases keep), if the form says.
+    pub seen: Option<i64>,
 }
 
 pub async fn change_due(
@@ -388,7 +389,7 @@ pub async fn change_due(
     if workflow::is_closed(item.status) {
         return Err(DomainError::invalid("due", "already_closed"));
     }
-    if change.seen.is_some_and(|seen| Some(seen) != item.next_due_at) {
+    if change.seen.is_some_and(|seen| Some(seen) != item.next_due_at.map(|due| due.timestamp_micros())) {
         return Err(DomainError::Conflict);
     }
     if item.next_due_at == Some(due) {

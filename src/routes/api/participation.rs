@@ -5,7 +5,6 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::domain::participation::public::PublicLogEntry;
 use crate::domain::statistics::Statistics;
 use crate::error::AppError;
@@ -13,6 +12,7 @@ use crate::extract::ServedAgency;
 use crate::routes::public::fiscal_year_param;
 use crate::routes::public::log::{log_page, LogQuery};
 use crate::routes::public::stats::{year_statistics, StatsQuery};
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub struct LogAnswer {

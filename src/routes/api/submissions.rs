@@ -10,13 +10,13 @@ use chrono::{DateTime, Utc};
 use entity::enums::{Channel, Code};
 use serde::{Deserialize, Serialize};
 
-use crate::app::AppState;
 use crate::domain::submissions::access::{RequestId, RequestScope};
-use crate::domain::submissions::submit::receipt_of;
+use crate::domain::submissions::submit::repeated;
 use crate::domain::submissions::{track, ContactInput, CorruptionFacts, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
 use crate::extract::{ApiJson, ClientIp, ServedAgency};
+use crate::state::AppState;
 
 /// The request body. Unknown fields are refused, so a misspelt field is an
 /// error rather than silently lost data.
@@ -126,23 +126,26 @@ pub async fn create(
     ApiJson(body): ApiJson<SubmissionRequest>,
 ) -> Result<Response, AppError> {
     let request = idempotency_key(&state, &headers)?;
+    let input: NewSubmission = body.into();
     // A repeat is answered before the rate limit: it creates nothing.
-    let repeated = match &request {
-        Some(request) => receipt_of(&state.db, agency.id, request, Utc::now()).await?.is_some(),
-        None => false,
+    let earlier = match &request {
+        Some(request) => repeated(&state.db, agency.id, request, &input, Utc::now()).await,
+        None => Ok(None),
     };
-    if !repeated && !state.limits.submissions.allow(&client) {
-        return Err(AppError::RateLimited);
-    }
-    let receipt =
-        match state.submissions.submit(&state.db, &agency, body.into(), Channel::Web, request, Utc::now()).await {
-            Err(SubmitError::Invalid(errors)) if errors.contains("request_id") => {
-                let mut errors = FieldErrors::default();
-                errors.add("idempotency_key", "request_reused");
-                return Err(AppError::Invalid(errors));
-            }
-            other => other?,
-        };
+    let submitted = match earlier {
+        Ok(Some(receipt)) => Ok(receipt),
+        Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
+        Ok(None) => state.submissions.submit(&state.db, &agency, input, Channel::Web, request, Utc::now()).await,
+        Err(refused) => Err(refused),
+    };
+    let receipt = match submitted {
+        Err(SubmitError::Invalid(errors)) if errors.contains("request_id") => {
+            let mut errors = FieldErrors::default();
+            errors.add("idempotency_key", "request_reused");
+            return Err(AppError::Invalid(errors));
+        }
+        other => other?,
+    };
     let replayed = receipt.repeated;
     let created = Created {
         tracking_code: receipt.tracking_code,

@@ -7,9 +7,9 @@ use axum::extract::State;
 use axum::response::Response;
 
 use super::form::{self, FormState};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/report_corruption.html")]

@@ -12,15 +12,15 @@ use chrono::Utc;
 use entity::enums::Channel;
 use rand::RngCore;
 
-use crate::app::AppState;
 use crate::domain::submissions::access::RequestScope;
-use crate::domain::submissions::submit::receipt_of;
+use crate::domain::submissions::submit::repeated;
 use crate::domain::submissions::{questions, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::localize;
 use crate::error::AppError;
 use crate::extract::PageContext;
 use crate::i18n::Lang;
+use crate::state::AppState;
 
 /// A form as the resident left it, with localized errors per field.
 #[derive(Debug, Default, Clone)]
@@ -173,13 +173,15 @@ where
 {
     let id = form.request_id();
     let request = state.request_keys.request(RequestScope::Form, &id);
-    if receipt_of(&state.db, page.agency.id, &request, Utc::now()).await?.is_some() {
-        return Ok(to_receipt(&id, state.config.secure_cookies));
-    }
-    if !state.limits.submissions.allow(&client) {
-        return Err(AppError::RateLimited);
-    }
-    match state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Some(request), Utc::now()).await {
+    let submitted = match repeated(&state.db, page.agency.id, &request, &input, Utc::now()).await {
+        Ok(Some(_)) => return Ok(to_receipt(&id, state.config.secure_cookies)),
+        Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
+        Ok(None) => {
+            state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Some(request), Utc::now()).await
+        }
+        Err(refused) => Err(refused),
+    };
+    match submitted {
         Ok(_) => Ok(to_receipt(&id, state.config.secure_cookies)),
         Err(SubmitError::Invalid(errors)) => {
             let mut form = form.with_errors(&errors, page.lang);

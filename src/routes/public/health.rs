@@ -1,7 +1,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// 200 `ok` while the database answers a read, 503 otherwise.
 pub async fn check(State(state): State<AppState>) -> (StatusCode, &'static str) {

@@ -7,10 +7,10 @@ use axum::extract::{Path, State};
 use chrono::{DateTime, Utc};
 
 use super::fiscal_year_param;
-use crate::app::AppState;
 use crate::domain::participation::ita::{self, ItaItem};
 use crate::error::AppError;
 use crate::extract::PageContext;
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/ita.html")]

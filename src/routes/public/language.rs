@@ -4,10 +4,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::csrf::cookie_header;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct Next {

@@ -16,11 +16,11 @@ use std::sync::Arc;
 use entity::agency;
 
 use super::open_data::Csv;
-use crate::app::AppState;
 use crate::domain::calendar::{fiscal_year, local_date};
 use crate::domain::participation::public::{self, Cursor, LogFilter, LogKind, LogPage, PublicActivity, PublicLogEntry};
 use crate::error::AppError;
 use crate::extract::PageContext;
+use crate::state::AppState;
 
 pub const PAGE_SIZE: u64 = 20;
 /// Rows fetched per round when exporting the whole log.

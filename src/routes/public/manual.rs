@@ -8,11 +8,11 @@ use chrono::{DateTime, Utc};
 use entity::enums::{Channel, Code};
 use sea_orm::Iterable;
 
-use crate::app::AppState;
 use crate::domain::agency::departments;
 use crate::error::AppError;
 use crate::extract::PageContext;
 use crate::i18n;
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/manual.html")]

@@ -3,7 +3,7 @@
 use axum::routing::get;
 use axum::Router;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 mod corruption;
 pub mod form;
@@ -64,7 +64,7 @@ async fn current_year(base: &'static str) -> axum::response::Redirect {
 
 /// `/plan` and `/stats`: the latest fiscal year that has something to show.
 async fn latest_year(
-    state: &crate::app::AppState,
+    state: &crate::state::AppState,
     agency: &entity::agency::Model,
     base: &str,
     of: crate::domain::participation::public::YearOf,

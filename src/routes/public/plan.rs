@@ -8,10 +8,10 @@ use axum::response::Redirect;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::fiscal_year_param;
-use crate::app::AppState;
 use crate::domain::participation::public::{self, PublicMeasure, YearOf};
 use crate::error::AppError;
 use crate::extract::PageContext;
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/plan.html")]

@@ -9,10 +9,10 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::form::{self, FormState};
-use crate::app::AppState;
 use crate::domain::participation::public::{self, Cursor, QaPage};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::state::AppState;
 
 pub const PAGE_SIZE: u64 = 30;
 

@@ -7,12 +7,12 @@ use axum::extract::{Path, Query, State};
 use entity::{service, service_step};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::domain::services;
 use crate::domain::statistics::{self, ServiceFigures};
 use crate::error::AppError;
 use crate::extract::PageContext;
 use crate::i18n::Lang;
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/services.html")]

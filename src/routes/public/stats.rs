@@ -16,13 +16,13 @@ use entity::agency;
 
 use super::fiscal_year_param;
 use super::open_data::Csv;
-use crate::app::AppState;
 use crate::charts::{bar_chart, Bar};
 use crate::domain::participation::public::YearOf;
 use crate::domain::statistics::{self, Period, Statistics};
 use crate::domain::submissions::questions;
 use crate::error::AppError;
 use crate::extract::PageContext;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct StatsQuery {

@@ -10,7 +10,6 @@ use entity::enums::Code;
 use serde::Deserialize;
 
 use super::form::{self, FormState, RECEIPT_COOKIE};
-use crate::app::AppState;
 use crate::csrf::read_cookie;
 use crate::domain::services;
 use crate::domain::submissions::access::RequestScope;
@@ -18,6 +17,7 @@ use crate::domain::submissions::submit::receipt_of;
 use crate::domain::submissions::{questions, Receipt};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::state::AppState;
 
 /// The kinds this form takes; corruption reports have their own page.
 pub const KINDS: [&str; 3] = ["service_feedback", "complaint", "suggestion"];

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Response};
 use entity::enums::{Code, EventKind};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::domain::submissions::{track, TrackedSubmission};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/track.html")]

@@ -13,23 +13,14 @@ use entity::{agency as agency_entity, department, staff_user};
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::CurrentStaff;
 use crate::domain::accounts::{self, Creator, NewUser, UserChange};
 use crate::domain::actor::Staff;
 use crate::domain::agency::{self, DepartmentInput, Settings};
 use crate::domain::error::DomainError;
-use crate::domain::permissions;
 use crate::error::{localize, AppError};
 use crate::extract::{CsrfForm, PageContext};
-
-pub(super) fn require_admin(me: &Staff) -> Result<(), AppError> {
-    if permissions::can_administer(me) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
+use crate::state::AppState;
 
 /// Localized messages of a refused change, for the page's error summary.
 fn messages(page: &PageContext, err: DomainError) -> Result<Vec<String>, AppError> {
@@ -104,8 +95,7 @@ async fn users_page(
     me: Staff,
     errors: Vec<String>,
 ) -> Result<UsersPage, AppError> {
-    require_admin(&me)?;
-    let users = accounts::list(&state.db).await?;
+    let users = accounts::list(&state.db, &me).await?;
     let departments = agency::departments(&state.db, page.agency.id).await?;
     Ok(UsersPage { page, me, users, departments, errors })
 }
@@ -140,7 +130,6 @@ pub async fn create_user(
     CurrentStaff(me): CurrentStaff,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&me)?;
     let result = async {
         let input = NewUser {
             role: role_from(&form.role)?,
@@ -175,7 +164,6 @@ pub async fn update_user(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&me)?;
     let result = async {
         let change = UserChange {
             role: role_from(&form.role)?,
@@ -196,7 +184,6 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<UserForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&me)?;
     let result = accounts::reset_password(&state.db, &me, id, form.password, Utc::now()).await;
     back_to_users(state, page, me, result).await
 }
@@ -218,8 +205,7 @@ async fn departments_page(
     me: Staff,
     errors: Vec<String>,
 ) -> Result<DepartmentsPage, AppError> {
-    require_admin(&me)?;
-    let departments = agency::departments(&state.db, page.agency.id).await?;
+    let departments = agency::departments_to_edit(&state.db, &me).await?;
     Ok(DepartmentsPage { page, me, departments, errors })
 }
 
@@ -256,7 +242,6 @@ async fn save_department(
     id: Option<i64>,
     form: DepartmentForm,
 ) -> Result<Response, AppError> {
-    require_admin(&me)?;
     let result = agency::save_department(&state.db, &me, id, form.into(), Utc::now()).await.map(|_| ());
     settle(page, result.map(|()| "/staff/departments".into()), async |page, errors| {
         departments_page(&state, page, me, errors).await
@@ -294,9 +279,12 @@ pub struct SettingsPage {
     errors: Vec<String>,
 }
 
-pub async fn settings(page: PageContext, CurrentStaff(me): CurrentStaff) -> Result<SettingsPage, AppError> {
-    require_admin(&me)?;
-    let agency = (*page.agency).clone();
+pub async fn settings(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+) -> Result<SettingsPage, AppError> {
+    let agency = agency::settings(&state.db, &me).await?;
     Ok(SettingsPage { page, me, agency, errors: Vec::new() })
 }
 
@@ -328,7 +316,6 @@ pub async fn save_settings(
     CurrentStaff(me): CurrentStaff,
     CsrfForm(form): CsrfForm<SettingsForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&me)?;
     let input = Settings {
         name_th: form.name_th,
         name_en: form.name_en,
@@ -343,7 +330,7 @@ pub async fn save_settings(
     };
     let result = agency::update_settings(&state.db, &me, input, Utc::now()).await.map(|_| ());
     settle(page, result.map(|()| "/staff/settings".into()), async |page, errors| {
-        let agency = (*page.agency).clone();
+        let agency = agency::settings(&state.db, &me).await?;
         Ok(SettingsPage { page, me, agency, errors })
     })
     .await

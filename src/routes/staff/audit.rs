@@ -6,12 +6,12 @@ use axum::extract::{Query, State};
 use entity::audit_log;
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, LogFilter};
 use crate::error::AppError;
 use crate::extract::PageContext;
+use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct AuditQuery {

@@ -10,13 +10,13 @@ use entity::enums::{Channel, Code, Kind, Status};
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::agency::departments;
 use crate::domain::submissions::inbox::{self, Filter, InboxPage, Order};
 use crate::error::AppError;
 use crate::extract::PageContext;
+use crate::state::AppState;
 
 /// The filters as they arrive in the query string. Values that do not parse
 /// are ignored, so an edited URL shows a wider list, never an error.

@@ -10,11 +10,11 @@ use chrono::Utc;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::app::AppState;
 use crate::auth::{CurrentStaff, SESSION_USER};
 use crate::domain::accounts;
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, NoFields, PageContext};
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/login.html")]

@@ -8,8 +8,8 @@ use axum::Router;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
-use crate::app::AppState;
 use crate::auth::session_store::DbSessionStore;
+use crate::state::AppState;
 
 mod admin;
 mod audit;

@@ -13,7 +13,6 @@ use entity::measure::Progress;
 use sea_orm::{ActiveEnum, Iterable};
 
 use super::admin::{optional_id, settle};
-use crate::app::AppState;
 use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::calendar::{bangkok, fiscal_year, local_date};
@@ -26,6 +25,7 @@ use crate::domain::{agency, permissions, INDICATORS};
 use crate::error::AppError;
 use crate::extract::{CsrfForm, PageContext};
 use crate::routes::public::fiscal_year_param;
+use crate::state::AppState;
 
 /// A submitted form as name/value pairs, for fields that repeat.
 struct Fields(Vec<(String, String)>);

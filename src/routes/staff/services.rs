@@ -8,14 +8,14 @@ use chrono::Utc;
 use entity::{department, service};
 use serde::Deserialize;
 
-use super::admin::{optional_id, require_admin, settle};
-use crate::app::AppState;
+use super::admin::{optional_id, settle};
 use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::services::{self, ServiceInput, StandardInput};
 use crate::domain::{agency, error::DomainError};
 use crate::error::AppError;
 use crate::extract::{CsrfForm, PageContext};
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/services.html")]
@@ -33,8 +33,7 @@ async fn list_page(
     me: Staff,
     errors: Vec<String>,
 ) -> Result<ServicesPage, AppError> {
-    require_admin(&me)?;
-    let services = services::all(&state.db, page.agency.id).await?;
+    let services = services::catalogue(&state.db, &me).await?;
     let departments = agency::departments(&state.db, page.agency.id).await?;
     Ok(ServicesPage { page, me, services, departments, errors })
 }
@@ -126,7 +125,6 @@ pub async fn create(
     CurrentStaff(me): CurrentStaff,
     CsrfForm(form): CsrfForm<ServiceForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&me)?;
     let result = services::save_service(&state.db, &me, None, form.into_input(false), Utc::now()).await;
     let to = result.map(|saved| format!("/staff/services/{}", saved.id));
     settle(page, to, async |page, errors| list_page(&state, page, me, errors).await).await
@@ -151,10 +149,8 @@ async fn edit_page(
     id: i64,
     errors: Vec<String>,
 ) -> Result<ServicePage, AppError> {
-    require_admin(&me)?;
-    let service =
-        services::all(&state.db, page.agency.id).await?.into_iter().find(|s| s.id == id).ok_or(AppError::NotFound)?;
-    let (steps_th, steps_en) = services::steps_as_lines(&services::steps(&state.db, id).await?);
+    let (service, steps) = services::to_edit(&state.db, &me, id).await?;
+    let (steps_th, steps_en) = services::steps_as_lines(&steps);
     let departments = agency::departments(&state.db, page.agency.id).await?;
     Ok(ServicePage { page, me, service, steps_th, steps_en, departments, errors })
 }
@@ -175,7 +171,6 @@ pub async fn update(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<ServiceForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&me)?;
     let result: Result<(), DomainError> =
         services::save_service(&state.db, &me, Some(id), form.into_input(true), Utc::now()).await.map(|_| ());
     let to = format!("/staff/services/{id}");

@@ -7,12 +7,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
-use entity::enums::{Channel, Code, Role, Status};
+use entity::enums::{Channel, Code, Status};
 use entity::{department, staff_user};
 use sea_orm::{ActiveEnum, Iterable};
 use serde::Deserialize;
 
-use crate::app::AppState;
 use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::error::DomainError;
@@ -25,6 +24,7 @@ use crate::domain::{accounts, agency, services};
 use crate::error::{localize, AppError};
 use crate::extract::{CsrfForm, NoFields, PageContext};
 use crate::routes::public::form::{self as resident_form, FormState};
+use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "staff/submission.html")]
@@ -46,11 +46,7 @@ async fn render(
     errors: Vec<String>,
 ) -> Result<SubmissionPage, AppError> {
     let departments = agency::departments(&state.db, page.agency.id).await?;
-    let colleagues = if view.can_work {
-        accounts::list(&state.db).await?.into_iter().filter(|u| u.active && u.role != Role::Viewer).collect()
-    } else {
-        Vec::new()
-    };
+    let colleagues = accounts::who_may_work(&state.db, &me, &view.item).await?;
     Ok(SubmissionPage { page, me, view, departments, colleagues, errors, now: Utc::now() })
 }
 
@@ -213,7 +209,7 @@ pub async fn due(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DueForm>,
 ) -> Result<Response, AppError> {
-    let seen = form.seen.and_then(|micros| DateTime::from_timestamp_micros(micros.trim().parse().ok()?));
+    let seen = form.seen.and_then(|micros| micros.trim().parse().ok());
     let change = DueChange { date: form.due, reason: form.reason, seen };
     let result = triage::change_due(&state.db, &me, id, change, Utc::now()).await;
     after_action(&state, page, me, id, result, "due").await
@@ -437,9 +433,7 @@ pub async fn new_form(
     page: PageContext,
     CurrentStaff(me): CurrentStaff,
 ) -> Result<NewSubmissionPage, AppError> {
-    if !crate::domain::permissions::can_record_submission(&me) {
-        return Err(AppError::Forbidden);
-    }
+    submissions::submit::may_record(&me)?;
     let form = FormState::default().with_value("kind", "complaint").with_value("channel", "walk_in");
     new_page(&state, page, me, form).await
 }
