@@ -52,3 +52,48 @@ impl Limits {
         self.login_by_username.forget_idle();
     }
 }
+
+/// How many long downloads (full CSV exports) one client may run at once:
+/// each holds a database connection for a while, so a few clients cannot
+/// take them all.
+#[derive(Clone)]
+pub struct DownloadSlots {
+    per_client: usize,
+    running: Arc<std::sync::Mutex<std::collections::HashMap<IpAddr, usize>>>,
+}
+
+/// A download under way; its slot is given back when it is dropped (the
+/// download finished, failed or the client went away).
+pub struct DownloadSlot {
+    slots: DownloadSlots,
+    client: IpAddr,
+}
+
+impl DownloadSlots {
+    pub fn new(per_client: usize) -> Self {
+        Self { per_client, running: Default::default() }
+    }
+
+    /// A slot for `client`, unless it already runs as many downloads as it may.
+    pub fn take(&self, client: IpAddr) -> Option<DownloadSlot> {
+        let mut running = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        let count = running.entry(client).or_default();
+        if *count >= self.per_client {
+            return None;
+        }
+        *count += 1;
+        Some(DownloadSlot { slots: self.clone(), client })
+    }
+}
+
+impl Drop for DownloadSlot {
+    fn drop(&mut self) {
+        let mut running = self.slots.running.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(count) = running.get_mut(&self.client) {
+            *count -= 1;
+            if *count == 0 {
+                running.remove(&self.client);
+            }
+        }
+    }
+}

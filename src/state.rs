@@ -14,8 +14,11 @@ use crate::domain::participation::public::LogPage;
 use crate::domain::statistics::{Period, Statistics};
 use crate::domain::submissions::access::RequestKeys;
 use crate::domain::submissions::queue::SubmissionQueue;
-use crate::rate_limit::{Limiter, Limits};
+use crate::rate_limit::{DownloadSlots, Limiter, Limits};
 use crate::read_cache::AnswerCache;
+
+/// Full exports one client address may download at the same time.
+const DOWNLOADS_PER_CLIENT: usize = 2;
 
 #[derive(Clone)]
 pub struct AppState(Arc<App>);
@@ -28,6 +31,8 @@ pub struct App {
     /// repeatable receipts.
     pub request_keys: RequestKeys,
     pub limits: Limits,
+    /// Full exports a client may run at once.
+    pub downloads: DownloadSlots,
     /// One permit per request being served; see `security::cap_concurrency`.
     pub request_slots: tokio::sync::Semaphore,
     /// Residents' submissions, committed in groups.
@@ -70,6 +75,7 @@ impl AppState {
             csrf: CsrfKey::new(&secret),
             request_keys: RequestKeys::new(&secret),
             limits,
+            downloads: DownloadSlots::new(DOWNLOADS_PER_CLIENT),
             config,
             last_agency: RwLock::new(Arc::new(agency)),
         })))

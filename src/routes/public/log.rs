@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use entity::enums::{Code, Kind, Status};
@@ -14,12 +14,13 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use entity::agency;
+use futures_util::StreamExt;
 
-use super::open_data::Csv;
+use super::open_data::{site_address, streamed};
 use crate::domain::calendar::{fiscal_year, local_date};
 use crate::domain::participation::public::{self, Cursor, LogFilter, LogKind, LogPage, PublicActivity, PublicLogEntry};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{ClientIp, PageContext};
 use crate::state::AppState;
 
 pub const PAGE_SIZE: u64 = 20;
@@ -147,6 +148,14 @@ impl LogTemplate {
     fn csv_href(&self) -> String {
         self.query.href("/log.csv", None)
     }
+
+    fn csv_columns(&self) -> &'static [&'static str] {
+        &CSV_COLUMNS
+    }
+
+    fn column_meaning(&self, column: &str) -> String {
+        self.page.t(&format!("log.csv_column.{column}")).to_owned()
+    }
 }
 
 pub async fn index(
@@ -159,47 +168,64 @@ pub async fn index(
     Ok(LogTemplate { page, query, filter, log, now: Utc::now() })
 }
 
-/// The whole (filtered) log as CSV, read a chunk at a time.
+/// The columns of `/log.csv` (explained under the log's download link).
+const CSV_COLUMNS: [&str; 12] = [
+    "type",
+    "reference",
+    "date",
+    "date_be",
+    "fiscal_year",
+    "kind",
+    "status",
+    "indicators",
+    "department",
+    "summary",
+    "outcome",
+    "url",
+];
+
+/// The whole (filtered) log as CSV, streamed a chunk at a time as it is
+/// read; a client runs at most a few at once.
 pub async fn csv(
     State(state): State<AppState>,
     page: PageContext,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, AppError> {
+    let slot = state.downloads.take(client).ok_or(AppError::RateLimited)?;
+    let site = site_address(&headers, state.config.secure_cookies);
     let filter = query.filter();
-    let mut out = Csv::default();
-    out.row([
-        "type",
-        "reference",
-        "date",
-        "fiscal_year",
-        "kind",
-        "status",
-        "indicators",
-        "department",
-        "summary",
-        "outcome",
-        "url",
-    ]);
-    let mut after = None;
-    loop {
-        let chunk = public::log_page(&state.db, page.agency.id, &filter, after, EXPORT_CHUNK).await?;
-        for entry in &chunk.entries {
-            out.row(csv_row(&page, entry));
+    let (db, agency_id) = (state.db.clone(), page.agency.id);
+    // The next chunk's start; `None` once the last chunk was read.
+    let chunks = futures_util::stream::unfold(Some(None), move |after: Option<Option<Cursor>>| {
+        let (db, filter, page, site) = (db.clone(), filter.clone(), page.clone(), site.clone());
+        async move {
+            let after = after?;
+            match public::log_page(&db, agency_id, &filter, after, EXPORT_CHUNK).await {
+                Ok(chunk) => {
+                    let rows = chunk.entries.iter().map(|entry| csv_row(&page, entry, &site)).collect();
+                    Some((Ok(rows), chunk.next.map(Some)))
+                }
+                Err(err) => Some((Err(err), None)),
+            }
         }
-        match chunk.next {
-            Some(next) => after = Some(next),
-            None => break,
-        }
-    }
-    Ok(out.into_response("log.csv"))
+    });
+    // The slot goes back when the download ends, however it ends.
+    let chunks = chunks.map(move |chunk| {
+        let _held = &slot;
+        chunk
+    });
+    Ok(streamed("log.csv", &CSV_COLUMNS, chunks))
 }
 
-fn csv_row(page: &PageContext, entry: &PublicLogEntry) -> Vec<String> {
+fn csv_row(page: &PageContext, entry: &PublicLogEntry, site: &str) -> Vec<String> {
     let indicators: Vec<String> = entry.indicators.iter().map(i16::to_string).collect();
     vec![
-        page.t(&format!("log.type.{}", entry.entry_type)).to_owned(),
+        entry.entry_type.to_owned(),
         entry.reference.clone(),
         local_date(entry.date).to_string(),
+        crate::i18n::format_date(crate::i18n::Lang::Th, entry.date),
         entry.fiscal_year.to_string(),
         page.label(entry.kind_group(), &entry.kind),
         entry.status.as_ref().map(|s| page.label("status", s)).unwrap_or_default(),
@@ -207,7 +233,7 @@ fn csv_row(page: &PageContext, entry: &PublicLogEntry) -> Vec<String> {
         entry.department(page.lang).unwrap_or_default().to_owned(),
         entry.title(page.lang).to_owned(),
         entry.outcome(page.lang).unwrap_or_default().to_owned(),
-        entry.path.clone(),
+        format!("{site}{}", entry.path),
     ]
 }
 

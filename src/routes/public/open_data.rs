@@ -1,8 +1,11 @@
 //! CSV files for open data: UTF-8 with a byte-order mark, so Excel opens
-//! Thai text correctly, and quoted as RFC 4180 asks.
+//! Thai text correctly, and quoted as RFC 4180 asks. Small tables are built
+//! whole ([`Csv`]); long ones are streamed as they are read ([`streamed`]).
 
-use axum::http::header;
+use axum::body::Body;
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use futures_util::{Stream, StreamExt};
 
 /// Rows of text cells, written out as one CSV file.
 #[derive(Default)]
@@ -19,15 +22,46 @@ impl Csv {
 
     /// The download, named `filename`.
     pub fn into_response(self, filename: &str) -> Response {
-        (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-            ],
-            format!("\u{feff}{}", self.body),
-        )
-            .into_response()
+        (headers(filename), format!("\u{feff}{}", self.body)).into_response()
     }
+}
+
+fn headers(filename: &str) -> [(header::HeaderName, String); 2] {
+    [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+    ]
+}
+
+/// A download of `header` then the rows `chunks` yields, written as each
+/// chunk is read: the first bytes leave at once and memory holds one chunk.
+/// A failure half-way ends the download early (the client sees it cut).
+pub fn streamed<S>(filename: &str, header: &[&str], chunks: S) -> Response
+where
+    S: Stream<Item = Result<Vec<Vec<String>>, sea_orm::DbErr>> + Send + 'static,
+{
+    let mut first = Csv::default();
+    first.row(header);
+    let head = futures_util::stream::once(async move { Ok(format!("\u{feff}{}", first.body)) });
+    let rows = chunks.map(|chunk| {
+        let chunk = chunk.inspect_err(|err| tracing::error!(error = %err, "an export stopped half-way"))?;
+        let mut csv = Csv::default();
+        for row in chunk {
+            csv.row(row);
+        }
+        Ok::<_, sea_orm::DbErr>(csv.body)
+    });
+    let body = head.chain(rows).map(|text| text.map(bytes::Bytes::from).map_err(std::io::Error::other));
+    (headers(filename), Body::from_stream(body)).into_response()
+}
+
+/// The site's address as the client reached it, for the absolute links an
+/// export carries (`https://` when served over HTTPS).
+pub fn site_address(headers: &HeaderMap, secure: bool) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| {
+        !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+    });
+    format!("{}://{}", if secure { "https" } else { "http" }, host.unwrap_or("localhost"))
 }
 
 fn quote(cell: &str) -> String {
