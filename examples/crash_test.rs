@@ -11,8 +11,10 @@
 //! `postgres://postgres@127.0.0.1:5432/postgres`; `skip` to skip PostgreSQL),
 //! `SIANG_BIN` (default: `target/release/siang` beside this example).
 
+mod support;
+
 use std::collections::{HashMap, HashSet};
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -20,11 +22,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context};
 use axum::body::Bytes;
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
-use sea_orm::{ActiveEnum, ConnectionTrait, EntityTrait};
-
-type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+use sea_orm::{ActiveEnum, EntityTrait};
+use support::{free_port, lock, siang_binary, start, stop_gracefully, wait_healthy, HttpClient, TemporaryDatabase};
 
 /// A submission the server acknowledged with 201.
 #[derive(Clone)]
@@ -82,15 +81,9 @@ async fn run() -> anyhow::Result<bool> {
     if admin_url == "skip" {
         println!("postgres: skipped (SIANG_CRASH_POSTGRES_URL=skip)");
     } else {
-        let name = format!("siang_crash_{}", std::process::id());
-        let admin = sea_orm::Database::connect(&admin_url).await.context("connecting to PostgreSQL")?;
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
-        let url = match admin_url.rsplit_once('/') {
-            Some((server, _)) => format!("{server}/{name}"),
-            None => bail!("SIANG_CRASH_POSTGRES_URL needs a database path"),
-        };
-        let result = crash_and_check(&binary, &url, submissions, clients).await;
-        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await?;
+        let database = TemporaryDatabase::create(&admin_url, "crash").await?;
+        let result = crash_and_check(&binary, &database.url, submissions, clients).await;
+        database.drop().await?;
         all_kept &= report("postgres", &result?);
     }
     Ok(all_kept)
@@ -101,21 +94,6 @@ fn report(database: &str, figures: &Figures) -> bool {
     figures.found == figures.acknowledged && figures.acknowledged > 0
 }
 
-/// The release binary: `SIANG_BIN`, or the `siang` that `scripts/crash-test`
-/// built beside this example (in `target/release/`).
-fn siang_binary() -> anyhow::Result<std::path::PathBuf> {
-    if let Ok(path) = std::env::var("SIANG_BIN") {
-        return Ok(path.into());
-    }
-    let exe = std::env::current_exe()?;
-    let release = exe.parent().and_then(|p| p.parent()).context("locating target/release")?;
-    let binary = release.join("siang");
-    if !binary.exists() {
-        bail!("{} is missing: run scripts/crash-test, which builds it", binary.display());
-    }
-    Ok(binary)
-}
-
 async fn crash_and_check(
     binary: &std::path::Path,
     database_url: &str,
@@ -123,7 +101,7 @@ async fn crash_and_check(
     clients: usize,
 ) -> anyhow::Result<Figures> {
     let port = free_port()?;
-    let http: HttpClient = Client::builder(TokioExecutor::new()).build_http();
+    let http = support::http_client();
     let base = format!("http://127.0.0.1:{port}");
 
     let mut server = start(binary, database_url, port)?;
@@ -169,45 +147,6 @@ async fn crash_and_check(
     let stored = check_in_database(database_url, &acknowledged).await?;
     stop_gracefully(&mut server)?;
     Ok(Figures { sent, acknowledged: acknowledged.len(), found: found.min(stored) })
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-fn start(binary: &std::path::Path, database_url: &str, port: u16) -> anyhow::Result<Child> {
-    Command::new(binary)
-        .arg("serve")
-        .env("SIANG_DATABASE_URL", database_url)
-        .env("SIANG_ADDR", format!("127.0.0.1:{port}"))
-        .env("SIANG_SECRET", "crash-test-secret-crash-test-secret")
-        .env("SIANG_SUBMIT_PER_MINUTE", "1000000")
-        .env("SIANG_TRACK_PER_MINUTE", "1000000")
-        .env("SIANG_MAX_CONCURRENT_REQUESTS", "4096")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .with_context(|| format!("starting {}", binary.display()))
-}
-
-async fn wait_healthy(http: &HttpClient, base: &str, server: &mut Child) -> anyhow::Result<()> {
-    for _ in 0..300 {
-        if let Some(status) = server.try_wait()? {
-            bail!("the server exited at start: {status}");
-        }
-        let request = hyper::Request::get(format!("{base}/healthz")).body(Full::default())?;
-        if let Ok(Ok(response)) = tokio::time::timeout(Duration::from_secs(1), http.request(request)).await {
-            if response.status() == 200 {
-                return Ok(());
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!("the server did not become healthy")
 }
 
 const KINDS: [&str; 3] = ["complaint", "suggestion", "corruption"];
@@ -303,21 +242,4 @@ async fn check_in_database(database_url: &str, acknowledged: &[Acknowledged]) ->
         }
     }
     Ok(found)
-}
-
-/// SIGTERM, and the server must drain, close the database and exit 0.
-fn stop_gracefully(server: &mut Child) -> anyhow::Result<()> {
-    Command::new("kill").args(["-TERM", &server.id().to_string()]).status()?;
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while Instant::now() < deadline {
-        if let Some(status) = server.try_wait()? {
-            if status.success() {
-                return Ok(());
-            }
-            bail!("the server exited with {status} on SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    server.kill()?;
-    bail!("the server did not stop within 15 s of SIGTERM")
 }

@@ -17,7 +17,7 @@ use entity::enums::{Channel, Code, Kind, Status};
 use entity::{app_setting, inbox_tally, submission, submission_indicator, submission_rating, tally};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    AccessMode, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    AccessMode, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
     FromQueryResult, IsolationLevel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
@@ -610,7 +610,13 @@ pub struct Difference {
 /// Compares the stored counts of every agency with a fold of the rows, in
 /// one read-only snapshot; writes nothing.
 pub async fn check(db: &DatabaseConnection) -> Result<Vec<Difference>, DbErr> {
-    let txn = db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?;
+    // SQLite's read transaction is a snapshot already (and takes no options).
+    let txn = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
+        }
+        _ => db.begin().await?,
+    };
     let mut differences = Vec::new();
     for agency_id in agencies(&txn).await? {
         let counted = fold_rows(&txn, agency_id).await?;

@@ -1,0 +1,140 @@
+//! What the crash test and the load test share: the release binary, a
+//! server process of it on a free port, a fresh PostgreSQL database, and an
+//! HTTP client.
+
+#![allow(dead_code)] // Each example uses its own part.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use axum::body::Bytes;
+use http_body_util::Full;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use sea_orm::ConnectionTrait;
+
+pub type HttpClient = Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+pub fn http_client() -> HttpClient {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The release binary: `SIANG_BIN`, or the `siang` built beside the example
+/// (in `target/release/`) by its script.
+pub fn siang_binary() -> anyhow::Result<std::path::PathBuf> {
+    if let Ok(path) = std::env::var("SIANG_BIN") {
+        return Ok(path.into());
+    }
+    let exe = std::env::current_exe()?;
+    let release = exe.parent().and_then(|p| p.parent()).context("locating target/release")?;
+    let binary = release.join("siang");
+    if !binary.exists() {
+        bail!("{} is missing: run the example's script in scripts/, which builds it", binary.display());
+    }
+    Ok(binary)
+}
+
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// `siang serve` on `port` over `database_url`, with limits high enough for
+/// a load from one address.
+pub fn start(binary: &std::path::Path, database_url: &str, port: u16) -> anyhow::Result<Child> {
+    Command::new(binary)
+        .arg("serve")
+        .env("SIANG_DATABASE_URL", database_url)
+        .env("SIANG_ADDR", format!("127.0.0.1:{port}"))
+        .env("SIANG_SECRET", "test-harness-secret-test-harness-secret")
+        .env("SIANG_SUBMIT_PER_MINUTE", "1000000")
+        .env("SIANG_TRACK_PER_MINUTE", "1000000")
+        .env("SIANG_LOGIN_PER_MINUTE", "1000000")
+        .env("SIANG_MAX_CONCURRENT_REQUESTS", "4096")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))
+}
+
+/// Runs a `siang` command to its end, feeding `input` on standard input.
+pub fn run_command(binary: &std::path::Path, database_url: &str, args: &[&str], input: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut child = Command::new(binary)
+        .args(args)
+        .env("SIANG_DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()?;
+    child.stdin.take().context("stdin")?.write_all(input.as_bytes())?;
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("siang {} failed: {status}", args.join(" "));
+    }
+    Ok(())
+}
+
+pub async fn wait_healthy(http: &HttpClient, base: &str, server: &mut Child) -> anyhow::Result<()> {
+    for _ in 0..300 {
+        if let Some(status) = server.try_wait()? {
+            bail!("the server exited at start: {status}");
+        }
+        let request = hyper::Request::get(format!("{base}/healthz")).body(Full::default())?;
+        if let Ok(Ok(response)) = tokio::time::timeout(Duration::from_secs(1), http.request(request)).await {
+            if response.status() == 200 {
+                return Ok(());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the server did not become healthy")
+}
+
+/// SIGTERM, and the server must drain, close the database and exit 0.
+pub fn stop_gracefully(server: &mut Child) -> anyhow::Result<()> {
+    Command::new("kill").args(["-TERM", &server.id().to_string()]).status()?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if let Some(status) = server.try_wait()? {
+            if status.success() {
+                return Ok(());
+            }
+            bail!("the server exited with {status} on SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.kill()?;
+    bail!("the server did not stop within 15 s of SIGTERM")
+}
+
+/// A fresh PostgreSQL database for one run, dropped when the run is over.
+pub struct TemporaryDatabase {
+    admin: sea_orm::DatabaseConnection,
+    name: String,
+    pub url: String,
+}
+
+impl TemporaryDatabase {
+    /// Made through `admin_url` (a server and an existing database).
+    pub async fn create(admin_url: &str, purpose: &str) -> anyhow::Result<Self> {
+        let name = format!("siang_{purpose}_{}", std::process::id());
+        let admin = sea_orm::Database::connect(admin_url).await.context("connecting to PostgreSQL")?;
+        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await?;
+        let url = match admin_url.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => bail!("the PostgreSQL URL needs a database path"),
+        };
+        Ok(Self { admin, name, url })
+    }
+
+    pub async fn drop(self) -> anyhow::Result<()> {
+        self.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await?;
+        Ok(())
+    }
+}
