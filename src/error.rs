@@ -33,6 +33,12 @@ pub enum AppError {
     /// A body that could not be read at all; the detail is for the log.
     #[error("malformed request: {0}")]
     Malformed(String),
+    /// A path segment or query value that does not parse (`?before=x`).
+    #[error("bad value in the address")]
+    BadAddress,
+    /// Control characters in the address (path or query string).
+    #[error("control characters in the address")]
+    ControlCharacters,
     #[error("JSON requests need Content-Type: application/json")]
     UnsupportedMediaType,
     #[error("form token missing or wrong")]
@@ -114,7 +120,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Malformed(_) => StatusCode::BAD_REQUEST,
+            AppError::Malformed(_) | AppError::BadAddress | AppError::ControlCharacters => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -132,6 +138,8 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Invalid(_) => "invalid",
             AppError::Malformed(_) => "malformed",
+            AppError::BadAddress => "bad_address",
+            AppError::ControlCharacters => "control_characters",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Csrf => "csrf",
             AppError::RateLimited => "rate_limited",
@@ -175,6 +183,8 @@ struct ErrorPage {
     page: PageContext,
     title: String,
     message: String,
+    /// What to correct, field by field, when input was refused.
+    details: Vec<String>,
 }
 
 /// Turns filed errors into bodies: JSON under `/api/`, a page in the
@@ -207,6 +217,19 @@ pub async fn render_error_pages(State(state): State<AppState>, request: Request,
         let html = ErrorPage {
             title: i18n::t(lang, &format!("error.{code}.title")).to_owned(),
             message: i18n::t(lang, &format!("error.{code}.message")).to_owned(),
+            details: match &*error {
+                AppError::Invalid(errors) => localize(errors, lang)
+                    .into_iter()
+                    .flat_map(|(field, list)| {
+                        list.as_array()
+                            .cloned()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(move |m| format!("{field}: {}", m.as_str().unwrap_or_default()))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
             page,
         }
         .render()

@@ -18,3 +18,5 @@ pub mod rate_limit;
 pub mod routes;
 pub mod security;
 pub mod server;
+pub mod text_input;
+pub mod xml;

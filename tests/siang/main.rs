@@ -12,6 +12,7 @@ mod pages;
 mod participation;
 mod privacy;
 mod qa;
+mod security;
 mod services;
 mod staff_access;
 mod staff_participation;

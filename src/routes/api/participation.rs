@@ -1,7 +1,7 @@
 //! `GET /api/v1/log` and `GET /api/v1/stats/{fiscal_year}`: the log and the
 //! statistics as JSON, from the same public view types as the pages.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 
@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::domain::participation::public::{self, PublicLogEntry};
 use crate::domain::statistics::{self, Statistics};
 use crate::error::AppError;
+use crate::extract::{Path, Query};
 use crate::routes::public::fiscal_year_param;
 use crate::routes::public::log::{LogQuery, PAGE_SIZE};
 use crate::routes::public::stats::StatsQuery;

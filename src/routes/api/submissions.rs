@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::AppState;
 use crate::domain::submissions::{track, ContactInput, CorruptionFacts, NewSubmission};
 use crate::error::AppError;
-use crate::extract::{ApiJson, ClientIp};
+use crate::extract::{ApiJson, ClientIp, Path};
 
 /// The request body. Unknown fields are refused, so a misspelt field is an
 /// error rather than silently lost data.

@@ -3,14 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 
 use super::fiscal_year_param;
 use crate::app::AppState;
 use crate::domain::participation::ita::{self, ItaItem};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Path};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/ita.html")]

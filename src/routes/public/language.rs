@@ -1,4 +1,4 @@
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -7,6 +7,7 @@ use serde::Deserialize;
 use crate::app::AppState;
 use crate::csrf::cookie_header;
 use crate::error::AppError;
+use crate::extract::{Path, Query};
 use crate::i18n::Lang;
 
 #[derive(Deserialize)]

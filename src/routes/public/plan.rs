@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -11,7 +11,7 @@ use super::fiscal_year_param;
 use crate::app::AppState;
 use crate::domain::participation::public::{self, PublicMeasure, YearOf};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Path};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "public/plan.html")]

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -12,7 +12,7 @@ use super::form::{self, FormState};
 use crate::app::AppState;
 use crate::domain::participation::public::{self, Cursor, QaPage};
 use crate::error::AppError;
-use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::extract::{ClientIp, CsrfForm, PageContext, Query};
 
 pub const PAGE_SIZE: u64 = 30;
 

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use entity::{service, service_step};
 use serde::Deserialize;
 
@@ -11,7 +11,7 @@ use crate::app::AppState;
 use crate::domain::services;
 use crate::domain::statistics::{self, ServiceFigures};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Path, Query};
 use crate::i18n::Lang;
 
 #[derive(Template, WebTemplate)]

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use entity::enums::Code;
 use serde::Deserialize;
@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::domain::services;
 use crate::domain::submissions::{questions, Receipt};
 use crate::error::AppError;
-use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::extract::{ClientIp, CsrfForm, PageContext, Query};
 
 /// The kinds this form takes; corruption reports have their own page.
 pub const KINDS: [&str; 3] = ["service_feedback", "complaint", "suggestion"];

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -21,7 +21,7 @@ use crate::domain::agency::{self, DepartmentInput, Settings};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::error::{localize, AppError};
-use crate::extract::{CsrfForm, PageContext};
+use crate::extract::{CsrfForm, PageContext, Path};
 
 pub(super) fn require_admin(me: &Staff) -> Result<(), AppError> {
     if permissions::can_administer(me) {

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Redirect, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::activity::{self, ActivityKind};
@@ -24,7 +24,7 @@ use crate::domain::participation::plan::{self, Evidence, MeasureInput};
 use crate::domain::participation::workspace::{self, MeasureRow};
 use crate::domain::{agency, permissions, INDICATORS};
 use crate::error::AppError;
-use crate::extract::{CsrfForm, PageContext};
+use crate::extract::{CsrfForm, PageContext, Path};
 use crate::routes::public::fiscal_year_param;
 
 /// A submitted form as name/value pairs, for fields that repeat.
