@@ -8,6 +8,7 @@ pub mod agency;
 pub mod audit;
 pub mod calendar;
 pub mod error;
+pub mod links;
 pub mod memo;
 pub mod participation;
 pub mod permissions;

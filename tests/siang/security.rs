@@ -208,7 +208,68 @@ async fn unparsable_addresses_get_the_portals_localized_errors(app: TestApp) {
     assert_api_error(&app.resident().get("/api/v1/stats/abc").await, 404, "not_found");
 }
 
+// ----- 1: redirects and local links stay on the portal -----
+
+/// Where a browser goes with this `Location`, from the portal's own origin.
+fn lands_on_portal(location: &str) -> bool {
+    let base = url::Url::parse("https://portal.example/").unwrap();
+    base.join(location).is_ok_and(|to| to.origin() == base.origin())
+}
+
+async fn the_language_switch_never_sends_the_reader_elsewhere(app: TestApp) {
+    let visitor = app.resident();
+    for next in [
+        "/\t/evil.example",
+        "/\\evil.example",
+        "/.//evil.example",
+        "/./\\evil.example",
+        "/\r\nSet-Cookie: x=1",
+        "\\\\evil.example",
+        "/%09/evil.example",
+        "//evil.example",
+        "https:evil.example",
+    ] {
+        let encoded: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+        let response = visitor.get(&format!("/language/en?next={encoded}")).await;
+        match response.status.as_u16() {
+            303 => assert!(lands_on_portal(response.location()), "{next:?} went to {:?}", response.location()),
+            400 => assert!(response.headers.get("location").is_none()),
+            other => panic!("{next:?}: {other}"),
+        }
+    }
+    let kept = visitor.get("/language/en?next=%2Fqa%3Fq%3D%E0%B8%96%E0%B8%99%E0%B8%99%23top").await;
+    assert_eq!(kept.location(), "/qa?q=%E0%B8%96%E0%B8%99%E0%B8%99#top");
+}
+
+async fn ita_links_are_local_as_a_browser_reads_them(app: TestApp) {
+    app.staff("boss", Role::Admin, None).await;
+    let boss = app.client([10, 0, 0, 1]);
+    boss.login("boss").await;
+    for link in ["/\\evil.example", "/\t/evil.example", "/.//evil.example", "//evil.example"] {
+        let saved = boss
+            .post_form("/staff/ita/2570", &[("code", "O40"), ("title_th", "ผล"), ("title_en", ""), ("url_path", link)])
+            .await;
+        assert_eq!(saved.status, 422, "{link:?} was accepted");
+    }
+    assert_eq!(app.count("ita_item").await, 0);
+    let saved = boss
+        .post_form("/staff/ita/2570", &[("code", "O40"), ("title_th", "ผล"), ("title_en", ""), ("url_path", "/log?fiscal_year=2570")])
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+
+    // A link saved before the check is not shown as a link.
+    app.db
+        .execute_unprepared("UPDATE ita_item SET url_path = '/\\evil.example'")
+        .await
+        .unwrap();
+    let page = app.resident().get("/ita/2570").await;
+    assert!(page.body.contains("O40"));
+    assert!(!page.body.contains("evil.example"), "{}", page.body);
+}
+
 on_both_databases!(
+    the_language_switch_never_sends_the_reader_elsewhere,
+    ita_links_are_local_as_a_browser_reads_them,
     control_characters_are_refused_on_every_route_before_the_database,
     invisible_and_bidi_characters_are_removed_from_single_lines,
     the_feed_csv_and_json_stay_valid_whatever_was_stored,
