@@ -267,7 +267,51 @@ async fn ita_links_are_local_as_a_browser_reads_them(app: TestApp) {
     assert!(!page.body.contains("evil.example"), "{}", page.body);
 }
 
+// ----- 6: private answers are not kept by browsers or proxies -----
+
+fn assert_no_store(response: &TestResponse, what: &str) {
+    let cache = response.headers.get("cache-control").and_then(|v| v.to_str().ok());
+    assert_eq!(cache, Some("no-store"), "{what} ({})", response.status);
+}
+
+async fn private_answers_are_never_cached(app: TestApp) {
+    let resident = app.resident();
+    let receipt = resident
+        .post_form("/submit", &[("kind", "complaint"), ("subject", "ถนนชำรุด"), ("details", "หน้าวัด")])
+        .await;
+    assert_eq!(receipt.status, 200, "{}", receipt.body);
+    assert_no_store(&receipt, "the receipt with the access key");
+    let code = receipt.element_text("tracking-code");
+    let key = receipt.element_text("access-key");
+    let tracked = resident.post_form("/track", &[("tracking_code", &code), ("access_key", &key)]).await;
+    assert_eq!(tracked.status, 200);
+    assert_no_store(&tracked, "the tracking result");
+    let api = resident.get_with(&format!("/api/v1/submissions/{code}"), &[("x-access-key", &key)]).await;
+    assert_eq!(api.status, 200);
+    assert_no_store(&api, "the API's tracking answer");
+    let created = resident
+        .post_json("/api/v1/submissions", &json!({"kind": "complaint", "subject": "ไฟดับ", "details": "ซอย 3"}))
+        .await;
+    assert_no_store(&created, "the API's receipt");
+
+    app.staff("boss", Role::Admin, None).await;
+    let boss = app.client([10, 0, 0, 1]);
+    assert_no_store(&boss.get("/staff/login").await, "the login page");
+    boss.login("boss").await;
+    let id = entity::submission::Entity::find().all(&app.db).await.unwrap()[0].id;
+    for path in ["/staff".to_owned(), format!("/staff/submissions/{id}"), "/staff/users".into(), "/staff/audit".into()] {
+        let page = boss.get(&path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert_no_store(&page, &path);
+    }
+    assert_no_store(&boss.get("/staff/submissions/0").await, "a staff error page");
+
+    let public = resident.get("/log").await;
+    assert!(public.headers.get("cache-control").is_none(), "public pages may be cached");
+}
+
 on_both_databases!(
+    private_answers_are_never_cached,
     the_language_switch_never_sends_the_reader_elsewhere,
     ita_links_are_local_as_a_browser_reads_them,
     control_characters_are_refused_on_every_route_before_the_database,
