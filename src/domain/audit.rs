@@ -174,6 +174,7 @@ pub async fn read(
     actor: &Staff,
     filter: &LogFilter,
 ) -> Result<(Vec<audit_log::Model>, bool), super::error::DomainError> {
+    use sea_orm::sea_query::{Expr, Func};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     if !super::permissions::can_administer(actor) {
         return Err(super::error::DomainError::Forbidden);
@@ -183,7 +184,9 @@ pub async fn read(
         query = query.filter(audit_log::Column::Action.eq(action));
     }
     if !filter.actor.trim().is_empty() {
-        query = query.filter(audit_log::Column::ActorName.contains(filter.actor.trim()));
+        // Literally what was typed: `%` and `_` are escaped, not wildcards.
+        let pattern = super::submissions::inbox::contains_pattern(filter.actor.trim());
+        query = query.filter(Expr::expr(Func::lower(Expr::col(audit_log::Column::ActorName))).like(pattern));
     }
     if let Some(before) = filter.before {
         query = query.filter(audit_log::Column::Id.lt(before));

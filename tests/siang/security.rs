@@ -310,7 +310,30 @@ async fn private_answers_are_never_cached(app: TestApp) {
     assert!(public.headers.get("cache-control").is_none(), "public pages may be cached");
 }
 
+// ----- 9: the audit log's actor filter is literal -----
+
+async fn the_audit_actor_filter_takes_wildcards_literally(app: TestApp) {
+    use siang::domain::audit::{append, Action, Entry};
+    for name in ["x_y", "xzy", "50%off", "50 off", "back\\slash"] {
+        append(&app.db, None, name, Entry::new(Action::LoginFailed), None, Utc::now()).await.unwrap();
+    }
+    app.staff("boss", Role::Admin, None).await;
+    let boss = app.client([10, 0, 0, 1]);
+    boss.login("boss").await;
+    for (filter, shown, hidden) in [
+        ("_", "x_y", "xzy"),
+        ("%25", "50%off", "50 off"),
+        ("%5C", "back\\slash", "x_y"),
+    ] {
+        let page = boss.get(&format!("/staff/audit?actor={filter}")).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains(&format!(">{shown}<")), "{filter} should show {shown}");
+        assert!(!page.body.contains(&format!(">{hidden}<")), "{filter} should not show {hidden}");
+    }
+}
+
 on_both_databases!(
+    the_audit_actor_filter_takes_wildcards_literally,
     private_answers_are_never_cached,
     the_language_switch_never_sends_the_reader_elsewhere,
     ita_links_are_local_as_a_browser_reads_them,
