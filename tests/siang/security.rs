@@ -332,7 +332,50 @@ async fn the_audit_actor_filter_takes_wildcards_literally(app: TestApp) {
     }
 }
 
+// ----- 8: drafts stay with their department -----
+
+async fn officers_cannot_read_another_departments_draft_activity(app: TestApp) {
+    use entity::activity::ActivityKind;
+    use siang::domain::participation::activities::{save_activity, ActivityInput};
+    let agency = siang::domain::agency::current(&app.db).await.unwrap();
+    let admin = admin(&app).await;
+    let works = app.department_id("works").await;
+    let office = app.department_id("office").await;
+    let mut ids = Vec::new();
+    for (title, department, published) in
+        [("ร่างกองช่าง", works, false), ("ร่างสำนักปลัด", office, false), ("ประชาคมกองช่าง", works, true)]
+    {
+        let input = ActivityInput {
+            kind: ActivityKind::Hearing,
+            title_th: title.into(),
+            title_en: None,
+            held_at: Utc::now(),
+            place: "ศาลาประชาคม".into(),
+            participants: 10,
+            description: "รายละเอียด".into(),
+            outcome: None,
+            department_id: Some(department),
+            indicators: vec![8],
+            submission_ids: vec![],
+            published,
+        };
+        ids.push(save_activity(&app.db, &admin, agency.id, None, input, Utc::now()).await.unwrap());
+    }
+    app.staff("clerk", Role::Officer, Some("office")).await;
+    let clerk = app.client([10, 0, 0, 2]);
+    clerk.login("clerk").await;
+    let refused = clerk.get(&format!("/staff/activities/{}", ids[0])).await;
+    assert_eq!(refused.status, 403, "another department's draft");
+    assert!(!refused.body.contains("ร่างกองช่าง"));
+    assert_eq!(clerk.get(&format!("/staff/activities/{}", ids[1])).await.status, 200, "own draft");
+    assert_eq!(clerk.get(&format!("/staff/activities/{}", ids[2])).await.status, 200, "published anyway");
+    let list = clerk.get("/staff/activities").await;
+    assert!(!list.body.contains("ร่างกองช่าง"), "the list hides it too");
+    assert!(list.body.contains("ร่างสำนักปลัด") && list.body.contains("ประชาคมกองช่าง"));
+}
+
 on_both_databases!(
+    officers_cannot_read_another_departments_draft_activity,
     the_audit_actor_filter_takes_wildcards_literally,
     private_answers_are_never_cached,
     the_language_switch_never_sends_the_reader_elsewhere,
