@@ -374,7 +374,43 @@ async fn officers_cannot_read_another_departments_draft_activity(app: TestApp) {
     assert!(list.body.contains("ร่างสำนักปลัด") && list.body.contains("ประชาคมกองช่าง"));
 }
 
+// ----- 12: tracking takes the same work for an unknown code and a wrong key -----
+
+fn median(mut samples: Vec<std::time::Duration>) -> std::time::Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+async fn a_wrong_key_costs_what_an_unknown_code_costs(app: TestApp) {
+    use siang::domain::submissions::track;
+    let (item, key) = submit_at(&app, complaint("ถนนชำรุด"), Channel::Web, Utc::now()).await;
+    // A long row makes any reading of it show in the timing.
+    let details = "รายละเอียดยาว ".repeat(40_000);
+    let sql = format!("UPDATE submission SET details = '{details}' WHERE id = {}", item.id);
+    app.db.execute_unprepared(&sql).await.unwrap();
+    assert!(track(&app.db, &item.tracking_code, &key, false).await.unwrap().is_some());
+
+    let unknown_code = format!("{}-999999", item.fiscal_year);
+    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+    for round in 0..400 {
+        // Interleaved, so drifts of the machine's load touch both alike.
+        for (code, samples) in [(&unknown_code, &mut unknown), (&item.tracking_code, &mut wrong)] {
+            let started = std::time::Instant::now();
+            let found = track(&app.db, code, "WRONG-KEY00-00000-00000", false).await.unwrap();
+            let took = started.elapsed();
+            assert!(found.is_none());
+            if round >= 20 {
+                samples.push(took);
+            }
+        }
+    }
+    let (unknown, wrong) = (median(unknown), median(wrong));
+    let slack = unknown / 4 + std::time::Duration::from_micros(15);
+    assert!(wrong < unknown + slack, "a wrong key took {wrong:?}, an unknown code {unknown:?}");
+}
+
 on_both_databases!(
+    a_wrong_key_costs_what_an_unknown_code_costs,
     officers_cannot_read_another_departments_draft_activity,
     the_audit_actor_filter_takes_wildcards_literally,
     private_answers_are_never_cached,
