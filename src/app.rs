@@ -15,7 +15,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::auth::session_store::DbSessionStore;
 use crate::config::ServerConfig;
-use crate::csrf::CsrfKey;
+use crate::csrf::{CookieNames, CsrfKey};
 use crate::domain::participation::public::{LogMemo, LOG_TTL};
 use crate::domain::statistics::{StatisticsMemo, STATISTICS_TTL};
 use crate::domain::submissions::inbox::{InboxCountsMemo, INBOX_COUNTS_TTL};
@@ -64,8 +64,6 @@ impl AppState {
         let limits = Limits {
             submissions: Limiter::per_minute(config.submit_per_minute),
             tracking: Limiter::per_minute(config.track_per_minute),
-            login_by_address: Limiter::per_minute(config.login_per_minute * 4),
-            login_by_username: Limiter::per_minute(config.login_per_minute),
         };
         Ok(Self(Arc::new(App {
             submissions: SubmissionQueue::start(db.clone()),
@@ -74,7 +72,7 @@ impl AppState {
             statistics: StatisticsMemo::new(STATISTICS_TTL, MEMO_CAPACITY),
             inbox_counts: InboxCountsMemo::new(INBOX_COUNTS_TTL, MEMO_CAPACITY),
             log_pages: LogMemo::new(LOG_TTL, MEMO_CAPACITY),
-            csrf: CsrfKey::new(&secret),
+            csrf: CsrfKey::new(&secret, CookieNames::new(config.secure_cookies)),
             limits,
             config,
             agency: RwLock::new(Arc::new(agency)),
@@ -111,8 +109,8 @@ async fn stored_secret(db: &DatabaseConnection) -> Result<String, DbErr> {
 }
 
 /// The portal's routes with their layers, innermost first: the limits
-/// (body size, time, concurrency) answer with errors that the error renderer
-/// turns into pages; the renderer needs the form token that `ensure_cookie`
+/// (body size, time, concurrency) and the cross-site refusal answer with
+/// errors that the error renderer turns into pages; the renderer needs the form token that `ensure_cookie`
 /// makes; security headers go on every answer, error pages included.
 pub fn build_router(state: AppState) -> Router {
     use crate::security;
@@ -122,6 +120,7 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), security::limit_body))
         .layer(middleware::from_fn_with_state(state.clone(), security::time_limit))
         .layer(middleware::from_fn_with_state(state.clone(), security::cap_concurrency))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), crate::error::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::ensure_cookie))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))

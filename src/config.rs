@@ -37,9 +37,11 @@ pub struct ServerConfig {
     #[arg(long, env = "SIANG_TRACK_PER_MINUTE", default_value_t = 20)]
     pub track_per_minute: u32,
 
-    /// Login attempts per user name per minute (four times as many per address).
-    #[arg(long, env = "SIANG_LOGIN_PER_MINUTE", default_value_t = 5)]
-    pub login_per_minute: u32,
+    /// Wrong staff passwords allowed per user name and client address in 15
+    /// minutes before each further attempt waits, twice as long each time
+    /// (four times as many per address). See SECURITY.md.
+    #[arg(long, env = "SIANG_LOGIN_FREE_FAILURES", default_value_t = 5)]
+    pub login_free_failures: u32,
 
     /// Served over HTTPS (directly or behind a TLS proxy): marks cookies
     /// `Secure` (named `__Host-…`) and sends `Strict-Transport-Security`.
@@ -103,7 +105,7 @@ impl ServerConfig {
             trusted_proxies: Vec::new(),
             submit_per_minute: 1000,
             track_per_minute: 1000,
-            login_per_minute: 1000,
+            login_free_failures: 1000,
             secure_cookies: false,
             max_body_bytes: 256 * 1024,
             request_timeout: Duration::from_secs(30),

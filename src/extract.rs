@@ -154,11 +154,42 @@ impl FromRequestParts<AppState> for ClientIp {
 #[derive(Debug, serde::Deserialize)]
 pub struct NoFields {}
 
-/// A urlencoded form whose CSRF token was checked, as `(name, value)` pairs
-/// or any type `serde_urlencoded` can read.
+/// A urlencoded form whose CSRF token was checked, as `(name, value)` pairs,
+/// any type `serde_urlencoded` can read, or [`FormFields`].
 pub struct CsrfForm<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+/// What a form body can be read into once its token is checked.
+pub trait FromFormPairs: Sized {
+    fn from_form_pairs(pairs: Vec<(String, String)>) -> Result<Self, AppError>;
+}
+
+/// Refuses the whole request (422, the fields named) when a field breaks the
+/// rule of `text_input`.
+impl<T: DeserializeOwned> FromFormPairs for T {
+    fn from_form_pairs(pairs: Vec<(String, String)>) -> Result<Self, AppError> {
+        let pairs = text_input::clean_fields(pairs).map_err(AppError::Invalid)?;
+        let cleaned = serde_urlencoded::to_string(&pairs).map_err(|e| AppError::Malformed(e.to_string()))?;
+        serde_urlencoded::from_str(&cleaned).map_err(|e| AppError::Malformed(e.to_string()))
+    }
+}
+
+/// A form's fields cleaned by the rule of `text_input`, with the fields it
+/// refused (kept as typed): for the residents' forms, which show what to
+/// correct beside each field rather than an error page. Refused input must
+/// not be stored.
+pub struct FormFields {
+    pub pairs: Vec<(String, String)>,
+    pub refused: crate::domain::validation::FieldErrors,
+}
+
+impl FromFormPairs for FormFields {
+    fn from_form_pairs(pairs: Vec<(String, String)>) -> Result<Self, AppError> {
+        let (pairs, refused) = text_input::clean_fields_keeping(pairs);
+        Ok(FormFields { pairs, refused })
+    }
+}
+
+impl<T: FromFormPairs> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
         let (parts, body) = request.into_parts();
@@ -169,9 +200,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
         if !token.is_some_and(|token| state.csrf.verify(&parts.headers, token)) {
             return Err(AppError::Csrf);
         }
-        let pairs = text_input::clean_fields(pairs).map_err(AppError::Invalid)?;
-        let cleaned = serde_urlencoded::to_string(&pairs).map_err(|e| AppError::Malformed(e.to_string()))?;
-        serde_urlencoded::from_str(&cleaned).map(CsrfForm).map_err(|e| AppError::Malformed(e.to_string()))
+        T::from_form_pairs(pairs).map(CsrfForm)
     }
 }
 

@@ -47,9 +47,17 @@ pub fn kind_of(field: &str) -> TextKind {
     }
 }
 
-/// Form or JSON fields as `(name, value)`: each cleaned by its kind, or the
-/// errors per field (a name with control characters is itself refused).
+/// Form fields as `(name, value)`: each cleaned by its kind, or the errors
+/// per field (a name with control characters is itself refused).
 pub fn clean_fields(pairs: Vec<(String, String)>) -> Result<Vec<(String, String)>, FieldErrors> {
+    let (cleaned, errors) = clean_fields_keeping(pairs);
+    errors.into_result().map(|()| cleaned)
+}
+
+/// As [`clean_fields`], for forms that show what to correct beside each
+/// field: refused values are kept as typed (so nothing typed is lost from
+/// the form shown again) and reported; the caller must not store them.
+pub fn clean_fields_keeping(pairs: Vec<(String, String)>) -> (Vec<(String, String)>, FieldErrors) {
     let mut errors = FieldErrors::default();
     let cleaned = pairs
         .into_iter()
@@ -58,16 +66,18 @@ pub fn clean_fields(pairs: Vec<(String, String)>) -> Result<Vec<(String, String)
                 errors.add("field_name", "control_characters");
                 return None;
             };
-            match clean_text(&value, kind_of(&clean_name)) {
-                Ok(clean_value) => Some((clean_name.into_owned(), clean_value.into_owned())),
+            let clean_name = clean_name.into_owned();
+            let value = match clean_text(&value, kind_of(&clean_name)) {
+                Ok(clean_value) => clean_value.into_owned(),
                 Err(_) => {
-                    errors.add(clean_name.into_owned(), "control_characters");
-                    None
+                    errors.add(clean_name.clone(), "control_characters");
+                    value
                 }
-            }
+            };
+            Some((clean_name, value))
         })
         .collect();
-    errors.into_result().map(|()| cleaned)
+    (cleaned, errors)
 }
 
 /// Every string in a JSON body (object keys too), cleaned in place by the

@@ -12,6 +12,7 @@ pub mod corruption_detail;
 pub mod department;
 pub mod enums;
 pub mod ita_item;
+pub mod login_failure;
 pub mod measure;
 pub mod measure_activity;
 pub mod measure_note;

@@ -10,6 +10,8 @@ mod m20261125_000004_participation;
 mod m20261125_000005_service_figures;
 mod m20261125_000006_statistics_index;
 mod m20261201_100001_tracking_key_index;
+mod m20261201_100002_session_epoch;
+mod m20261201_100003_login_failures;
 
 pub struct Migrator;
 
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_service_figures::Migration),
             Box::new(m20261125_000006_statistics_index::Migration),
             Box::new(m20261201_100001_tracking_key_index::Migration),
+            Box::new(m20261201_100002_session_epoch::Migration),
+            Box::new(m20261201_100003_login_failures::Migration),
         ]
     }
 }

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use entity::enums::Role;
 use entity::{department, staff_user};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 
 use super::actor::Staff;
@@ -143,6 +144,9 @@ pub async fn update_user(
         "{}: {:?}, department {:?}, active {}",
         user.username, change.role, change.department_id, change.active
     );
+    // What the account may do changes: sessions opened before end.
+    let rights_change =
+        user.role != change.role || user.department_id != change.department_id || user.active != change.active;
     let txn = db.begin().await?;
     let mut row: staff_user::ActiveModel = user.into();
     if !change.display_name.trim().is_empty() {
@@ -152,6 +156,9 @@ pub async fn update_user(
     row.department_id = Set(change.department_id);
     row.active = Set(change.active);
     row.update(&txn).await?;
+    if rights_change {
+        end_sessions_of(&txn, user_id).await?;
+    }
     audit::record(&txn, actor, Entry::new(Action::UserUpdated).on("staff_user", user_id).detail(detail), now).await?;
     txn.commit().await?;
     Ok(())
@@ -175,22 +182,53 @@ pub async fn reset_password(
     let mut row: staff_user::ActiveModel = user.into();
     row.password_hash = Set(hash);
     row.update(&txn).await?;
+    end_sessions_of(&txn, user_id).await?;
     audit::record(&txn, actor, Entry::new(Action::PasswordReset).on("staff_user", user_id).detail(username), now)
         .await?;
     txn.commit().await?;
     Ok(())
 }
 
+/// Moves the member's session epoch on: every session they have open, on
+/// any instance, is over at its next request (`auth::CurrentStaff`).
+async fn end_sessions_of(db: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::SessionEpoch, Expr::col(staff_user::Column::SessionEpoch).add(1))
+        .filter(staff_user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// "Log out everywhere": ends every session of `user_id`, the actor's own or,
+/// for admins, anyone's.
+pub async fn end_all_sessions(
+    db: &DatabaseConnection,
+    actor: &Staff,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if actor.id != user_id && !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    let txn = db.begin().await?;
+    end_sessions_of(&txn, user_id).await?;
+    audit::record(&txn, actor, Entry::new(Action::SessionsEnded).on("staff_user", user_id), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
 /// The staff member whose password this is, if the account is active. Both
 /// outcomes are audited with the client's address; a failure says nothing
-/// about whether the user exists.
-pub async fn authenticate(
+/// about whether the user exists. Sign-in goes through `sign_in`, which
+/// throttles wrong passwords first.
+pub(super) async fn authenticate(
     db: &DatabaseConnection,
     username: &str,
     password_given: &str,
     ip: Option<String>,
     now: DateTime<Utc>,
-) -> Result<Option<Staff>, DomainError> {
+) -> Result<Option<staff_user::Model>, DomainError> {
     let username = username.trim().to_lowercase();
     let user = staff_user::Entity::find()
         .filter(staff_user::Column::Username.eq(&username))
@@ -199,14 +237,13 @@ pub async fn authenticate(
         .await?;
     let matches = password::verify(password_given.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await;
     let txn = db.begin().await?;
-    let staff = match user.filter(|_| matches) {
+    let signed_in = match user.filter(|_| matches) {
         Some(user) => {
-            let staff = Staff::from(&user);
             let mut row: staff_user::ActiveModel = user.into();
             row.last_login_at = Set(Some(now));
-            row.update(&txn).await?;
-            audit::append(&txn, Some(staff.id), &staff.username, Entry::new(Action::LoginSucceeded), ip, now).await?;
-            Some(staff)
+            let user = row.update(&txn).await?;
+            audit::append(&txn, Some(user.id), &user.username, Entry::new(Action::LoginSucceeded), ip, now).await?;
+            Some(user)
         }
         None => {
             audit::append(&txn, None, &username, Entry::new(Action::LoginFailed), ip, now).await?;
@@ -214,7 +251,7 @@ pub async fn authenticate(
         }
     };
     txn.commit().await?;
-    Ok(staff)
+    Ok(signed_in)
 }
 
 pub async fn record_logout(db: &impl ConnectionTrait, actor: &Staff, now: DateTime<Utc>) -> Result<(), DomainError> {

@@ -35,10 +35,11 @@ pub enum Action {
     MeasureSaved,
     MeasureProgress,
     ItaItemsSaved,
+    SessionsEnded,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -63,6 +64,7 @@ impl Action {
         Action::MeasureSaved,
         Action::MeasureProgress,
         Action::ItaItemsSaved,
+        Action::SessionsEnded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -91,6 +93,7 @@ impl Action {
             Action::MeasureSaved => "measure_saved",
             Action::MeasureProgress => "measure_progress",
             Action::ItaItemsSaved => "ita_items_saved",
+            Action::SessionsEnded => "sessions_ended",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod memo;
 pub mod participation;
 pub mod permissions;
 pub mod services;
+pub mod sign_in;
 pub mod statistics;
 pub mod submissions;
 pub mod validation;

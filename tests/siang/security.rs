@@ -253,15 +253,15 @@ async fn ita_links_are_local_as_a_browser_reads_them(app: TestApp) {
     }
     assert_eq!(app.count("ita_item").await, 0);
     let saved = boss
-        .post_form("/staff/ita/2570", &[("code", "O40"), ("title_th", "ผล"), ("title_en", ""), ("url_path", "/log?fiscal_year=2570")])
+        .post_form(
+            "/staff/ita/2570",
+            &[("code", "O40"), ("title_th", "ผล"), ("title_en", ""), ("url_path", "/log?fiscal_year=2570")],
+        )
         .await;
     assert_eq!(saved.status, 303, "{}", saved.body);
 
     // A link saved before the check is not shown as a link.
-    app.db
-        .execute_unprepared("UPDATE ita_item SET url_path = '/\\evil.example'")
-        .await
-        .unwrap();
+    app.db.execute_unprepared("UPDATE ita_item SET url_path = '/\\evil.example'").await.unwrap();
     let page = app.resident().get("/ita/2570").await;
     assert!(page.body.contains("O40"));
     assert!(!page.body.contains("evil.example"), "{}", page.body);
@@ -276,9 +276,8 @@ fn assert_no_store(response: &TestResponse, what: &str) {
 
 async fn private_answers_are_never_cached(app: TestApp) {
     let resident = app.resident();
-    let receipt = resident
-        .post_form("/submit", &[("kind", "complaint"), ("subject", "ถนนชำรุด"), ("details", "หน้าวัด")])
-        .await;
+    let receipt =
+        resident.post_form("/submit", &[("kind", "complaint"), ("subject", "ถนนชำรุด"), ("details", "หน้าวัด")]).await;
     assert_eq!(receipt.status, 200, "{}", receipt.body);
     assert_no_store(&receipt, "the receipt with the access key");
     let code = receipt.element_text("tracking-code");
@@ -299,7 +298,8 @@ async fn private_answers_are_never_cached(app: TestApp) {
     assert_no_store(&boss.get("/staff/login").await, "the login page");
     boss.login("boss").await;
     let id = entity::submission::Entity::find().all(&app.db).await.unwrap()[0].id;
-    for path in ["/staff".to_owned(), format!("/staff/submissions/{id}"), "/staff/users".into(), "/staff/audit".into()] {
+    for path in ["/staff".to_owned(), format!("/staff/submissions/{id}"), "/staff/users".into(), "/staff/audit".into()]
+    {
         let page = boss.get(&path).await;
         assert_eq!(page.status, 200, "{path}");
         assert_no_store(&page, &path);
@@ -320,11 +320,7 @@ async fn the_audit_actor_filter_takes_wildcards_literally(app: TestApp) {
     app.staff("boss", Role::Admin, None).await;
     let boss = app.client([10, 0, 0, 1]);
     boss.login("boss").await;
-    for (filter, shown, hidden) in [
-        ("_", "x_y", "xzy"),
-        ("%25", "50%off", "50 off"),
-        ("%5C", "back\\slash", "x_y"),
-    ] {
+    for (filter, shown, hidden) in [("_", "x_y", "xzy"), ("%25", "50%off", "50 off"), ("%5C", "back\\slash", "x_y")] {
         let page = boss.get(&format!("/staff/audit?actor={filter}")).await;
         assert_eq!(page.status, 200);
         assert!(page.body.contains(&format!(">{shown}<")), "{filter} should show {shown}");

@@ -145,6 +145,10 @@ where
     if !state.limits.submissions.allow(&client) {
         return Err(AppError::RateLimited);
     }
+    // Fields the input rule refused (`extract::FormFields`) are never stored.
+    if form.has_errors() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, again(page, form).await?).into_response());
+    }
     match state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Utc::now()).await {
         Ok(receipt) => Ok(SubmittedPage::new(page, receipt).into_response()),
         Err(SubmitError::Invalid(errors)) => {

@@ -12,7 +12,7 @@ use crate::app::AppState;
 use crate::domain::services;
 use crate::domain::submissions::{questions, Receipt};
 use crate::error::AppError;
-use crate::extract::{ClientIp, CsrfForm, PageContext, Query};
+use crate::extract::{ClientIp, CsrfForm, FormFields, PageContext, Query};
 
 /// The kinds this form takes; corruption reports have their own page.
 pub const KINDS: [&str; 3] = ["service_feedback", "complaint", "suggestion"];
@@ -65,9 +65,9 @@ pub async fn create(
     State(state): State<AppState>,
     page: PageContext,
     ClientIp(client): ClientIp,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(fields): CsrfForm<FormFields>,
 ) -> Result<Response, AppError> {
-    let form = FormState::from_pairs(&pairs);
+    let form = FormState::from_pairs(&fields.pairs).with_errors(&fields.refused, page.lang);
     let mut input = form::new_submission(&form);
     if !KINDS.contains(&input.kind.as_str()) {
         input.kind.clear();
