@@ -16,7 +16,7 @@ use serde_json::json;
 use siang::domain::participation::publication::{publish, PublishInput};
 
 use crate::fixtures::{admin, complaint, submit_at};
-use crate::helpers::{TestApp, TestResponse};
+use crate::helpers::{TestApp, TestResponse, STAFF_PASSWORD};
 use crate::on_both_databases;
 
 /// A localized error page (not axum's plain text) with this status.
@@ -405,7 +405,284 @@ async fn a_wrong_key_costs_what_an_unknown_code_costs(app: TestApp) {
     assert!(wrong < unknown + slack, "a wrong key took {wrong:?}, an unknown code {unknown:?}");
 }
 
+// ----- 2: sign-in throttling that cannot lock the real user out -----
+
+fn throttled() -> siang::config::ServerConfig {
+    siang::config::ServerConfig { login_free_failures: 3, ..siang::config::ServerConfig::for_tests() }
+}
+
+async fn guessing_from_anywhere_never_locks_the_real_user_out(app: TestApp) {
+    app.staff("target", Role::Admin, None).await;
+    // Many addresses each guess until they are held back.
+    for i in 0..6u8 {
+        let attacker = app.client([198, 51, 100, i]);
+        for _ in 0..3 {
+            let guess = attacker.post_form("/staff/login", &[("username", "target"), ("password", "guess")]).await;
+            assert_eq!(guess.status, 401);
+        }
+        let held = attacker.post_form("/staff/login", &[("username", "target"), ("password", "guess")]).await;
+        assert_eq!(held.status, 429, "the fourth guess from one address waits");
+        assert!(held.body.contains("กรุณารอสักครู่ก่อนเข้าสู่ระบบอีกครั้ง"), "{}", held.body);
+        let wait: u64 = held.headers["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=900).contains(&wait), "{wait}");
+        // Even the right password waits there: that address is the guesser's.
+        let right = attacker.post_form("/staff/login", &[("username", "target"), ("password", STAFF_PASSWORD)]).await;
+        assert_eq!(right.status, 429);
+    }
+    // The real user, from an address without failures, is never refused.
+    let owner = app.client([203, 0, 113, 200]);
+    owner.login("target").await;
+    assert_eq!(app.count("login_failure").await, 18);
+}
+
+async fn the_delay_grows_with_each_failure_and_a_success_clears_it(app: TestApp) {
+    use siang::domain::sign_in::{sign_in, SignIn, Throttle};
+    app.staff("somsri", Role::Officer, Some("office")).await;
+    let throttle = Throttle { free_failures: 3 };
+    let client: std::net::IpAddr = "2001:db8:5:6::10".parse().unwrap();
+    let same_network: std::net::IpAddr = "2001:db8:5:6:ffff::1".parse().unwrap();
+    let start = Utc::now();
+    let at = |seconds: f64| start + chrono::Duration::milliseconds((seconds * 1000.0) as i64);
+    let attempt = |password: &'static str, from: std::net::IpAddr, seconds: f64| {
+        let db = app.db.clone();
+        async move { sign_in(&db, throttle, "somsri", password, from, at(seconds)).await.unwrap() }
+    };
+    for second in 0..3 {
+        assert!(matches!(attempt("wrong", client, f64::from(second)).await, SignIn::Refused));
+    }
+    // Three failures: wait 1 s after the last, then 2 s, then 4 s…
+    let mut last = 2.0;
+    for expected in [1.0, 2.0, 4.0, 8.0] {
+        match attempt("wrong", same_network, last + expected / 2.0).await {
+            SignIn::Wait(wait) => assert!(wait.as_secs_f64() <= expected / 2.0 + 0.01, "{wait:?} for {expected}"),
+            other => panic!("expected a wait, got {other:?}"),
+        }
+        assert!(matches!(attempt("wrong", client, last + expected + 0.01).await, SignIn::Refused));
+        last += expected + 0.01;
+    }
+    assert!(matches!(attempt(STAFF_PASSWORD, client, last + 1.0).await, SignIn::Wait(_)), "16 s now");
+    let welcome = attempt(STAFF_PASSWORD, client, last + 16.5).await;
+    assert!(matches!(welcome, SignIn::Welcome { .. }), "{welcome:?}");
+    // The success forgot the pair's failures: the next mistake is free again.
+    assert!(matches!(attempt("wrong", client, last + 17.0).await, SignIn::Refused));
+    assert!(matches!(attempt("wrong", client, last + 17.1).await, SignIn::Refused));
+    // Failures age out after the window.
+    let later = last + 17.1 + siang::domain::sign_in::WINDOW.num_seconds() as f64 + 1.0;
+    assert!(matches!(attempt("wrong", client, later).await, SignIn::Refused));
+}
+
+async fn one_address_trying_many_names_is_held_back(app: TestApp) {
+    let sprayer = app.client([203, 0, 113, 77]);
+    let mut statuses = Vec::new();
+    for n in 0..14 {
+        let name = format!("user{n}");
+        statuses.push(sprayer.post_form("/staff/login", &[("username", &name), ("password", "guess")]).await.status);
+    }
+    // Four times the per-name allowance (3), then waits.
+    assert_eq!(statuses.iter().filter(|s| s.as_u16() == 401).count(), 12, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| s.as_u16() == 429).count(), 2, "{statuses:?}");
+}
+
+#[tokio::test]
+async fn sign_in_throttling_on_sqlite() {
+    guessing_from_anywhere_never_locks_the_real_user_out(TestApp::sqlite_with(throttled()).await).await;
+    the_delay_grows_with_each_failure_and_a_success_clears_it(TestApp::sqlite_with(throttled()).await).await;
+    one_address_trying_many_names_is_held_back(TestApp::sqlite_with(throttled()).await).await;
+}
+
+#[tokio::test]
+async fn sign_in_throttling_on_postgres() {
+    for scenario in 0..3 {
+        let Some(app) = TestApp::postgres_with(throttled()).await else {
+            eprintln!("skipped sign_in_throttling on PostgreSQL: SIANG_TEST_POSTGRES_URL is not set");
+            return;
+        };
+        let cleanup = app.cleanup_handle();
+        match scenario {
+            0 => guessing_from_anywhere_never_locks_the_real_user_out(app).await,
+            1 => the_delay_grows_with_each_failure_and_a_success_clears_it(app).await,
+            _ => one_address_trying_many_names_is_held_back(app).await,
+        }
+        cleanup.run().await;
+    }
+}
+
+// ----- 3: sessions end when the account changes, or everywhere on request -----
+
+async fn account_changes_end_the_members_sessions(app: TestApp) {
+    app.staff("boss", Role::Admin, None).await;
+    let member = app.staff("member", Role::Officer, Some("office")).await;
+    let boss = app.client([10, 0, 0, 1]);
+    boss.login("boss").await;
+    let office = app.department_id("office").await.to_string();
+    let works = app.department_id("works").await.to_string();
+    let user = format!("/staff/users/{}", member.id);
+    let keep = [("display_name", "คุณสมาชิก"), ("role", "officer"), ("department", office.as_str()), ("active", "on")];
+
+    let (laptop, phone) = (app.client([10, 0, 1, 1]), app.client([10, 0, 1, 2]));
+    laptop.login("member").await;
+    phone.login("member").await;
+    // A new display name changes no rights: sessions go on.
+    let renamed = boss.post_form(&user, &keep).await;
+    assert_eq!(renamed.status, 303, "{}", renamed.body);
+    assert_eq!(laptop.get("/staff").await.status, 200);
+
+    let changes: [(&str, Vec<(&str, &str)>); 4] = [
+        ("password", vec![("password", "รหัสผ่านใหม่ที่ยาวพอแล้ว")]),
+        ("role", vec![("role", "viewer"), ("department", office.as_str()), ("active", "on")]),
+        ("department", vec![("role", "viewer"), ("department", works.as_str()), ("active", "on")]),
+        ("active", vec![("role", "viewer"), ("department", works.as_str())]),
+    ];
+    for (what, form) in changes {
+        let (laptop, phone) = (app.client([10, 0, 1, 1]), app.client([10, 0, 1, 2]));
+        for device in [&laptop, &phone] {
+            let signed_in = device
+                .post_form(
+                    "/staff/login",
+                    &[
+                        ("username", "member"),
+                        (
+                            "password",
+                            if what == "password" {
+                                STAFF_PASSWORD
+                            } else {
+                                "รหัสผ่านใหม่ที่ยาวพอแล้ว"
+                            },
+                        ),
+                    ],
+                )
+                .await;
+            assert_eq!(signed_in.status, 303, "{what}: {}", signed_in.body);
+            assert_eq!(device.get("/staff").await.status, 200);
+        }
+        let path = if what == "password" { format!("{user}/password") } else { user.clone() };
+        let changed = boss.post_form(&path, &form).await;
+        assert_eq!(changed.status, 303, "{what}: {}", changed.body);
+        for device in [&laptop, &phone] {
+            let after = device.get("/staff").await;
+            assert_eq!((after.status.as_u16(), after.location()), (303, "/staff/login"), "{what} ends the session");
+        }
+    }
+}
+
+async fn staff_can_log_out_everywhere(app: TestApp) {
+    app.staff("member", Role::Officer, Some("office")).await;
+    let (laptop, phone) = (app.client([10, 0, 1, 1]), app.client([10, 0, 1, 2]));
+    laptop.login("member").await;
+    phone.login("member").await;
+    let page = laptop.get("/staff").await;
+    assert!(page.body.contains("action=\"/staff/logout-everywhere\""), "the button is on every staff page");
+    let out = laptop.post_form("/staff/logout-everywhere", &[]).await;
+    assert_eq!((out.status.as_u16(), out.location()), (303, "/staff/login"));
+    for device in [&laptop, &phone] {
+        assert_eq!(device.get("/staff").await.location(), "/staff/login");
+    }
+    assert!(app.audit_actions().await.contains(&"sessions_ended".to_owned()));
+    phone.login("member").await;
+    assert_eq!(phone.get("/staff").await.status, 200, "a new login works");
+}
+
+// ----- 7: CSRF tokens bound to the session and to the site -----
+
+async fn post_with(
+    client: &crate::helpers::Client<'_>,
+    path: &str,
+    token: &str,
+    headers: &[(&str, &str)],
+) -> TestResponse {
+    use axum::body::Body;
+    use axum::http::Request;
+    let body = serde_urlencoded::to_string([("_csrf", token), ("message", "ข้อความ")]).unwrap();
+    let mut request = Request::post(path).header("content-type", "application/x-www-form-urlencoded");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    client.send(request.body(Body::from(body)).unwrap()).await
+}
+
+async fn form_tokens_are_bound_to_the_session_and_to_the_site(app: TestApp) {
+    let (id, _, _) = app.submit(json!({"kind": "complaint", "subject": "ถนนชำรุด", "details": "หน้าวัด"})).await;
+    app.staff("boss", Role::Admin, None).await;
+    app.staff("mallory", Role::Officer, Some("office")).await;
+    let note = format!("/staff/submissions/{id}/notes");
+    let victim = app.client([10, 0, 0, 1]);
+    victim.login("boss").await;
+    let attacker = app.client([198, 51, 100, 66]);
+    attacker.login("mallory").await;
+    let attacker_token = attacker.csrf_token().await;
+
+    // The attacker's own cookie and token, with the victim's session (as a
+    // planted cookie would make it): refused.
+    let forged = app.client([10, 0, 0, 1]);
+    forged.set_cookie("siang_session", &victim.cookie("siang_session").unwrap());
+    forged.set_cookie("siang_csrf", &attacker.cookie("siang_csrf").unwrap());
+    assert_eq!(post_with(&forged, &note, &attacker_token, &[]).await.status, 403);
+
+    let token = victim.csrf_token().await;
+    let events = app.count("submission_event").await;
+    for headers in [
+        [("origin", "https://evil.example"), ("host", "portal.example")],
+        [("origin", "null"), ("host", "portal.example")],
+        [("sec-fetch-site", "cross-site"), ("host", "portal.example")],
+        [("sec-fetch-site", "same-site"), ("host", "portal.example")],
+        [("origin", "http://portal.example.evil.example"), ("host", "portal.example")],
+    ] {
+        let refused = post_with(&victim, &note, &token, &headers).await;
+        assert_eq!(refused.status, 403, "{headers:?}");
+        assert!(refused.body.contains("ปฏิเสธคำขอที่ส่งมาจากเว็บไซต์อื่น"), "{}", refused.body);
+    }
+    let api = app.client([198, 51, 100, 9]);
+    let cross_api = api
+        .send(
+            axum::http::Request::post("/api/v1/submissions")
+                .header("content-type", "application/json")
+                .header("origin", "https://evil.example")
+                .header("host", "portal.example")
+                .body(axum::body::Body::from(json!({"kind": "complaint", "subject": "ก", "details": "ข"}).to_string()))
+                .unwrap(),
+        )
+        .await;
+    assert_api_error(&cross_api, 403, "cross_site");
+    assert_eq!(app.count("submission_event").await, events, "nothing was written");
+
+    // Same origin, and clients that send neither header, go on to the token.
+    for headers in [
+        vec![("origin", "http://portal.example"), ("host", "portal.example"), ("sec-fetch-site", "same-origin")],
+        vec![("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")],
+        vec![],
+    ] {
+        let accepted = post_with(&victim, &note, &token, &headers).await;
+        assert_eq!(accepted.status, 303, "{headers:?}: {}", accepted.body);
+    }
+}
+
+#[tokio::test]
+async fn over_https_the_cookies_are_host_cookies_and_origins_must_be_https() {
+    let config = siang::config::ServerConfig { secure_cookies: true, ..siang::config::ServerConfig::for_tests() };
+    let app = TestApp::sqlite_with(config).await;
+    app.staff("boss", Role::Admin, None).await;
+    let boss = app.client([10, 0, 0, 1]);
+    let page = boss.get("/staff/login").await;
+    let csrf = page.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert!(csrf.iter().any(|c| c.starts_with("__Host-siang_csrf=") && c.contains("; Secure") && c.contains("Path=/")));
+    assert!(csrf.iter().all(|c| !c.to_ascii_lowercase().contains("domain=")), "{csrf:?}");
+    let login = boss.post_form("/staff/login", &[("username", "boss"), ("password", STAFF_PASSWORD)]).await;
+    assert_eq!(login.status, 303, "{}", login.body);
+    let session =
+        login.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+    assert!(session.iter().any(|c| c.starts_with("__Host-siang_session=") && c.contains("Secure")), "{session:?}");
+    assert_eq!(boss.get("/staff").await.status, 200);
+    let token = boss.csrf_token().await;
+    let plain =
+        post_with(&boss, "/staff/logout", &token, &[("origin", "http://portal.example"), ("host", "portal.example")])
+            .await;
+    assert_eq!(plain.status, 403, "an http origin on an https portal");
+}
+
 on_both_databases!(
+    account_changes_end_the_members_sessions,
+    staff_can_log_out_everywhere,
+    form_tokens_are_bound_to_the_session_and_to_the_site,
     a_wrong_key_costs_what_an_unknown_code_costs,
     officers_cannot_read_another_departments_draft_activity,
     the_audit_actor_filter_takes_wildcards_literally,
