@@ -109,11 +109,13 @@ pub async fn ensure_cookie(
     response
 }
 
-/// Refuses unsafe requests (anything but GET, HEAD, OPTIONS) that the
-/// browser marks as coming from another site: `Sec-Fetch-Site` other than
-/// `same-origin` or `none`, or an `Origin` that is not this host (`null`
-/// included). Requests with neither header (API clients, old browsers) go on
-/// to the form token, which they still need for forms.
+/// Refuses unsafe requests (anything but GET, HEAD, OPTIONS, TRACE) that the
+/// browser marks as coming from another site. Browsers that send
+/// `Sec-Fetch-Site` are believed: only `same-origin` and `none` (typed or
+/// bookmarked) go on. Otherwise an `Origin`, if sent, must be this host
+/// (`null` is not). Requests with neither header (API clients, old browsers)
+/// go on to the form token, which forms still need. Behind a reverse proxy
+/// the original `Host` must be passed on for the `Origin` comparison.
 pub async fn refuse_cross_site(
     axum::extract::State(state): axum::extract::State<AppState>,
     request: Request,
@@ -127,19 +129,19 @@ pub async fn refuse_cross_site(
 }
 
 fn is_cross_site(headers: &HeaderMap, uri: &axum::http::Uri, https: bool) -> bool {
-    let header = |name| headers.get(name).map(|v| v.to_str().unwrap_or("\u{0}"));
+    // A header that is not text cannot name this site.
+    let header = |name| headers.get(name).map(|v| v.to_str().ok());
     if let Some(site) = header("sec-fetch-site") {
-        if !matches!(site, "same-origin" | "none") {
-            return true;
-        }
+        return !matches!(site, Some("same-origin" | "none"));
     }
-    let Some(origin) = header("origin") else {
-        return false;
+    let origin = match header("origin") {
+        None => return false,
+        Some(origin) => origin.and_then(|o| url::Url::parse(o).ok()),
     };
-    let Ok(origin) = url::Url::parse(origin) else {
+    let Some(origin) = origin else {
         return true;
     };
-    let host = header("host").or_else(|| uri.authority().map(|a| a.as_str()));
+    let host = header("host").flatten().or_else(|| uri.authority().map(|a| a.as_str()));
     let scheme_ok = if https { origin.scheme() == "https" } else { matches!(origin.scheme(), "http" | "https") };
     let origin_host = match (origin.host_str(), origin.port()) {
         (Some(name), Some(port)) => format!("{name}:{port}"),
