@@ -14,12 +14,14 @@ use crate::state::AppState;
 
 /// The portal's routes with their layers, innermost first: the agency the
 /// request is for is read (fresh, for every page); the limits (body size,
-/// time, concurrency) answer with errors that the error renderer turns into
-/// pages; the renderer needs the form token that `ensure_cookie` makes;
-/// security headers go on every answer, error pages included.
+/// time, concurrency) and the cross-site refusal answer with errors that the
+/// error renderer turns into pages; the renderer needs the form token that
+/// `ensure_cookie` makes; security headers go on every answer, error pages
+/// included.
 pub fn build_router(state: AppState) -> Router {
     use crate::security;
     let static_files = ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
+    let cookies = crate::csrf::CsrfCookies { key: state.csrf.clone(), secure: state.config.secure_cookies };
     crate::routes::router(&state)
         .route_layer(middleware::from_fn_with_state(state.clone(), crate::extract::load_agency))
         // The health check says for itself whether the database answers.
@@ -28,11 +30,9 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), security::limit_body))
         .layer(middleware::from_fn_with_state(state.clone(), security::time_limit))
         .layer(middleware::from_fn_with_state(state.clone(), security::cap_concurrency))
+        .layer(middleware::from_fn_with_state(cookies.clone(), crate::csrf::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), crate::error_page::render_error_pages))
-        .layer(middleware::from_fn_with_state(
-            crate::csrf::CsrfCookies { key: state.csrf.clone(), secure: state.config.secure_cookies },
-            crate::csrf::ensure_cookie,
-        ))
+        .layer(middleware::from_fn_with_state(cookies, crate::csrf::ensure_cookie))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

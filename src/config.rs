@@ -37,13 +37,24 @@ pub struct ServerConfig {
     #[arg(long, env = "SIANG_TRACK_PER_MINUTE", default_value_t = 20)]
     pub track_per_minute: u32,
 
-    /// Login attempts per user name per minute (four times as many per address).
-    #[arg(long, env = "SIANG_LOGIN_PER_MINUTE", default_value_t = 5)]
-    pub login_per_minute: u32,
+    /// Wrong staff passwords allowed per user name and client address in 15
+    /// minutes before each further attempt waits, twice as long each time
+    /// (four times as many per address). See SECURITY.md.
+    #[arg(long, env = "SIANG_LOGIN_FREE_FAILURES", default_value_t = 5)]
+    pub login_free_failures: u32,
 
     /// Served over HTTPS (directly or behind a TLS proxy): marks cookies
-    /// `Secure` and sends `Strict-Transport-Security`.
-    #[arg(long, env = "SIANG_SECURE_COOKIES", default_value_t = false)]
+    /// `Secure` (named `__Host-…`) and sends `Strict-Transport-Security`.
+    /// Takes true/false, 1/0, yes/no, on/off in any case.
+    #[arg(
+        long,
+        env = "SIANG_SECURE_COOKIES",
+        default_value = "false",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = parse_switch
+    )]
     pub secure_cookies: bool,
 
     /// Largest request body accepted, in bytes; larger ones get 413.
@@ -65,6 +76,16 @@ pub struct ServerConfig {
     pub max_concurrent_requests: usize,
 }
 
+/// A yes-or-no setting in any of the usual spellings, so `=1` or `=TRUE`
+/// does not stop the server from starting.
+fn parse_switch(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" | "y" | "t" => Ok(true),
+        "0" | "false" | "no" | "off" | "n" | "f" | "" => Ok(false),
+        _ => Err(format!("{value:?} is not a yes-or-no value (true/false, 1/0, yes/no, on/off)")),
+    }
+}
+
 /// Seconds, fractions allowed (`0.5`), for the timeouts above.
 fn parse_seconds(value: &str) -> Result<Duration, String> {
     value
@@ -84,7 +105,7 @@ impl ServerConfig {
             trusted_proxies: Vec::new(),
             submit_per_minute: 1000,
             track_per_minute: 1000,
-            login_per_minute: 1000,
+            login_free_failures: 1000,
             secure_cookies: false,
             max_body_bytes: 256 * 1024,
             request_timeout: Duration::from_secs(30),
@@ -100,5 +121,32 @@ fn at_least_one(text: &str) -> Result<usize, String> {
         Ok(0) => Err("must be at least 1".into()),
         Ok(n) => Ok(n),
         Err(err) => Err(err.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::Cli;
+
+    #[test]
+    fn secure_cookies_take_the_usual_spellings_of_yes_and_no() {
+        for (given, expected) in
+            [("1", true), ("yes", true), ("on", true), ("TRUE", true), ("0", false), ("Off", false), ("no", false)]
+        {
+            let cli = Cli::try_parse_from(["siang", &format!("--secure-cookies={given}")]).unwrap();
+            assert_eq!(cli.server.secure_cookies, expected, "{given}");
+        }
+        let flag = Cli::try_parse_from(["siang", "--secure-cookies", "serve"]).unwrap();
+        assert!(flag.server.secure_cookies && flag.command.is_some());
+        assert!(!Cli::try_parse_from(["siang"]).unwrap().server.secure_cookies);
+        assert!(Cli::try_parse_from(["siang", "--secure-cookies=maybe"]).is_err());
+
+        // The environment variable, as the finding met it (no other test reads it).
+        std::env::set_var("SIANG_SECURE_COOKIES", "1");
+        let from_env = Cli::try_parse_from(["siang"]).map(|cli| cli.server.secure_cookies);
+        std::env::remove_var("SIANG_SECURE_COOKIES");
+        assert!(from_env.unwrap());
     }
 }

@@ -1,7 +1,11 @@
-//! CSRF protection without server state (DESIGN.md rule 4): a random cookie,
-//! and a form token that is its HMAC under the server's secret. A forged
-//! cross-site form has neither; the token cannot be computed without the
-//! secret, and the cookie cannot be read or planted by another site.
+//! CSRF protection without server state (DESIGN.md rule 5): a random cookie,
+//! and a form token that is its HMAC under the server's secret, bound also to
+//! the staff session cookie when there is one, so a token taken from one
+//! browser is worthless with another's session. A forged cross-site form has
+//! neither; the token cannot be computed without the secret. On top,
+//! [`refuse_cross_site`] turns away unsafe requests that the browser says
+//! come from another site (`Sec-Fetch-Site`, `Origin`). Over HTTPS the
+//! cookies are `__Host-` cookies, which no sibling domain can plant.
 
 use axum::extract::Request;
 use axum::http::header::{COOKIE, SET_COOKIE};
@@ -13,39 +17,68 @@ use rand::RngCore;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-pub const COOKIE_NAME: &str = "siang_csrf";
 /// The hidden form field every POST form carries.
 pub const FIELD: &str = "_csrf";
+
+/// The portal's cookie names: `__Host-` ones when served over HTTPS (the
+/// browser then requires `Secure`, `Path=/` and no `Domain`).
+#[derive(Debug, Clone, Copy)]
+pub struct CookieNames {
+    pub csrf: &'static str,
+    pub session: &'static str,
+}
+
+impl CookieNames {
+    pub fn new(secure: bool) -> Self {
+        if secure {
+            Self { csrf: "__Host-siang_csrf", session: "__Host-siang_session" }
+        } else {
+            Self { csrf: "siang_csrf", session: "siang_session" }
+        }
+    }
+}
 
 /// The token for this request's forms, put in the request by [`ensure_cookie`].
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
 #[derive(Clone)]
-pub struct CsrfKey(Vec<u8>);
+pub struct CsrfKey {
+    secret: Vec<u8>,
+    pub names: CookieNames,
+}
 
 impl CsrfKey {
-    pub fn new(secret: &[u8]) -> Self {
-        Self(secret.to_vec())
+    pub fn new(secret: &[u8], names: CookieNames) -> Self {
+        Self { secret: secret.to_vec(), names }
     }
 
-    fn token_for(&self, cookie: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+    /// The token for a CSRF cookie and the staff session cookie beside it
+    /// (empty when logged out).
+    fn token_for(&self, cookie: &str, session: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes keys of any length");
         mac.update(b"siang-csrf:");
         mac.update(cookie.as_bytes());
+        mac.update(b"\0session:");
+        mac.update(session.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
 
-    /// Whether `token` was made for the cookie this request carries.
+    fn session_cookie<'a>(&self, headers: &'a HeaderMap) -> &'a str {
+        read_cookie(headers, self.names.session).unwrap_or_default()
+    }
+
+    /// Whether `token` was made for the cookies this request carries.
     pub fn verify(&self, headers: &HeaderMap, token: &str) -> bool {
-        let Some(cookie) = read_cookie(headers, COOKIE_NAME) else {
+        let Some(cookie) = read_cookie(headers, self.names.csrf) else {
             return false;
         };
-        self.token_for(cookie).as_bytes().ct_eq(token.as_bytes()).into()
+        self.token_for(cookie, self.session_cookie(headers)).as_bytes().ct_eq(token.as_bytes()).into()
     }
 }
 
-/// What [`ensure_cookie`] needs: the key, and whether cookies are `Secure`.
+/// What the middlewares here need: the key, and whether the portal is
+/// served over HTTPS.
 #[derive(Clone)]
 pub struct CsrfCookies {
     pub key: CsrfKey,
@@ -58,7 +91,8 @@ pub async fn ensure_cookie(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let existing = read_cookie(request.headers(), COOKIE_NAME)
+    let names = cookies.key.names;
+    let existing = read_cookie(request.headers(), names.csrf)
         .filter(|value| value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()))
         .map(str::to_owned);
     let (cookie, fresh) = match existing {
@@ -69,14 +103,57 @@ pub async fn ensure_cookie(
             (hex::encode(bytes), true)
         }
     };
-    request.extensions_mut().insert(CsrfToken(cookies.key.token_for(&cookie)));
+    let token = cookies.key.token_for(&cookie, cookies.key.session_cookie(request.headers()));
+    request.extensions_mut().insert(CsrfToken(token));
     let mut response = next.run(request).await;
     if fresh {
-        if let Ok(value) = HeaderValue::from_str(&cookie_header(COOKIE_NAME, &cookie, None, cookies.secure)) {
+        if let Ok(value) = HeaderValue::from_str(&cookie_header(names.csrf, &cookie, None, cookies.secure)) {
             response.headers_mut().append(SET_COOKIE, value);
         }
     }
     response
+}
+
+/// Refuses unsafe requests (anything but GET, HEAD, OPTIONS, TRACE) that the
+/// browser marks as coming from another site. Browsers that send
+/// `Sec-Fetch-Site` are believed: only `same-origin` and `none` (typed or
+/// bookmarked) go on. Otherwise an `Origin`, if sent, must be this host
+/// (`null` is not). Requests with neither header (API clients, old browsers)
+/// go on to the form token, which forms still need. Behind a reverse proxy
+/// the original `Host` must be passed on for the `Origin` comparison.
+pub async fn refuse_cross_site(
+    axum::extract::State(cookies): axum::extract::State<CsrfCookies>,
+    request: Request,
+    next: Next,
+) -> Response {
+    use axum::response::IntoResponse;
+    if !request.method().is_safe() && is_cross_site(request.headers(), request.uri(), cookies.secure) {
+        return crate::error::AppError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &HeaderMap, uri: &axum::http::Uri, https: bool) -> bool {
+    // A header that is not text cannot name this site.
+    let header = |name| headers.get(name).map(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site") {
+        return !matches!(site, Some("same-origin" | "none"));
+    }
+    let origin = match header("origin") {
+        None => return false,
+        Some(origin) => origin.and_then(|o| url::Url::parse(o).ok()),
+    };
+    let Some(origin) = origin else {
+        return true;
+    };
+    let host = header("host").flatten().or_else(|| uri.authority().map(|a| a.as_str()));
+    let scheme_ok = if https { origin.scheme() == "https" } else { matches!(origin.scheme(), "http" | "https") };
+    let origin_host = match (origin.host_str(), origin.port()) {
+        (Some(name), Some(port)) => format!("{name}:{port}"),
+        (Some(name), None) => name.to_owned(),
+        (None, _) => return true,
+    };
+    !(scheme_ok && host.is_some_and(|host| host.eq_ignore_ascii_case(&origin_host)))
 }
 
 /// The value of cookie `name`, if the request has it.

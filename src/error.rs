@@ -29,12 +29,24 @@ pub enum AppError {
     /// A body that could not be read at all; the detail is for the log.
     #[error("malformed request: {0}")]
     Malformed(String),
+    /// A path segment or query value that does not parse (`?before=x`).
+    #[error("bad value in the address")]
+    BadAddress,
+    /// Control characters in the address (path or query string).
+    #[error("control characters in the address")]
+    ControlCharacters,
     #[error("JSON requests need Content-Type: application/json")]
     UnsupportedMediaType,
     #[error("form token missing or wrong")]
     Csrf,
+    /// An unsafe request the browser says came from another site.
+    #[error("cross-site request")]
+    CrossSite,
     #[error("rate limit exceeded")]
     RateLimited,
+    /// Too many wrong staff passwords from this client: wait this many seconds.
+    #[error("sign-in delayed after failures")]
+    LoginDelayed(u64),
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("request took too long")]
@@ -109,12 +121,12 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Conflict => StatusCode::CONFLICT,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Malformed(_) => StatusCode::BAD_REQUEST,
+            AppError::Malformed(_) | AppError::BadAddress | AppError::ControlCharacters => StatusCode::BAD_REQUEST,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited | AppError::LoginDelayed(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
             AppError::Unavailable(_) | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -131,9 +143,13 @@ impl AppError {
             AppError::Unauthorized => "unauthorized",
             AppError::Invalid(_) => "invalid",
             AppError::Malformed(_) => "malformed",
+            AppError::BadAddress => "bad_address",
+            AppError::ControlCharacters => "control_characters",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Csrf => "csrf",
+            AppError::CrossSite => "cross_site",
             AppError::RateLimited => "rate_limited",
+            AppError::LoginDelayed(_) => "login_delayed",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::Timeout => "timeout",
             AppError::Busy => "busy",
@@ -152,12 +168,13 @@ impl IntoResponse for AppError {
         let mut response = self.status().into_response();
         // How long to wait before trying again: a rate-limit window, or a moment.
         let retry_after = match self {
-            AppError::RateLimited => Some("60"),
-            AppError::Busy | AppError::Unavailable(_) => Some("5"),
+            AppError::RateLimited => Some(60),
+            AppError::LoginDelayed(seconds) => Some(seconds),
+            AppError::Busy | AppError::Unavailable(_) => Some(5),
             _ => None,
         };
         if let Some(seconds) = retry_after {
-            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static(seconds));
+            response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
         }
         // A timed-out request may have left its body half read: do not reuse the connection.
         if matches!(self, AppError::Timeout | AppError::PayloadTooLarge) {

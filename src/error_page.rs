@@ -21,6 +21,8 @@ struct ErrorPage {
     page: PageContext,
     title: String,
     message: String,
+    /// What to correct, field by field, when input was refused.
+    details: Vec<String>,
 }
 
 /// Turns filed errors into bodies. Server-side failures are logged here.
@@ -57,6 +59,19 @@ pub async fn render_error_pages(State(state): State<AppState>, request: Request,
         let html = ErrorPage {
             title: i18n::t(lang, &format!("error.{code}.title")).to_owned(),
             message: i18n::t(lang, &format!("error.{code}.message")).to_owned(),
+            details: match &*error {
+                AppError::Invalid(errors) => localize(errors, lang)
+                    .into_iter()
+                    .flat_map(|(field, list)| {
+                        list.as_array()
+                            .cloned()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(move |m| format!("{field}: {}", m.as_str().unwrap_or_default()))
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
             page,
         }
         .render()

@@ -1,12 +1,13 @@
 //! Extractors shared by the handlers: the reader's language and page context,
-//! the client's address, and bodies (forms with CSRF, JSON) whose rejections
-//! become the portal's own errors.
+//! the client's address, the address's path and query, and bodies (forms
+//! with CSRF, JSON). Their rejections become the portal's own errors, and
+//! every text they hand on has passed the one rule of `text_input`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request, State};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, RawPathParams, Request, State};
 use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap, StatusCode, Uri};
 use axum::middleware::Next;
@@ -19,6 +20,7 @@ use crate::csrf::{self, CsrfToken};
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
 use crate::state::AppState;
+use crate::text_input;
 
 impl Lang {
     /// The language chosen with the switch (a cookie); Thai otherwise.
@@ -192,47 +194,117 @@ impl FromRequestParts<AppState> for ClientIp {
 #[derive(Debug, serde::Deserialize)]
 pub struct NoFields {}
 
-/// A urlencoded form whose CSRF token was checked, as `(name, value)` pairs
-/// or any type `serde_urlencoded` can read.
+/// A urlencoded form whose CSRF token was checked, as `(name, value)` pairs,
+/// any type `serde_urlencoded` can read, or [`FormFields`].
 pub struct CsrfForm<T>(pub T);
 
-impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+/// What a form body can be read into once its token is checked.
+pub trait FromFormPairs: Sized {
+    fn from_form_pairs(pairs: Vec<(String, String)>) -> Result<Self, AppError>;
+}
+
+/// Refuses the whole request (422, the fields named) when a field breaks the
+/// rule of `text_input`.
+impl<T: DeserializeOwned> FromFormPairs for T {
+    fn from_form_pairs(pairs: Vec<(String, String)>) -> Result<Self, AppError> {
+        let pairs = text_input::clean_fields(pairs).map_err(AppError::Invalid)?;
+        let cleaned = serde_urlencoded::to_string(&pairs).map_err(|e| AppError::Malformed(e.to_string()))?;
+        serde_urlencoded::from_str(&cleaned).map_err(|e| AppError::Malformed(e.to_string()))
+    }
+}
+
+/// A form's fields cleaned by the rule of `text_input`, with the fields it
+/// refused (kept as typed): for the residents' forms, which show what to
+/// correct beside each field rather than an error page. Refused input must
+/// not be stored.
+pub struct FormFields {
+    pub pairs: Vec<(String, String)>,
+    pub refused: crate::domain::validation::FieldErrors,
+}
+
+impl FromFormPairs for FormFields {
+    fn from_form_pairs(pairs: Vec<(String, String)>) -> Result<Self, AppError> {
+        let (pairs, refused) = text_input::clean_fields_keeping(pairs);
+        Ok(FormFields { pairs, refused })
+    }
+}
+
+impl<T: FromFormPairs> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
     async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
         let (parts, body) = request.into_parts();
         // The size limit is set on the body by `security::limit_body`.
         let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(crate::security::body_read_error)?;
-        let token =
-            form_urlencoded::parse(&bytes).find(|(name, _)| name == csrf::FIELD).map(|(_, value)| value.into_owned());
-        if !token.is_some_and(|token| state.csrf.verify(&parts.headers, &token)) {
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+        let token = pairs.iter().find(|(name, _)| name == csrf::FIELD).map(|(_, value)| value.as_str());
+        if !token.is_some_and(|token| state.csrf.verify(&parts.headers, token)) {
             return Err(AppError::Csrf);
         }
-        serde_urlencoded::from_bytes(&bytes).map(CsrfForm).map_err(|e| AppError::Malformed(e.to_string()))
+        T::from_form_pairs(pairs).map(CsrfForm)
     }
 }
 
 /// `axum::Json` with the portal's own refusals: 415 without the JSON content
-/// type, 422 with `{"errors": {"body": …}}` for JSON that does not fit.
+/// type, 422 with `{"errors": {"body": …}}` for JSON that does not fit, and
+/// 422 per field for text that breaks the rule of `text_input`.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedMediaType),
+        let shape_error = |code| {
+            let mut errors = crate::domain::validation::FieldErrors::default();
+            errors.add("body", code);
+            AppError::Invalid(errors)
+        };
+        let mut value = match axum::Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(JsonRejection::MissingJsonContentType(_)) => return Err(AppError::UnsupportedMediaType),
             Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(AppError::PayloadTooLarge)
+                return Err(AppError::PayloadTooLarge)
             }
-            Err(JsonRejection::BytesRejection(e)) => Err(AppError::Malformed(e.to_string())),
-            Err(other) => {
-                let mut errors = crate::domain::validation::FieldErrors::default();
-                errors.add(
-                    "body",
-                    if matches!(other, JsonRejection::JsonSyntaxError(_)) { "json_syntax" } else { "json_shape" },
-                );
-                Err(AppError::Invalid(errors))
-            }
+            Err(JsonRejection::BytesRejection(e)) => return Err(AppError::Malformed(e.to_string())),
+            Err(_) => return Err(shape_error("json_syntax")),
+        };
+        text_input::clean_json(&mut value).map_err(AppError::Invalid)?;
+        serde_json::from_value(value).map(ApiJson).map_err(|_| shape_error("json_shape"))
+    }
+}
+
+/// `axum::extract::Path` with the portal's refusals: a segment with control
+/// characters is a 400, one that does not parse (`/staff/submissions/abc`,
+/// an id past `i64`) names no page: 404, as a page or as the API's JSON.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let raw = RawPathParams::from_request_parts(parts, state).await.map_err(|_| AppError::BadAddress)?;
+        for (_, value) in &raw {
+            text_input::clean_address_value(value)?;
         }
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Path(value)),
+            Err(_) => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// `axum::extract::Query` with the portal's refusals: control characters
+/// and values that do not parse (`?before=x`) are a localized 400; invisible
+/// characters are removed, as from any single-line field.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let mut pairs = Vec::new();
+        for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+            let name = text_input::clean_address_value(&name)?.into_owned();
+            pairs.push((name, text_input::clean_address_value(&value)?.into_owned()));
+        }
+        let cleaned = serde_urlencoded::to_string(&pairs).map_err(|_| AppError::BadAddress)?;
+        serde_urlencoded::from_str(&cleaned).map(Query).map_err(|_| AppError::BadAddress)
     }
 }

@@ -21,3 +21,5 @@ pub mod routes;
 pub mod security;
 pub mod server;
 pub mod state;
+pub mod text_input;
+pub mod xml;

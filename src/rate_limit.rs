@@ -1,5 +1,7 @@
-//! Per-key limits (governor) on public writes and logins, checked by the
+//! Per-key limits (governor) on public writes and look-ups, checked by the
 //! handlers that need them so each refusal is the portal's own localized 429.
+//! Staff sign-in has its own throttle, kept in the database
+//! (`domain::sign_in`).
 
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -39,17 +41,12 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 pub struct Limits {
     pub submissions: Limiter<IpAddr>,
     pub tracking: Limiter<IpAddr>,
-    pub login_by_address: Limiter<IpAddr>,
-    /// Per user name, so a password cannot be guessed from many addresses.
-    pub login_by_username: Limiter<String>,
 }
 
 impl Limits {
     pub fn forget_idle(&self) {
         self.submissions.forget_idle();
         self.tracking.forget_idle();
-        self.login_by_address.forget_idle();
-        self.login_by_username.forget_idle();
     }
 }
 

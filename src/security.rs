@@ -5,6 +5,7 @@
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderValue};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -20,8 +21,12 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'
 /// included. HSTS only when the portal is configured for HTTPS: over plain
 /// HTTP it would lock browsers out of a development server.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let private = is_private(request.method(), request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if private {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // Tracking codes appear in URLs: never tell another site where the reader came from.
@@ -32,6 +37,16 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
+}
+
+/// Answers no browser or proxy may keep: every staff page (contact data),
+/// every answer to a form (the receipt shows the access key, the tracking
+/// result the resident's timeline), and the API's tracking answer.
+fn is_private(method: &Method, path: &str) -> bool {
+    path == "/staff"
+        || path.starts_with("/staff/")
+        || path.starts_with("/api/v1/submissions")
+        || !matches!(*method, Method::GET | Method::HEAD)
 }
 
 /// Refuses bodies over the configured size: at once when `Content-Length`

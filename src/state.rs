@@ -9,7 +9,7 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
 
 use crate::config::ServerConfig;
-use crate::csrf::CsrfKey;
+use crate::csrf::{CookieNames, CsrfKey};
 use crate::domain::participation::public::LogPage;
 use crate::domain::statistics::{Period, Statistics};
 use crate::domain::submissions::access::RequestKeys;
@@ -63,8 +63,6 @@ impl AppState {
         let limits = Limits {
             submissions: Limiter::per_minute(config.submit_per_minute),
             tracking: Limiter::per_minute(config.track_per_minute),
-            login_by_address: Limiter::per_minute(config.login_per_minute * 4),
-            login_by_username: Limiter::per_minute(config.login_per_minute),
         };
         Ok(Self(Arc::new(App {
             submissions: SubmissionQueue::start(db.clone()),
@@ -72,7 +70,7 @@ impl AppState {
             request_slots: tokio::sync::Semaphore::new(config.max_concurrent_requests),
             statistics: AnswerCache::new(512, crate::domain::statistics::STATISTICS_TTL),
             log_pages: AnswerCache::new(2048, crate::domain::participation::public::LOG_TTL),
-            csrf: CsrfKey::new(&secret),
+            csrf: CsrfKey::new(&secret, CookieNames::new(config.secure_cookies)),
             request_keys: RequestKeys::new(&secret),
             limits,
             downloads: DownloadSlots::new(DOWNLOADS_PER_CLIENT),

@@ -13,6 +13,7 @@ pub mod department;
 pub mod enums;
 pub mod inbox_tally;
 pub mod ita_item;
+pub mod login_failure;
 pub mod measure;
 pub mod measure_activity;
 pub mod measure_note;

@@ -19,6 +19,8 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// Sessions opened in an older epoch are over (see `auth::CurrentStaff`).
+    pub session_epoch: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

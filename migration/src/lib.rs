@@ -15,6 +15,9 @@ mod m20261125_000006_statistics_index;
 mod m20261129_000007_write_rule;
 mod m20261129_000008_tallies;
 mod m20261129_000009_search;
+mod m20261201_100001_tracking_key_index;
+mod m20261201_100002_session_epoch;
+mod m20261201_100003_login_failures;
 
 pub struct Migrator;
 
@@ -31,6 +34,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_write_rule::Migration),
             Box::new(m20261129_000008_tallies::Migration),
             Box::new(m20261129_000009_search::Migration),
+            Box::new(m20261201_100001_tracking_key_index::Migration),
+            Box::new(m20261201_100002_session_epoch::Migration),
+            Box::new(m20261201_100003_login_failures::Migration),
         ]
     }
 }

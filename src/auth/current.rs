@@ -1,5 +1,6 @@
-//! `CurrentStaff`: the logged-in, still active staff member, or a refusal
-//! (a redirect to the login page for pages, 401 for the API).
+//! `CurrentStaff`: the logged-in, still active staff member whose session is
+//! of their current epoch, or a refusal (a redirect to the login page for
+//! pages, 401 for the API).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -7,7 +8,7 @@ use entity::staff_user;
 use sea_orm::EntityTrait;
 use tower_sessions::Session;
 
-use super::SESSION_USER;
+use super::{SESSION_EPOCH, SESSION_USER};
 use crate::domain::actor::Staff;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -21,11 +22,12 @@ impl FromRequestParts<AppState> for CurrentStaff {
         let session = Session::from_request_parts(parts, state).await.map_err(|_| AppError::Unauthorized)?;
         let user_id: Option<i64> = session.get(SESSION_USER).await.map_err(|e| AppError::Internal(e.into()))?;
         let user_id = user_id.ok_or(AppError::Unauthorized)?;
-        // Read on every request, so deactivating an account or changing a role
-        // takes effect at once, not when the session ends.
+        let epoch: Option<i64> = session.get(SESSION_EPOCH).await.map_err(|e| AppError::Internal(e.into()))?;
+        // Read on every request, so deactivating an account, changing a role
+        // or resetting a password ends its sessions at once, on every instance.
         let user = staff_user::Entity::find_by_id(user_id).one(&state.db).await?;
         match user {
-            Some(user) if user.active => Ok(CurrentStaff(Staff::from(&user))),
+            Some(user) if user.active && epoch == Some(user.session_epoch) => Ok(CurrentStaff(Staff::from(&user))),
             _ => {
                 session.flush().await.map_err(|e| AppError::Internal(e.into()))?;
                 Err(AppError::Unauthorized)

@@ -3,9 +3,10 @@
 use chrono::{DateTime, Utc};
 use entity::enums::Role;
 use entity::{department, staff_user};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder,
 };
 
 use super::actor::Staff;
@@ -157,6 +158,9 @@ pub async fn update_user(
         "{}: {:?}, department {:?}, active {}",
         user.username, change.role, change.department_id, change.active
     );
+    // What the account may do changes: sessions opened before end.
+    let rights_change =
+        user.role != change.role || user.department_id != change.department_id || user.active != change.active;
     let mut row: staff_user::ActiveModel = user.into();
     if !change.display_name.trim().is_empty() {
         row.display_name = Set(change.display_name.trim().to_owned());
@@ -165,6 +169,9 @@ pub async fn update_user(
     row.department_id = Set(change.department_id);
     row.active = Set(change.active);
     row.update(&txn).await?;
+    if rights_change {
+        end_sessions_of(&txn, user_id).await?;
+    }
     audit::record(&txn, actor, Entry::new(Action::UserUpdated).on("staff_user", user_id).detail(detail), now).await?;
     txn.commit().await?;
     Ok(())
@@ -192,50 +199,74 @@ pub async fn reset_password(
     let mut row: staff_user::ActiveModel = user.into();
     row.password_hash = Set(hash);
     row.update(&txn).await?;
+    end_sessions_of(&txn, user_id).await?;
     audit::record(&txn, actor, Entry::new(Action::PasswordReset).on("staff_user", user_id).detail(username), now)
         .await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// The staff member whose password this is, if the account is active. Both
-/// outcomes are audited with the client's address; a failure says nothing
-/// about whether the user exists.
-pub async fn authenticate(
+/// Moves the member's session epoch on: every session they have open, on
+/// any instance, is over at its next request (`auth::CurrentStaff`).
+async fn end_sessions_of(db: &impl ConnectionTrait, user_id: i64) -> Result<(), DbErr> {
+    staff_user::Entity::update_many()
+        .col_expr(staff_user::Column::SessionEpoch, Expr::col(staff_user::Column::SessionEpoch).add(1))
+        .filter(staff_user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// "Log out everywhere": ends every session of `user_id`, the actor's own or,
+/// for admins, anyone's.
+pub async fn end_all_sessions(
     db: &DatabaseConnection,
+    actor: &Staff,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if actor.id != user_id && !permissions::can_administer(actor) {
+        return Err(DomainError::Forbidden);
+    }
+    let txn = write::begin(db, actor.agency_id).await?;
+    let member = staff_user::Entity::find_by_id(user_id).filter(staff_user::Column::AgencyId.eq(actor.agency_id));
+    if member.one(&txn).await?.is_none() {
+        return Err(DomainError::NotFound);
+    }
+    end_sessions_of(&txn, user_id).await?;
+    audit::record(&txn, actor, Entry::new(Action::SessionsEnded).on("staff_user", user_id), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The active account whose password this is. Hashing takes a while and
+/// is done before anything is written; `sign_in` records the outcome.
+pub(super) async fn verify_password(
+    db: &impl ConnectionTrait,
     username: &str,
     password_given: &str,
-    ip: Option<String>,
-    now: DateTime<Utc>,
-) -> Result<Option<Staff>, DomainError> {
-    let username = username.trim().to_lowercase();
+) -> Result<Option<staff_user::Model>, DomainError> {
     let user = staff_user::Entity::find()
-        .filter(staff_user::Column::Username.eq(&username))
+        .filter(staff_user::Column::Username.eq(username))
         .filter(staff_user::Column::Active.eq(true))
         .one(db)
         .await?;
     let matches = password::verify(password_given.to_owned(), user.as_ref().map(|u| u.password_hash.clone())).await;
-    let agency_id = match &user {
-        Some(user) => user.agency_id,
-        None => super::agency::current(db).await?.id,
-    };
-    let txn = write::begin(db, agency_id).await?;
-    let staff = match user.filter(|_| matches) {
-        Some(user) => {
-            let staff = Staff::from(&user);
-            let mut row: staff_user::ActiveModel = user.into();
-            row.last_login_at = Set(Some(now));
-            row.update(&txn).await?;
-            audit::append(&txn, Some(staff.id), &staff.username, Entry::new(Action::LoginSucceeded), ip, now).await?;
-            Some(staff)
-        }
-        None => {
-            audit::append(&txn, None, &username, Entry::new(Action::LoginFailed), ip, now).await?;
-            None
-        }
-    };
-    txn.commit().await?;
-    Ok(staff)
+    Ok(user.filter(|_| matches))
+}
+
+/// Records a sign-in: the account's last login and the audit entry.
+pub(super) async fn record_sign_in(
+    db: &impl ConnectionTrait,
+    user: staff_user::Model,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<staff_user::Model, DomainError> {
+    let mut row: staff_user::ActiveModel = user.into();
+    row.last_login_at = Set(Some(now));
+    let user = row.update(db).await?;
+    audit::append(db, Some(user.id), &user.username, Entry::new(Action::LoginSucceeded), ip, now).await?;
+    Ok(user)
 }
 
 pub async fn record_logout(db: &DatabaseConnection, actor: &Staff, now: DateTime<Utc>) -> Result<(), DomainError> {

@@ -35,10 +35,11 @@ pub enum Action {
     MeasureSaved,
     MeasureProgress,
     ItaItemsSaved,
+    SessionsEnded,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -63,6 +64,7 @@ impl Action {
         Action::MeasureSaved,
         Action::MeasureProgress,
         Action::ItaItemsSaved,
+        Action::SessionsEnded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -91,6 +93,7 @@ impl Action {
             Action::MeasureSaved => "measure_saved",
             Action::MeasureProgress => "measure_progress",
             Action::ItaItemsSaved => "ita_items_saved",
+            Action::SessionsEnded => "sessions_ended",
         }
     }
 }
@@ -174,6 +177,7 @@ pub async fn read(
     actor: &Staff,
     filter: &LogFilter,
 ) -> Result<(Vec<audit_log::Model>, bool), super::error::DomainError> {
+    use sea_orm::sea_query::{Expr, Func};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     if !super::permissions::can_administer(actor) {
         return Err(super::error::DomainError::Forbidden);
@@ -183,7 +187,10 @@ pub async fn read(
         query = query.filter(audit_log::Column::Action.eq(action));
     }
     if !filter.actor.trim().is_empty() {
-        query = query.filter(audit_log::Column::ActorName.contains(filter.actor.trim()));
+        // Literally what was typed: `%` and `_` are escaped, not wildcards.
+        let pattern = super::submissions::search::like_pattern(&filter.actor.trim().to_lowercase());
+        let pattern = sea_orm::sea_query::LikeExpr::new(pattern).escape('\\');
+        query = query.filter(Expr::expr(Func::lower(Expr::col(audit_log::Column::ActorName))).like(pattern));
     }
     if let Some(before) = filter.before {
         query = query.filter(audit_log::Column::Id.lt(before));

@@ -88,6 +88,12 @@ pub fn can_manage_activity(staff: &Staff, department_id: Option<i64>) -> bool {
     }
 }
 
+/// Reading an activity in the staff workspace: a published one is public
+/// anyway; a draft only by those who may manage it.
+pub fn can_read_activity(staff: &Staff, department_id: Option<i64>, published: bool) -> bool {
+    published || can_manage_activity(staff, department_id)
+}
+
 /// Whether the activities pages are open to this staff member at all (each
 /// activity is then checked by its department).
 pub fn can_manage_any_activity(staff: &Staff) -> bool {
@@ -192,5 +198,9 @@ mod tests {
         assert!(can_manage_activity(&staff(Role::Officer, Some(1)), Some(1)));
         assert!(!can_manage_activity(&staff(Role::Officer, Some(1)), Some(2)));
         assert!(!can_manage_activity(&staff(Role::Officer, None), None));
+        assert!(can_read_activity(&staff(Role::Officer, Some(1)), Some(2), true));
+        assert!(!can_read_activity(&staff(Role::Officer, Some(1)), Some(2), false));
+        assert!(!can_read_activity(&staff(Role::Officer, Some(1)), None, false));
+        assert!(can_read_activity(&staff(Role::IntegrityOfficer, None), Some(2), false));
     }
 }

@@ -77,20 +77,82 @@ impl FieldErrors {
     }
 }
 
-/// Text that may span lines: no control characters but newline and tab.
-pub fn plain_text(value: &str) -> Result<(), ValidationError> {
-    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return Err(ValidationError::new("control_characters"));
-    }
-    Ok(())
+/// How a piece of text may look. Every text that enters the portal is one
+/// of these (see [`clean_text`]); the routes decide which by the field's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextKind {
+    /// One line: subjects, names, titles, codes, search words, path segments.
+    SingleLine,
+    /// Text that may span lines: details, messages, descriptions.
+    MultiLine,
+    /// Secrets compared as typed (passwords, keys): refused as single-line
+    /// text is, but never altered.
+    Verbatim,
 }
 
-/// Text on one line: no control characters at all.
-pub fn single_line(value: &str) -> Result<(), ValidationError> {
-    if value.chars().any(char::is_control) {
+/// Characters no text may hold: C0 and C1 controls and DEL (tab, line feed and
+/// carriage return are judged by kind), and U+FFFE/U+FFFF, which XML cannot
+/// carry. PostgreSQL refuses NUL in text outright.
+fn forbidden(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+}
+
+/// Line breaks: allowed only in multi-line text.
+fn line_break(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{2028}' | '\u{2029}')
+}
+
+/// Bidirectional embeddings, overrides and isolates: they reorder the text
+/// that follows them, so what staff read is not what was written. Removed
+/// from every field.
+fn bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Invisible characters that make one line look like another: zero-width
+/// spaces and joiners, direction marks, the word joiner and invisible
+/// operators, the byte-order mark. Removed from single-line fields; kept in
+/// multi-line text, where Thai writers use U+200B as a line-break hint.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{180E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+}
+
+/// The one rule for text: control characters are refused (tab and line
+/// breaks only in multi-line text), bidirectional overrides are removed, and
+/// so are invisible characters in single-line text. Secrets are only checked.
+pub fn clean_text(value: &str, kind: TextKind) -> Result<Cow<'_, str>, ValidationError> {
+    let refused = |c: char| forbidden(c) || (kind != TextKind::MultiLine && line_break(c));
+    if value.chars().any(refused) {
         return Err(ValidationError::new("control_characters"));
     }
-    Ok(())
+    let removed = |c: char| match kind {
+        TextKind::Verbatim => false,
+        TextKind::MultiLine => bidi_control(c),
+        TextKind::SingleLine => bidi_control(c) || invisible(c),
+    };
+    if value.chars().any(removed) {
+        Ok(Cow::Owned(value.chars().filter(|&c| !removed(c)).collect()))
+    } else {
+        Ok(Cow::Borrowed(value))
+    }
+}
+
+/// Text that may span lines: no control characters but newline and tab.
+pub fn plain_text(value: &str) -> Result<(), ValidationError> {
+    clean_text(value, TextKind::MultiLine).map(drop)
+}
+
+/// Text on one line: no control characters, tabs or line breaks.
+pub fn single_line(value: &str) -> Result<(), ValidationError> {
+    clean_text(value, TextKind::SingleLine).map(drop)
+}
+
+/// Whether every output (an XML feed, a CSV file) can carry `c`: XML 1.0
+/// has no place for C0 controls but tab and line breaks, nor for U+FFFE and
+/// U+FFFF, and CSV tools stumble on any control. Text stored before the rule
+/// above may hold such characters; outputs drop them.
+pub fn printable(c: char) -> bool {
+    !forbidden(c)
 }
 
 /// A Thai phone number as people write it: 9–10 digits starting with 0, or
@@ -142,7 +204,23 @@ mod tests {
     fn control_characters_are_refused_but_newlines_kept_in_details() {
         assert!(plain_text("บรรทัดหนึ่ง\nบรรทัดสอง\tแท็บ").is_ok());
         assert!(plain_text("nul\0byte").is_err());
+        assert!(plain_text("escape\u{1b}[31m").is_err());
+        assert!(plain_text("c1\u{85}control").is_err());
+        assert!(plain_text("not xml\u{FFFF}").is_err());
         assert!(single_line("สอง\nบรรทัด").is_err());
+        assert!(single_line("tab\there").is_err());
+        assert!(single_line("line\u{2028}separator").is_err());
         assert!(single_line("ถนนชำรุด หน้าวัด").is_ok());
+    }
+
+    #[test]
+    fn invisible_characters_leave_single_lines_and_overrides_leave_everything() {
+        use TextKind::*;
+        assert_eq!(clean_text("ad\u{200B}min\u{202E}fdp.exe", SingleLine).unwrap(), "adminfdp.exe");
+        assert_eq!(clean_text("\u{FEFF}ถนน\u{200D}ชำรุด\u{2066}", SingleLine).unwrap(), "ถนนชำรุด");
+        assert_eq!(clean_text("คำ\u{200B}ไทย\u{202D}\nต่อ", MultiLine).unwrap(), "คำ\u{200B}ไทย\nต่อ");
+        assert_eq!(clean_text("pass\u{200B}word", Verbatim).unwrap(), "pass\u{200B}word");
+        assert!(clean_text("pass\0word", Verbatim).is_err());
+        assert!(matches!(clean_text("ปกติ", SingleLine).unwrap(), Cow::Borrowed(_)));
     }
 }

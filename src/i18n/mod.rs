@@ -54,6 +54,7 @@ const THAI: &[&str] = &[
     include_str!("th/qa.toml"),
     include_str!("th/hardening.toml"),
     include_str!("th/writes.toml"),
+    include_str!("th/security.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -62,6 +63,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/qa.toml"),
     include_str!("en/hardening.toml"),
     include_str!("en/writes.toml"),
+    include_str!("en/security.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

@@ -76,12 +76,21 @@ impl TestApp {
 
     /// A fresh schema in the PostgreSQL database, or `None` when not configured.
     pub async fn postgres() -> Option<Self> {
+        Self::postgres_with(ServerConfig::for_tests()).await
+    }
+
+    /// As [`TestApp::postgres`], with these settings.
+    pub async fn postgres_with(config: ServerConfig) -> Option<Self> {
         let url = postgres_url()?;
-        Some(Self::postgres_at(url).await)
+        Some(Self::postgres_at_with(url, config).await)
     }
 
     /// A fresh schema in the PostgreSQL database at `url`.
     pub async fn postgres_at(url: String) -> Self {
+        Self::postgres_at_with(url, ServerConfig::for_tests()).await
+    }
+
+    async fn postgres_at_with(url: String, config: ServerConfig) -> Self {
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let admin = sea_orm::Database::connect(&url).await.expect("connect to SIANG_TEST_POSTGRES_URL");
         admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.expect("create schema");
@@ -89,7 +98,7 @@ impl TestApp {
         let mut options = ConnectOptions::new(url);
         options.set_schema_search_path(schema.clone());
         let db = siang::db::connect_with(options).await.expect("connect to test schema");
-        Self::build(db, ServerConfig::for_tests(), Some(schema), None).await
+        Self::build(db, config, Some(schema), None).await
     }
 
     async fn build(
@@ -352,6 +361,10 @@ impl Client<'_> {
             let set = set.to_str().unwrap();
             let pair = set.split(';').next().unwrap();
             if let Some((name, value)) = pair.split_once('=') {
+                // Form tokens are bound to the session: a new one needs new tokens.
+                if name.ends_with("siang_session") {
+                    *self.csrf.lock().unwrap() = None;
+                }
                 let expired = set.contains("Max-Age=0") || value.is_empty();
                 let mut jar = self.cookies.lock().unwrap();
                 if expired {

@@ -17,6 +17,7 @@ mod privacy;
 mod qa;
 mod repeats;
 mod search;
+mod security;
 mod services;
 mod staff_access;
 mod staff_participation;

@@ -142,7 +142,8 @@ async fn every_staff_action_is_audited(app: TestApp) {
                 ("password", "ยาวพอสำหรับรหัสผ่าน"),
             ],
         ),
-        ("/staff/users/1/password".into(), vec![("password", "รหัสผ่านใหม่ที่ยาวพอ")]),
+        // Another account: resetting one's own password ends one's own sessions too.
+        ("/staff/users/2/password".into(), vec![("password", "รหัสผ่านใหม่ที่ยาวพอ")]),
         (
             "/staff/departments".into(),
             vec![("code", "health"), ("name_th", "กองสาธารณสุข"), ("name_en", "Public Health"), ("active", "on")],

@@ -9,6 +9,7 @@ use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::error::DomainError;
+use crate::domain::links::same_origin_path;
 use crate::domain::permissions;
 use crate::domain::validation::FieldErrors;
 
@@ -58,7 +59,13 @@ pub async fn items(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) 
     }
     Ok(saved
         .into_iter()
-        .map(|row| ItaItem { code: row.code, title_th: row.title_th, title_en: row.title_en, url_path: row.url_path })
+        .map(|row| ItaItem {
+            code: row.code,
+            title_th: row.title_th,
+            title_en: row.title_en,
+            // A link saved before it was checked as a browser reads it is not shown as a link.
+            url_path: same_origin_path(&row.url_path).unwrap_or_default(),
+        })
         .collect())
 }
 
@@ -75,6 +82,9 @@ pub async fn save_items(
         return Err(DomainError::Forbidden);
     }
     let mut errors = FieldErrors::default();
+    // Only the portal's own pages: a link elsewhere is not this portal's
+    // evidence. Kept as a browser would read it.
+    let paths: Vec<Option<String>> = items.iter().map(|item| same_origin_path(item.url_path.trim())).collect();
     for (i, item) in items.iter().enumerate() {
         if item.code.trim().is_empty() || item.code.chars().count() > 32 {
             errors.add(format!("items.{i}.code"), "required");
@@ -82,8 +92,7 @@ pub async fn save_items(
         if item.title_th.trim().is_empty() {
             errors.add(format!("items.{i}.title_th"), "required");
         }
-        // Only the portal's own pages: a link elsewhere is not this portal's evidence.
-        if !item.url_path.starts_with('/') || item.url_path.starts_with("//") {
+        if paths[i].is_none() {
             errors.add(format!("items.{i}.url_path"), "local_path");
         }
     }
@@ -96,15 +105,17 @@ pub async fn save_items(
         .exec(&txn)
         .await?;
     if !items.is_empty() {
-        ita_item::Entity::insert_many(items.iter().zip(1..).map(|(item, position)| ita_item::ActiveModel {
-            agency_id: Set(agency_id),
-            fiscal_year: Set(fiscal_year),
-            position: Set(position),
-            code: Set(item.code.trim().to_owned()),
-            title_th: Set(item.title_th.trim().to_owned()),
-            title_en: Set(item.title_en.trim().to_owned()),
-            url_path: Set(item.url_path.trim().to_owned()),
-            ..Default::default()
+        ita_item::Entity::insert_many(items.iter().zip(paths).zip(1..).map(|((item, path), position)| {
+            ita_item::ActiveModel {
+                agency_id: Set(agency_id),
+                fiscal_year: Set(fiscal_year),
+                position: Set(position),
+                code: Set(item.code.trim().to_owned()),
+                title_th: Set(item.title_th.trim().to_owned()),
+                title_en: Set(item.title_en.trim().to_owned()),
+                url_path: Set(path.unwrap_or_default()),
+                ..Default::default()
+            }
         }))
         .exec(&txn)
         .await?;

@@ -10,22 +10,35 @@ use entity::{
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
+use crate::domain::actor::Staff;
 use crate::domain::error::DomainError;
+use crate::domain::permissions;
 
-/// Every activity of the agency, newest first.
-pub async fn activities(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<activity::Model>, DbErr> {
-    activity::Entity::find()
+/// The agency's activities this staff member may read (published ones, and
+/// drafts they may manage), newest first.
+pub async fn activities(
+    db: &impl ConnectionTrait,
+    staff: &Staff,
+    agency_id: i64,
+) -> Result<Vec<activity::Model>, DbErr> {
+    let all = activity::Entity::find()
         .filter(activity::Column::AgencyId.eq(agency_id))
         .order_by_desc(activity::Column::HeldAt)
         .order_by_desc(activity::Column::Id)
         .all(db)
-        .await
+        .await?;
+    Ok(readable(staff, all))
+}
+
+fn readable(staff: &Staff, activities: Vec<activity::Model>) -> Vec<activity::Model> {
+    activities.into_iter().filter(|a| permissions::can_read_activity(staff, a.department_id, a.published)).collect()
 }
 
 /// One activity with its indicators and the tracking codes of the
-/// submissions that led to it.
+/// submissions that led to it; another department's draft is refused.
 pub async fn activity(
     db: &impl ConnectionTrait,
+    staff: &Staff,
     agency_id: i64,
     id: i64,
 ) -> Result<(activity::Model, Vec<i16>, Vec<String>), DomainError> {
@@ -34,6 +47,9 @@ pub async fn activity(
         .one(db)
         .await?
         .ok_or(DomainError::NotFound)?;
+    if !permissions::can_read_activity(staff, found.department_id, found.published) {
+        return Err(DomainError::Forbidden);
+    }
     let indicators = activity_indicator::Entity::find()
         .filter(activity_indicator::Column::ActivityId.eq(id))
         .all(db)
@@ -96,8 +112,14 @@ pub struct MeasureRow {
     pub evidence_activities: Vec<activity::Model>,
 }
 
-/// The year's measures, by indicator and position, with notes and evidence.
-pub async fn measures(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i32) -> Result<Vec<MeasureRow>, DbErr> {
+/// The year's measures, by indicator and position, with notes and evidence
+/// (activities only as far as this staff member may read them).
+pub async fn measures(
+    db: &impl ConnectionTrait,
+    staff: &Staff,
+    agency_id: i64,
+    fiscal_year: i32,
+) -> Result<Vec<MeasureRow>, DbErr> {
     let measures = super::plan::measures_of_year(db, agency_id, fiscal_year).await?;
     let mut rows = Vec::with_capacity(measures.len());
     for found in measures {
@@ -122,7 +144,7 @@ pub async fn measures(db: &impl ConnectionTrait, agency_id: i64, fiscal_year: i3
             .map(|link| link.activity_id)
             .collect();
         let evidence_activities =
-            activity::Entity::find().filter(activity::Column::Id.is_in(activity_ids)).all(db).await?;
+            readable(staff, activity::Entity::find().filter(activity::Column::Id.is_in(activity_ids)).all(db).await?);
         rows.push(MeasureRow {
             evidence_codes: tracking_codes(db, submission_ids).await?,
             measure: found,

@@ -5,9 +5,9 @@ use entity::enums::{EventKind, Kind, Status};
 use std::collections::HashMap;
 
 use entity::{staff_user, submission, submission_event};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::access::{hash_access_key, hashes_match};
+use super::access::hash_access_key;
 
 /// What the resident may see of their submission: no contact data, no
 /// internal notes, no staff names.
@@ -33,8 +33,10 @@ pub struct TrackedEvent {
 }
 
 /// The submission if `key` opens it. An unknown code and a wrong key give
-/// the same `None`, after the same work, so codes cannot be probed. Staff
-/// names are included only when the agency chose `show_staff_names`.
+/// the same `None` after the same work: one look-up of code and key hash
+/// together in their index, which misses either way without reading a row,
+/// so codes cannot be probed by timing. Staff names are included only when
+/// the agency chose `show_staff_names`.
 pub async fn track(
     db: &impl ConnectionTrait,
     code: &str,
@@ -42,8 +44,18 @@ pub async fn track(
     show_staff_names: bool,
 ) -> Result<Option<TrackedSubmission>, DbErr> {
     let presented = hash_access_key(key);
-    let found = submission::Entity::find().filter(submission::Column::TrackingCode.eq(code.trim())).one(db).await?;
-    let Some(found) = found.filter(|s| hashes_match(&presented, &s.access_key_hash)) else {
+    let opened: Option<i64> = submission::Entity::find()
+        .select_only()
+        .column(submission::Column::Id)
+        .filter(submission::Column::TrackingCode.eq(code.trim()))
+        .filter(submission::Column::AccessKeyHash.eq(presented))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let Some(id) = opened else {
+        return Ok(None);
+    };
+    let Some(found) = submission::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
     let events = submission_event::Entity::find()

@@ -1,14 +1,14 @@
 //! `GET /api/v1/log` and `GET /api/v1/stats/{fiscal_year}`: the log and the
 //! statistics as JSON, from the same public view types as the pages.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 
 use crate::domain::participation::public::PublicLogEntry;
 use crate::domain::statistics::Statistics;
 use crate::error::AppError;
-use crate::extract::ServedAgency;
+use crate::extract::{Path, Query, ServedAgency};
 use crate::routes::public::fiscal_year_param;
 use crate::routes::public::log::{log_page, LogQuery};
 use crate::routes::public::stats::{year_statistics, StatsQuery};

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -15,7 +15,7 @@ use crate::domain::submissions::submit::repeated;
 use crate::domain::submissions::{track, ContactInput, CorruptionFacts, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::extract::{ApiJson, ClientIp, ServedAgency};
+use crate::extract::{ApiJson, ClientIp, Path, ServedAgency};
 use crate::state::AppState;
 
 /// The request body. Unknown fields are refused, so a misspelt field is an

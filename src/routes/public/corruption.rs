@@ -8,7 +8,7 @@ use axum::response::Response;
 
 use super::form::{self, FormState};
 use crate::error::AppError;
-use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::extract::{ClientIp, CsrfForm, FormFields, PageContext};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -26,9 +26,10 @@ pub async fn create(
     State(state): State<AppState>,
     page: PageContext,
     ClientIp(client): ClientIp,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(fields): CsrfForm<FormFields>,
 ) -> Result<Response, AppError> {
-    let form = FormState::from_pairs(&pairs).with_value("kind", "corruption");
+    let form =
+        FormState::from_pairs(&fields.pairs).with_value("kind", "corruption").with_errors(&fields.refused, page.lang);
     let input = form::new_submission(&form);
     form::accept(&state, page, client, form, input, async |page, form| Ok(ReportPage { page, form })).await
 }

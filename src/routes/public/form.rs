@@ -171,6 +171,10 @@ where
     P: IntoResponse,
     F: AsyncFnOnce(PageContext, FormState) -> Result<P, AppError>,
 {
+    // Fields the input rule refused (`extract::FormFields`) are never stored.
+    if form.has_errors() {
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, again(page, form).await?).into_response());
+    }
     let id = form.request_id();
     let request = state.request_keys.request(RequestScope::Form, &id);
     let submitted = match repeated(&state.db, page.agency.id, &request, &input, Utc::now()).await {

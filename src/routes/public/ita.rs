@@ -3,13 +3,13 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 
 use super::fiscal_year_param;
 use crate::domain::participation::ita::{self, ItaItem};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Path};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]

@@ -1,11 +1,13 @@
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::csrf::cookie_header;
+use crate::domain::links::same_origin_path;
 use crate::error::AppError;
+use crate::extract::{Path, Query};
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -22,8 +24,7 @@ pub async fn switch(
 ) -> Result<Response, AppError> {
     let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
     // Only paths on this site, so the switch cannot be used as an open redirect.
-    let next =
-        next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into());
+    let next = next.as_deref().and_then(same_origin_path).unwrap_or_else(|| "/".into());
     let cookie = cookie_header(Lang::COOKIE, lang.code(), Some(365 * 24 * 3600), state.config.secure_cookies);
     Ok((StatusCode::SEE_OTHER, [(LOCATION, next), (SET_COOKIE, cookie)]).into_response())
 }

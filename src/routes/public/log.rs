@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -20,7 +20,7 @@ use super::open_data::{site_address, streamed};
 use crate::domain::calendar::{fiscal_year, local_date};
 use crate::domain::participation::public::{self, Cursor, LogFilter, LogKind, LogPage, PublicActivity, PublicLogEntry};
 use crate::error::AppError;
-use crate::extract::{ClientIp, PageContext};
+use crate::extract::{ClientIp, PageContext, Path, Query};
 use crate::state::AppState;
 
 pub const PAGE_SIZE: u64 = 20;

@@ -65,8 +65,11 @@ pub fn site_address(headers: &HeaderMap, secure: bool) -> String {
 }
 
 fn quote(cell: &str) -> String {
+    // Control characters stored before input refused them would confuse
+    // spreadsheet and CSV tools: leave only what any text file can carry.
+    let cell: String = cell.chars().filter(|&c| crate::domain::validation::printable(c)).collect();
     // A leading = + - @ makes spreadsheets run the cell as a formula.
-    let cell = if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_owned() };
+    let cell = if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell };
     if cell.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
@@ -84,5 +87,6 @@ mod tests {
         assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(quote("=1+1"), "'=1+1");
         assert_eq!(quote("42"), "42");
+        assert_eq!(quote("nul\u{0}\u{1b}ไทย"), "nulไทย");
     }
 }

@@ -3,14 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Redirect;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::fiscal_year_param;
 use crate::domain::participation::public::{self, PublicMeasure, YearOf};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Path};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]

@@ -4,14 +4,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
 
 use super::form::{self, FormState};
 use crate::domain::participation::public::{self, Cursor, QaPage};
 use crate::error::AppError;
-use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::extract::{ClientIp, CsrfForm, FormFields, PageContext, Query};
 use crate::state::AppState;
 
 pub const PAGE_SIZE: u64 = 30;
@@ -85,9 +85,10 @@ pub async fn ask(
     State(state): State<AppState>,
     page: PageContext,
     ClientIp(client): ClientIp,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(fields): CsrfForm<FormFields>,
 ) -> Result<Response, AppError> {
-    let form = FormState::from_pairs(&pairs).with_value("kind", "question");
+    let form =
+        FormState::from_pairs(&fields.pairs).with_value("kind", "question").with_errors(&fields.refused, page.lang);
     let input = form::new_submission(&form);
     form::accept(&state, page, client, form, input, async |page, form| {
         render(&state, page, form, QaQuery::default()).await

@@ -3,14 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use entity::{service, service_step};
 use serde::Deserialize;
 
 use crate::domain::services;
 use crate::domain::statistics::{self, ServiceFigures};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Path, Query};
 use crate::i18n::Lang;
 use crate::state::AppState;
 

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -21,7 +21,7 @@ use crate::domain::participation::public::YearOf;
 use crate::domain::statistics::{self, Period, Statistics};
 use crate::domain::submissions::questions;
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Path, Query};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]

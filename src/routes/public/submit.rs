@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -16,7 +16,7 @@ use crate::domain::submissions::access::RequestScope;
 use crate::domain::submissions::submit::receipt_of;
 use crate::domain::submissions::{questions, Receipt};
 use crate::error::AppError;
-use crate::extract::{ClientIp, CsrfForm, PageContext};
+use crate::extract::{ClientIp, CsrfForm, FormFields, PageContext, Query};
 use crate::state::AppState;
 
 /// The kinds this form takes; corruption reports have their own page.
@@ -99,9 +99,9 @@ pub async fn create(
     State(state): State<AppState>,
     page: PageContext,
     ClientIp(client): ClientIp,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(fields): CsrfForm<FormFields>,
 ) -> Result<Response, AppError> {
-    let form = FormState::from_pairs(&pairs);
+    let form = FormState::from_pairs(&fields.pairs).with_errors(&fields.refused, page.lang);
     let mut input = form::new_submission(&form);
     if !KINDS.contains(&input.kind.as_str()) {
         input.kind.clear();

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -19,7 +19,7 @@ use crate::domain::actor::Staff;
 use crate::domain::agency::{self, DepartmentInput, Settings};
 use crate::domain::error::DomainError;
 use crate::error::{localize, AppError};
-use crate::extract::{CsrfForm, PageContext};
+use crate::extract::{CsrfForm, PageContext, Path};
 use crate::state::AppState;
 
 /// Localized messages of a refused change, for the page's error summary.

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use entity::audit_log;
 use serde::Deserialize;
 
@@ -10,7 +10,7 @@ use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, LogFilter};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Query};
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use entity::enums::{Channel, Code, Kind, Status};
 use sea_orm::{ActiveEnum, Iterable};
@@ -15,7 +15,7 @@ use crate::domain::actor::Staff;
 use crate::domain::agency::departments;
 use crate::domain::submissions::inbox::{self, Filter, InboxPage, Order};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Query};
 use crate::state::AppState;
 
 /// The filters as they arrive in the query string. Values that do not parse

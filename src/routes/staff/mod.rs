@@ -24,7 +24,7 @@ const IDLE_TIMEOUT: time::Duration = time::Duration::hours(2);
 
 pub fn router(state: &AppState) -> Router<AppState> {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("siang_session")
+        .with_name(state.csrf.names.session)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies)
@@ -32,6 +32,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/staff/login", get(login::show).post(login::login))
         .route("/staff/logout", post(login::logout))
+        .route("/staff/logout-everywhere", post(login::logout_everywhere))
         .route("/staff", get(inbox::show))
         .route("/staff/submissions/new", get(submissions::new_form).post(submissions::record))
         .route("/staff/submissions/{id}", get(submissions::show))

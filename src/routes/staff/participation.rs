@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{Redirect, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::activity::{self, ActivityKind};
@@ -23,7 +23,7 @@ use crate::domain::participation::plan::{self, Evidence, MeasureInput};
 use crate::domain::participation::workspace::{self, MeasureRow};
 use crate::domain::{agency, permissions, INDICATORS};
 use crate::error::AppError;
-use crate::extract::{CsrfForm, PageContext};
+use crate::extract::{CsrfForm, PageContext, Path};
 use crate::routes::public::fiscal_year_param;
 use crate::state::AppState;
 
@@ -93,7 +93,7 @@ pub async fn activities(
     if !permissions::can_manage_any_activity(&me) {
         return Err(AppError::Forbidden);
     }
-    let activities = workspace::activities(&state.db, page.agency.id).await?;
+    let activities = workspace::activities(&state.db, &me, page.agency.id).await?;
     Ok(ActivitiesPage { page, me, activities })
 }
 
@@ -178,7 +178,7 @@ pub async fn edit_activity(
     CurrentStaff(me): CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<ActivityPage, AppError> {
-    let (found, indicators, submission_codes) = workspace::activity(&state.db, page.agency.id, id).await?;
+    let (found, indicators, submission_codes) = workspace::activity(&state.db, &me, page.agency.id, id).await?;
     let local = found.held_at.with_timezone(&bangkok());
     let form = ActivityForm {
         id: Some(found.id),
@@ -339,7 +339,7 @@ async fn plan_page(
     if me.role == entity::enums::Role::Viewer {
         return Err(AppError::Forbidden);
     }
-    let measures = workspace::measures(&state.db, page.agency.id, fiscal_year).await?;
+    let measures = workspace::measures(&state.db, &me, page.agency.id, fiscal_year).await?;
     let departments = agency::departments(&state.db, page.agency.id).await?;
     Ok(PlanPage { page, me, fiscal_year, measures, departments, errors })
 }

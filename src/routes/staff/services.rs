@@ -2,7 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use chrono::Utc;
 use entity::{department, service};
@@ -14,7 +14,7 @@ use crate::domain::actor::Staff;
 use crate::domain::services::{self, ServiceInput, StandardInput};
 use crate::domain::{agency, error::DomainError};
 use crate::error::AppError;
-use crate::extract::{CsrfForm, PageContext};
+use crate::extract::{CsrfForm, PageContext, Path};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
@@ -22,7 +22,7 @@ use crate::domain::submissions::triage::{self, Assignment, DueChange, StatusChan
 use crate::domain::submissions::{self, submit, Receipt};
 use crate::domain::{accounts, agency, services};
 use crate::error::{localize, AppError};
-use crate::extract::{CsrfForm, NoFields, PageContext};
+use crate::extract::{CsrfForm, NoFields, PageContext, Path};
 use crate::routes::public::form::{self as resident_form, FormState};
 use crate::state::AppState;
 
