@@ -10,7 +10,9 @@ use entity::{agency, app_setting};
 use rand::RngCore;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
-use tower_http::services::ServeDir;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::trace::TraceLayer;
 
 use crate::auth::session_store::DbSessionStore;
@@ -113,18 +115,26 @@ async fn stored_secret(db: &DatabaseConnection) -> Result<String, DbErr> {
 /// The portal's routes with their layers, innermost first: the limits
 /// (body size, time, concurrency) answer with errors that the error renderer
 /// turns into pages; the renderer needs the form token that `ensure_cookie`
-/// makes; security headers go on every answer, error pages included.
+/// makes; Thai text is marked up on every page, error pages included;
+/// security headers go on every answer; text is compressed for slow rural
+/// connections (fonts are compressed already).
 pub fn build_router(state: AppState) -> Router {
     use crate::security;
-    let static_files = ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
+    let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
+    let static_files = ServeDir::new(static_dir);
+    let compress = DefaultPredicate::new().and(NotForContentType::const_new("font/"));
     crate::routes::router(&state)
         .nest_service("/static", static_files)
+        .route_service("/favicon.ico", ServeFile::new(format!("{static_dir}/favicon.ico")))
+        .route_service("/robots.txt", ServeFile::new(format!("{static_dir}/robots.txt")))
         .layer(middleware::from_fn_with_state(state.clone(), security::limit_body))
         .layer(middleware::from_fn_with_state(state.clone(), security::time_limit))
         .layer(middleware::from_fn_with_state(state.clone(), security::cap_concurrency))
         .layer(middleware::from_fn_with_state(state.clone(), crate::error::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::thai_text::mark_up_pages))
         .layer(middleware::from_fn_with_state(state.clone(), crate::csrf::ensure_cookie))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(CompressionLayer::new().compress_when(compress))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -32,10 +32,22 @@ impl CsrfKey {
     }
 
     fn token_for(&self, cookie: &str) -> String {
+        self.sign("siang-csrf", cookie)
+    }
+
+    /// An HMAC of `data` under the server's secret, for `purpose` (so a
+    /// signature made for one use is never accepted for another).
+    pub fn sign(&self, purpose: &str, data: &str) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any length");
-        mac.update(b"siang-csrf:");
-        mac.update(cookie.as_bytes());
+        mac.update(purpose.as_bytes());
+        mac.update(b":");
+        mac.update(data.as_bytes());
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `signature` is [`Self::sign`]'s for `data`, in constant time.
+    pub fn signed(&self, purpose: &str, data: &str, signature: &str) -> bool {
+        self.sign(purpose, data).as_bytes().ct_eq(signature.as_bytes()).into()
     }
 
     /// Whether `token` was made for the cookie this request carries.
@@ -43,7 +55,7 @@ impl CsrfKey {
         let Some(cookie) = read_cookie(headers, COOKIE_NAME) else {
             return false;
         };
-        self.token_for(cookie).as_bytes().ct_eq(token.as_bytes()).into()
+        self.signed("siang-csrf", cookie, token)
     }
 }
 

@@ -18,3 +18,4 @@ pub mod rate_limit;
 pub mod routes;
 pub mod security;
 pub mod server;
+pub mod thai_text;

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use entity::{staff_user, submission, submission_event};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder};
 
-use super::access::{hash_access_key, hashes_match};
+use super::access::{hash_access_key, hashes_match, normalize_tracking_code};
 
 /// What the resident may see of their submission: no contact data, no
 /// internal notes, no staff names.
@@ -33,7 +33,8 @@ pub struct TrackedEvent {
 }
 
 /// The submission if `key` opens it. An unknown code and a wrong key give
-/// the same `None`, after the same work, so codes cannot be probed. Staff
+/// the same `None`, after the same work, so codes cannot be probed. The code
+/// may be typed with any separators, or none. Staff
 /// names are included only when the agency chose `show_staff_names`.
 pub async fn track(
     db: &impl ConnectionTrait,
@@ -42,7 +43,8 @@ pub async fn track(
     show_staff_names: bool,
 ) -> Result<Option<TrackedSubmission>, DbErr> {
     let presented = hash_access_key(key);
-    let found = submission::Entity::find().filter(submission::Column::TrackingCode.eq(code.trim())).one(db).await?;
+    let code = normalize_tracking_code(code).unwrap_or_default();
+    let found = submission::Entity::find().filter(submission::Column::TrackingCode.eq(code)).one(db).await?;
     let Some(found) = found.filter(|s| hashes_match(&presented, &s.access_key_hash)) else {
         return Ok(None);
     };

@@ -12,7 +12,6 @@ use serde::Deserialize;
 use super::fiscal_year_param;
 use super::open_data::Csv;
 use crate::app::AppState;
-use crate::charts::{bar_chart, Bar};
 use crate::domain::participation::public::YearOf;
 use crate::domain::statistics::{self, Period, Statistics};
 use crate::domain::submissions::questions;
@@ -40,9 +39,10 @@ pub struct CountTable {
 }
 
 impl CountTable {
-    pub fn chart(&self) -> String {
-        let bars: Vec<Bar> = self.rows.iter().map(|(_, label, n)| Bar { label: label.clone(), value: *n }).collect();
-        bar_chart(&self.title, &bars)
+    /// The bar drawn beside a count, scaled to the table's largest.
+    pub fn bar(&self, count: &i64) -> String {
+        let max = self.rows.iter().map(|(_, _, n)| *n).max().unwrap_or(0);
+        crate::charts::bar(*count, max)
     }
 }
 

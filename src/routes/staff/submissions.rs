@@ -176,12 +176,37 @@ pub async fn note(
     after_action(&state, page, me, id, result, "note").await
 }
 
+/// A new due date: `due` as `YYYY-MM-DD`, or the day, month and
+/// Buddhist-Era year the form's pickers send.
 #[derive(Deserialize)]
 pub struct DueForm {
     #[serde(default)]
     due: String,
     #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year_be: String,
+    #[serde(default)]
     reason: String,
+}
+
+impl DueForm {
+    /// The date as the domain reads it; whatever cannot be a date is passed
+    /// on as typed, for the domain to refuse with its own message.
+    fn date(&self) -> String {
+        if !self.due.trim().is_empty() {
+            return self.due.clone();
+        }
+        let number = |text: &str| text.trim().parse::<i32>().ok();
+        match (number(&self.day), number(&self.month), number(&self.year_be)) {
+            (Some(day), Some(month), Some(year)) => {
+                format!("{:04}-{month:02}-{day:02}", year - crate::domain::calendar::BUDDHIST_ERA_OFFSET)
+            }
+            _ => String::new(),
+        }
+    }
 }
 
 pub async fn due(
@@ -191,7 +216,7 @@ pub async fn due(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DueForm>,
 ) -> Result<Response, AppError> {
-    let result = triage::change_due(&state.db, &me, id, &form.due, &form.reason, Utc::now()).await;
+    let result = triage::change_due(&state.db, &me, id, &form.date(), &form.reason, Utc::now()).await;
     after_action(&state, page, me, id, result, "due").await
 }
 
@@ -297,8 +322,8 @@ impl SubmissionPage {
         kind.code()
     }
 
-    pub fn status_label(&self, status: &Option<Status>) -> String {
-        status.map(|s| self.page.label("status", s.code())).unwrap_or_default()
+    pub fn status_code_of(&self, status: &Option<Status>) -> Option<String> {
+        status.map(|s| s.code())
     }
 
     /// The message of an indicator event is the indicator's number.
@@ -347,8 +372,34 @@ impl SubmissionPage {
         }
     }
 
-    pub fn today(&self) -> String {
-        crate::domain::calendar::local_date(self.now).format("%Y-%m-%d").to_string()
+    /// The current due date (Bangkok) as day, month and Buddhist-Era
+    /// year, for the pickers to start from.
+    pub fn due_parts(&self) -> (u32, u32, i32) {
+        use chrono::Datelike;
+        let due = self.view.item.next_due_at.unwrap_or(self.view.item.due_at);
+        let date = crate::domain::calendar::local_date(due);
+        (date.day(), date.month(), date.year() + crate::domain::calendar::BUDDHIST_ERA_OFFSET)
+    }
+
+    /// Buddhist-Era years a due date may fall in: this year and the next two.
+    pub fn due_years(&self) -> Vec<i32> {
+        use chrono::Datelike;
+        let this = crate::domain::calendar::local_date(self.now).year() + crate::domain::calendar::BUDDHIST_ERA_OFFSET;
+        let (_, _, due) = self.due_parts();
+        (this.min(due)..=this + 2).collect()
+    }
+
+    /// The publishing form's wording: a question is published as a question
+    /// and its answer, anything else as a summary and its outcome.
+    pub fn publish_label(&self, name: &str) -> &'static str {
+        let own = (self.view.item.kind == entity::enums::Kind::Question)
+            .then(|| crate::i18n::lookup(self.page.lang, &format!("staff.publish_question.{name}")))
+            .flatten();
+        own.unwrap_or_else(|| crate::i18n::lookup(self.page.lang, &format!("staff.publish.{name}")).unwrap_or(""))
+    }
+
+    pub fn month_name(&self, month: &u32) -> &'static str {
+        crate::i18n::month_name(self.page.lang, *month)
     }
 }
 
