@@ -260,7 +260,6 @@ impl TestResponse {
         without_tags(&self.body[open_end..close]).trim().to_owned()
     }
 
-    /// The page's text with the markup that only styles it removed, for
     /// checking wording that may be wrapped in spans (`<span class="nw">`).
     pub fn text(&self) -> String {
         without_tags(&self.body)
