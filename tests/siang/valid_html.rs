@@ -42,6 +42,7 @@ async fn every_page_in_both_languages_is_valid_html() {
         let out = dir.join(lang);
         std::fs::create_dir_all(&out).unwrap();
         for (name, html) in pages {
+            assert_headings_in_order(&format!("{lang}/{name}"), &html);
             std::fs::write(out.join(format!("{name}.html")), html).unwrap();
             written += 1;
         }
@@ -60,6 +61,24 @@ async fn every_page_in_both_languages_is_valid_html() {
         dir.display()
     );
     eprintln!("{written} pages are valid HTML");
+}
+
+/// One `h1`, and no level skipped on the way down (`h1` → `h3`).
+fn assert_headings_in_order(page: &str, html: &str) {
+    let levels: Vec<u8> = html
+        .match_indices("<h")
+        .filter_map(|(at, _)| {
+            let level = *html.as_bytes().get(at + 2)?;
+            let after = *html.as_bytes().get(at + 3)?;
+            ((b'1'..=b'6').contains(&level) && (after == b'>' || after == b' ')).then_some(level - b'0')
+        })
+        .collect();
+    assert_eq!(levels.iter().filter(|l| **l == 1).count(), 1, "{page} needs one h1: {levels:?}");
+    let mut previous = 0;
+    for level in &levels {
+        assert!(*level <= previous + 1, "{page} skips from h{previous} to h{level}: {levels:?}");
+        previous = *level;
+    }
 }
 
 /// Follows same-site links from `start`, one page of each shape.
