@@ -5,14 +5,17 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::http::header;
 use axum::{middleware, Router};
 use entity::{agency, app_setting};
 use rand::RngCore;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, DatabaseConnection, DbErr, EntityTrait};
+use tower::ServiceBuilder;
 use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::session_store::DbSessionStore;
@@ -121,9 +124,20 @@ async fn stored_secret(db: &DatabaseConnection) -> Result<String, DbErr> {
 pub fn build_router(state: AppState) -> Router {
     use crate::security;
     let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
-    let static_files = ServeDir::new(static_dir);
+    // Fonts never change under one name (a new cut gets a new file name);
+    // the stylesheet and script may change with a release. `private`: the
+    // answer may carry a visitor's first form-token cookie.
+    let cache_for = |value: &'static str| {
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, header::HeaderValue::from_static(value))
+    };
+    let fonts = ServiceBuilder::new()
+        .layer(cache_for("private, max-age=31536000, immutable"))
+        .service(ServeDir::new(format!("{static_dir}/fonts")));
+    let static_files =
+        ServiceBuilder::new().layer(cache_for("private, max-age=3600")).service(ServeDir::new(static_dir));
     let compress = DefaultPredicate::new().and(NotForContentType::const_new("font/"));
     crate::routes::router(&state)
+        .nest_service("/static/fonts", fonts)
         .nest_service("/static", static_files)
         .route_service("/favicon.ico", ServeFile::new(format!("{static_dir}/favicon.ico")))
         .route_service("/robots.txt", ServeFile::new(format!("{static_dir}/robots.txt")))
