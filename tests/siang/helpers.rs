@@ -259,11 +259,6 @@ impl TestResponse {
         let close = self.body[open_end..].find(&format!("</{tag}>")).expect("closing tag") + open_end;
         without_tags(&self.body[open_end..close]).trim().to_owned()
     }
-
-    /// checking wording that may be wrapped in spans (`<span class="nw">`).
-    pub fn text(&self) -> String {
-        without_tags(&self.body)
-    }
 }
 
 impl Client<'_> {
