@@ -244,7 +244,15 @@ impl Browser {
         let widths = self.eval("return [document.documentElement.scrollWidth, window.innerWidth]").await?;
         let (page, window) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
         if page > window {
-            bail!("{:?} is {page} px wide on a {window} px screen", self.path_now().await);
+            let culprits = self
+                .eval(
+                    "return [...document.querySelectorAll('body *')]
+                       .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                       .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+                       .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))",
+                )
+                .await?;
+            bail!("{:?} is {page} px wide on a {window} px screen; widest: {culprits}", self.path_now().await);
         }
         Ok(())
     }
