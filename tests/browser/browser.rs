@@ -296,7 +296,8 @@ impl Browser {
     }
 
     /// Photographs the current page at every width (named after the page and
-    /// the page's language) and checks its accessibility.
+    /// the page's language), checks that it fits each width, and checks its
+    /// accessibility.
     pub async fn survey(&self, page: &str) -> anyhow::Result<()> {
         let lang = self.client.execute("return document.documentElement.lang", vec![]).await?;
         let lang = lang.as_str().unwrap_or("xx").to_owned();
@@ -304,6 +305,8 @@ impl Browser {
             let (w, h) = width.size();
             self.client.set_window_size(w, h).await?;
             self.screenshot(&format!("{page}-{lang}-{}", width.name())).await?;
+            // No page makes a phone scroll sideways.
+            self.expect_no_sideways_scroll().await.with_context(|| format!("{page} ({lang}, {})", width.name()))?;
         }
         self.check_accessibility(&format!("{page} ({lang})")).await
     }

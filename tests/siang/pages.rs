@@ -99,7 +99,7 @@ async fn english_pages_count_years_in_the_christian_era_and_mark_thai_text(app: 
     let visitor = app.resident();
     visitor.get("/language/en?next=/").await;
     let stats = visitor.get("/stats/2569").await;
-    assert!(stats.body.contains("Fiscal year 2026 (October 2025 – September 2026)"), "{}", stats.body);
+    assert!(stats.body.contains("Fiscal year 2026 (Oct 2025 – Sep 2026)"), "{}", stats.body);
     assert!(!stats.body.contains("B.E."));
     assert!(stats.body.contains("← 2025</a>"));
     // The agency's Thai name (it has an English one, but staff-written Thai
