@@ -3,9 +3,14 @@
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::http::header;
 use axum::{middleware, Router};
 use sea_orm::DatabaseConnection;
-use tower_http::services::ServeDir;
+use tower::ServiceBuilder;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::session_store::DbSessionStore;
@@ -16,24 +21,42 @@ use crate::state::AppState;
 /// request is for is read (fresh, for every page); the limits (body size,
 /// time, concurrency) and the cross-site refusal answer with errors that the
 /// error renderer turns into pages; the renderer needs the form token that
-/// `ensure_cookie` makes; security headers go on every answer, error pages
-/// included.
+/// `ensure_cookie` makes; Thai text is marked up on every page, error pages
+/// included; security headers go on every answer; text is compressed for
+/// slow rural connections (fonts are compressed already).
 pub fn build_router(state: AppState) -> Router {
     use crate::security;
-    let static_files = ServeDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/static"));
+    let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
+    // Fonts never change under one name (a new cut gets a new file name);
+    // the stylesheet and script may change with a release. `private`: the
+    // answer may carry a visitor's first form-token cookie.
+    let cache_for = |value: &'static str| {
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, header::HeaderValue::from_static(value))
+    };
+    let fonts = ServiceBuilder::new()
+        .layer(cache_for("private, max-age=31536000, immutable"))
+        .service(ServeDir::new(format!("{static_dir}/fonts")));
+    let static_files =
+        ServiceBuilder::new().layer(cache_for("private, max-age=3600")).service(ServeDir::new(static_dir));
+    let compress = DefaultPredicate::new().and(NotForContentType::const_new("font/"));
     let cookies = crate::csrf::CsrfCookies { key: state.csrf.clone(), secure: state.config.secure_cookies };
     crate::routes::router(&state)
         .route_layer(middleware::from_fn_with_state(state.clone(), crate::extract::load_agency))
         // The health check says for itself whether the database answers.
         .route("/healthz", axum::routing::get(crate::routes::public::health::check))
+        .nest_service("/static/fonts", fonts)
         .nest_service("/static", static_files)
+        .route_service("/favicon.ico", ServeFile::new(format!("{static_dir}/favicon.ico")))
+        .route_service("/robots.txt", ServeFile::new(format!("{static_dir}/robots.txt")))
         .layer(middleware::from_fn_with_state(state.clone(), security::limit_body))
         .layer(middleware::from_fn_with_state(state.clone(), security::time_limit))
         .layer(middleware::from_fn_with_state(state.clone(), security::cap_concurrency))
         .layer(middleware::from_fn_with_state(cookies.clone(), crate::csrf::refuse_cross_site))
         .layer(middleware::from_fn_with_state(state.clone(), crate::error_page::render_error_pages))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::thai_text::mark_up_pages))
         .layer(middleware::from_fn_with_state(cookies, crate::csrf::ensure_cookie))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(CompressionLayer::new().compress_when(compress))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -57,6 +57,12 @@ pub struct ServerConfig {
     )]
     pub secure_cookies: bool,
 
+    /// The portal's public address (`https://siang.example.go.th`), for the
+    /// absolute links of the Atom feed and printed receipts. Without it they
+    /// are made from the request's `Host`.
+    #[arg(long, env = "SIANG_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "SIANG_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
     pub max_body_bytes: usize,
@@ -107,6 +113,7 @@ impl ServerConfig {
             track_per_minute: 1000,
             login_free_failures: 1000,
             secure_cookies: false,
+            public_url: None,
             max_body_bytes: 256 * 1024,
             request_timeout: Duration::from_secs(30),
             header_timeout: Duration::from_secs(10),

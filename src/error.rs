@@ -193,7 +193,10 @@ pub fn localize(errors: &FieldErrors, lang: Lang) -> serde_json::Map<String, ser
             let messages = list
                 .iter()
                 .map(|error| {
-                    let args: Vec<(&str, &str)> = error.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                    // Numbers as the forms' hints write them: 5,000, not 5000.
+                    let params: Vec<(&str, String)> =
+                        error.params.iter().map(|(k, v)| (k.as_str(), i18n::group_digits(v))).collect();
+                    let args: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
                     serde_json::Value::String(i18n::t_with(lang, &format!("validation.{}", error.code), &args))
                 })
                 .collect();

@@ -74,21 +74,24 @@ pub struct PageContext {
     pub csrf_token: String,
     pub agency: Arc<agency::Model>,
     path: String,
+    /// `https://host`, for absolute links (feeds, printed receipts).
+    origin: String,
 }
 
 impl PageContext {
-    /// The context of a request; `agency` where the route did not load one
-    /// (error pages of unknown paths, or when the database is away).
-    pub fn from_request(request: &Request, agency: Arc<agency::Model>) -> Self {
-        Self::from_pieces(request.headers(), request.extensions(), request.uri(), agency)
+    /// The context of a request; the agency as last read where the route did
+    /// not load one (error pages of unknown paths, or when the database is away).
+    pub fn from_request(state: &AppState, request: &Request) -> Self {
+        Self::from_pieces(state, request.headers(), request.extensions(), request.uri())
     }
 
-    fn from_pieces(headers: &HeaderMap, extensions: &Extensions, uri: &Uri, agency: Arc<agency::Model>) -> Self {
+    fn from_pieces(state: &AppState, headers: &HeaderMap, extensions: &Extensions, uri: &Uri) -> Self {
         Self {
             lang: Lang::from_headers(headers),
             csrf_token: extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
-            agency: extensions.get::<ServedAgency>().map_or(agency, |served| served.0.clone()),
+            agency: extensions.get::<ServedAgency>().map_or_else(|| state.last_agency(), |served| served.0.clone()),
             path: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
+            origin: origin(state, headers),
         }
     }
 
@@ -96,6 +99,11 @@ impl PageContext {
     pub fn with_agency(mut self, agency: Arc<agency::Model>) -> Self {
         self.agency = agency;
         self
+    }
+
+    /// The absolute URL of a path on this portal.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.origin)
     }
 
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
@@ -113,6 +121,44 @@ impl PageContext {
         i18n::t(self.lang, &format!("{group}.{code}")).to_owned()
     }
 
+    /// A timeline entry's headline: "Received", "Status changed to
+    /// Accepted", "Reply" — the status named only where the kind does not
+    /// already say it.
+    pub fn event_headline(&self, kind: impl AsRef<str>, status: Option<impl AsRef<str>>) -> String {
+        match (kind.as_ref(), status.as_ref().map(AsRef::as_ref)) {
+            ("received", _) | (_, None) => self.label("event", kind),
+            ("status_changed", Some(status)) => {
+                i18n::t_with(self.lang, "event.status_changed_to", &[("status", &self.label("status", status))])
+            }
+            (_, Some(status)) => format!("{}: {}", self.label("event", kind), self.label("status", status)),
+        }
+    }
+
+    /// A Buddhist-Era year as this reader counts years: as it is in Thai,
+    /// the Christian-Era year in English.
+    pub fn year(&self, buddhist_era: impl std::borrow::Borrow<i32>) -> i32 {
+        let year = *buddhist_era.borrow();
+        match self.lang {
+            Lang::Th => year,
+            Lang::En => year - crate::domain::calendar::BUDDHIST_ERA_OFFSET,
+        }
+    }
+
+    /// "ปีงบประมาณ พ.ศ. 2569" / "Fiscal year 2026 (October 2025 – September 2026)".
+    pub fn fiscal_year(&self, buddhist_era: impl std::borrow::Borrow<i32>) -> String {
+        let year = self.year(buddhist_era);
+        i18n::t_with(
+            self.lang,
+            "participation.fiscal_year_named",
+            &[("year", &year.to_string()), ("start", &(year - 1).to_string())],
+        )
+    }
+
+    /// A date for `<time datetime>`: `2026-11-25`, in Bangkok.
+    pub fn iso_date(&self, at: &DateTime<Utc>) -> String {
+        crate::domain::calendar::local_date(*at).format("%Y-%m-%d").to_string()
+    }
+
     /// "The agency answers within N days", from the agency's settings.
     pub fn first_answer_step(&self) -> String {
         i18n::t_with(self.lang, "home.step_2", &[("days", &self.agency.first_answer_days.to_string())])
@@ -128,6 +174,10 @@ impl PageContext {
 
     pub fn date(&self, at: &DateTime<Utc>) -> String {
         i18n::format_date(self.lang, *at)
+    }
+
+    pub fn short_date(&self, at: &DateTime<Utc>) -> String {
+        i18n::format_short_date(self.lang, *at)
     }
 
     pub fn datetime(&self, at: &DateTime<Utc>) -> String {
@@ -153,10 +203,26 @@ impl PageContext {
     }
 }
 
+/// The configured public address, or the one the request was sent to. A
+/// `Host` with anything but a host name and port is ignored.
+fn origin(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let scheme = if state.config.secure_cookies { "https" } else { "http" };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b)))
+        .map(str::to_owned)
+        .unwrap_or_else(|| state.config.addr.to_string());
+    format!("{scheme}://{host}")
+}
+
 impl FromRequestParts<AppState> for PageContext {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_pieces(&parts.headers, &parts.extensions, &parts.uri, state.last_agency()))
+        Ok(Self::from_pieces(state, &parts.headers, &parts.extensions, &parts.uri))
     }
 }
 

@@ -22,4 +22,5 @@ pub mod security;
 pub mod server;
 pub mod state;
 pub mod text_input;
+pub mod thai_text;
 pub mod xml;

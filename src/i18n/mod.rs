@@ -7,7 +7,7 @@ mod dates;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-pub use dates::{format_date, format_datetime};
+pub use dates::{format_date, format_datetime, format_short_date, month_name};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -111,6 +111,22 @@ pub fn t_with(lang: Lang, key: &str, args: &[(&str, &str)]) -> String {
     text
 }
 
+/// A whole number written with thousands separators (`5000` → `5,000`), as
+/// Thai and English both write them; any other text unchanged.
+pub fn group_digits(text: &str) -> String {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.to_owned();
+    }
+    let mut grouped = String::new();
+    for (i, digit) in text.chars().enumerate() {
+        if i > 0 && (text.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 /// Every key of a catalog, for the completeness test.
 pub fn keys(lang: Lang) -> impl Iterator<Item = &'static str> {
     CATALOGS[lang as usize].keys().map(String::as_str)
@@ -140,6 +156,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(group_digits("5000"), "5,000");
+        assert_eq!(group_digits("200"), "200");
+        assert_eq!(group_digits("1234567"), "1,234,567");
+        assert_eq!(group_digits("2569-000001"), "2569-000001");
     }
 
     #[test]

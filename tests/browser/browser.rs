@@ -218,6 +218,52 @@ impl Browser {
         bail!("no new page loaded after the click (still on {:?})", self.path_now().await)
     }
 
+    /// Clicks something that does not load a new page (a script's button,
+    /// a link within the page).
+    pub async fn press(&self, css: &str) -> anyhow::Result<()> {
+        let element = self.find(Locator::Css(css)).await.with_context(|| format!("nothing at {css}"))?;
+        element.click().await.with_context(|| format!("pressing {css}"))
+    }
+
+    /// Runs `script` in the page and returns what it returns.
+    pub async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
+        self.client.execute(script, vec![]).await.with_context(|| format!("running {script}"))
+    }
+
+    /// A phone's screen (390×844 CSS pixels), as the checks of the phone
+    /// journeys assume; `survey` leaves the window at desktop size.
+    pub async fn phone(&self) -> anyhow::Result<()> {
+        let (w, h) = Width::Phone.size();
+        self.client.set_window_size(w, h).await?;
+        let inner = self.eval("return window.innerWidth").await?;
+        anyhow::ensure!(inner.as_u64() == Some(u64::from(w)), "the window is {inner} wide, not {w}");
+        Ok(())
+    }
+
+    /// Fails when the page is wider than the window (a sideways scroll).
+    pub async fn expect_no_sideways_scroll(&self) -> anyhow::Result<()> {
+        let widths = self.eval("return [document.documentElement.scrollWidth, window.innerWidth]").await?;
+        let (page, window) = (widths[0].as_u64().unwrap_or(0), widths[1].as_u64().unwrap_or(0));
+        if page > window {
+            let culprits = self
+                .eval(
+                    "return [...document.querySelectorAll('body *')]
+                       .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                       .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 0.5))
+                       .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 40))",
+                )
+                .await?;
+            bail!("{:?} is {page} px wide on a {window} px screen; widest: {culprits}", self.path_now().await);
+        }
+        Ok(())
+    }
+
+    /// The value of a form field.
+    pub async fn value(&self, css: &str) -> anyhow::Result<String> {
+        let field = self.find(Locator::Css(css)).await.with_context(|| format!("no field {css}"))?;
+        Ok(field.prop("value").await?.unwrap_or_default())
+    }
+
     pub async fn text(&self, css: &str) -> anyhow::Result<String> {
         for _ in 0..PATIENCE {
             if let Ok(element) = self.client.find(Locator::Css(css)).await {
@@ -251,7 +297,8 @@ impl Browser {
     }
 
     /// Photographs the current page at every width (named after the page and
-    /// the page's language) and checks its accessibility.
+    /// the page's language), checks that it fits each width, and checks its
+    /// accessibility.
     pub async fn survey(&self, page: &str) -> anyhow::Result<()> {
         let lang = self.client.execute("return document.documentElement.lang", vec![]).await?;
         let lang = lang.as_str().unwrap_or("xx").to_owned();
@@ -259,6 +306,8 @@ impl Browser {
             let (w, h) = width.size();
             self.client.set_window_size(w, h).await?;
             self.screenshot(&format!("{page}-{lang}-{}", width.name())).await?;
+            // No page makes a phone scroll sideways.
+            self.expect_no_sideways_scroll().await.with_context(|| format!("{page} ({lang}, {})", width.name()))?;
         }
         self.check_accessibility(&format!("{page} ({lang})")).await
     }

@@ -11,6 +11,7 @@
 //! accessibility checks are skipped with a message, unless `CI` is set.
 
 mod browser;
+mod phone;
 
 use browser::Browser;
 use siang::i18n::{t, Lang};

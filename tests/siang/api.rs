@@ -53,7 +53,7 @@ async fn invalid_json_gets_422_with_errors_per_field(app: TestApp) {
     let client = app.resident();
     let cases = [
         (json!({"kind": "complaint", "subject": "ก".repeat(201), "details": "x"}), "subject", "ไม่เกิน 200 ตัวอักษร"),
-        (json!({"kind": "complaint", "subject": "ก", "details": "ข".repeat(5001)}), "details", "ไม่เกิน 5000 ตัวอักษร"),
+        (json!({"kind": "complaint", "subject": "ก", "details": "ข".repeat(5001)}), "details", "ไม่เกิน 5,000 ตัวอักษร"),
         (json!({"kind": "complaint", "details": "x"}), "subject", "กรุณากรอกข้อมูลนี้"),
         (json!({"kind": "praise", "subject": "x", "details": "y"}), "kind", "ประเภทเรื่องไม่ถูกต้อง"),
         (

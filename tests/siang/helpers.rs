@@ -260,13 +260,15 @@ impl TestResponse {
         self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
-    /// The text of the element with this id (for receipts and the like).
+    /// The text of the element with this id (for receipts and the like),
+    /// without the markup inside it (`<span>`, `<wbr>`).
     pub fn element_text(&self, id: &str) -> String {
         let marker = format!("id=\"{id}\"");
         let start = self.body.find(&marker).unwrap_or_else(|| panic!("no #{id} in page"));
         let open_end = self.body[start..].find('>').expect("tag end") + start + 1;
-        let close = self.body[open_end..].find('<').expect("closing tag") + open_end;
-        self.body[open_end..close].trim().to_owned()
+        let tag = self.body[..start].rsplit('<').next().and_then(|t| t.split_whitespace().next()).expect("tag name");
+        let close = self.body[open_end..].find(&format!("</{tag}>")).expect("closing tag") + open_end;
+        without_tags(&self.body[open_end..close]).trim().to_owned()
     }
 }
 
@@ -388,4 +390,19 @@ impl TestResponse {
         let end = self.body[start..].find('"').unwrap() + start;
         self.body[start..end].to_owned()
     }
+}
+
+/// Text with every tag taken out.
+fn without_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }

@@ -26,3 +26,4 @@ mod stats;
 mod submit;
 mod synthetic;
 mod track;
+mod valid_html;

@@ -64,7 +64,69 @@ async fn receipt_dates_are_in_the_buddhist_era(app: TestApp) {
     assert!(page.body.contains(&today), "{today} on the receipt");
 }
 
+async fn every_page_has_a_description_an_icon_and_compressed_text(app: TestApp) {
+    let visitor = app.resident();
+    for path in ["/", "/submit", "/track", "/log", "/stats/2569", "/no-such-page"] {
+        let page = visitor.get(path).await;
+        assert!(page.body.contains(r#"<meta name="description" content="เว็บไซต์รับเรื่อง"#), "{path}");
+        assert!(page.body.contains(r#"<link rel="icon" href="/static/favicon.svg""#), "{path}");
+    }
+    assert_eq!(visitor.get("/favicon.ico").await.status, 200);
+    assert_eq!(visitor.get("/static/fonts/sarabun-thai-400.woff2").await.status, 200);
+    assert!(visitor.get("/static/fonts/OFL.txt").await.body.contains("SIL Open Font License"));
+
+    // Slow rural connections: pages come compressed when the browser can take it.
+    for (accepts, encoding) in [("br", "br"), ("gzip", "gzip")] {
+        let page = visitor.get_with("/", &[("accept-encoding", accepts)]).await;
+        assert_eq!(page.headers["content-encoding"], encoding);
+    }
+    let font = visitor.get_with("/static/fonts/sarabun-thai-400.woff2", &[("accept-encoding", "br, gzip")]).await;
+    assert!(font.headers.get("content-encoding").is_none(), "a font is compressed already");
+}
+
+async fn the_atom_feed_links_absolutely_and_to_itself(app: TestApp) {
+    let feed = app.resident().get_with("/feed.atom", &[("host", "siang.example.go.th")]).await;
+    assert_eq!(feed.status, 200);
+    assert!(feed
+        .body
+        .contains(r#"<link rel="self" type="application/atom+xml" href="http://siang.example.go.th/feed.atom"/>"#));
+    assert!(feed.body.contains(r#"<link rel="alternate" type="text/html" href="http://siang.example.go.th/log"/>"#));
+    let forged = app.resident().get_with("/feed.atom", &[("host", "evil\"><x")]).await;
+    assert!(!forged.body.contains("evil"), "a Host that is not a host name is not echoed");
+}
+
+async fn english_pages_count_years_in_the_christian_era_and_mark_thai_text(app: TestApp) {
+    let visitor = app.resident();
+    visitor.get("/language/en?next=/").await;
+    let stats = visitor.get("/stats/2569").await;
+    assert!(stats.body.contains("Fiscal year 2026 (Oct 2025 – Sep 2026)"), "{}", stats.body);
+    assert!(!stats.body.contains("B.E."));
+    assert!(stats.body.contains("← 2025</a>"));
+    // The agency's Thai name (it has an English one, but staff-written Thai
+    // shows the same way) is marked as Thai for screen readers.
+    let manual = visitor.get("/manual").await;
+    assert!(manual.body.contains(r#"<span lang="th">"#));
+    let thai = app.resident().get("/stats/2569").await;
+    assert!(thai.body.contains("ปีงบประมาณ พ.ศ. 2569") && !thai.body.contains(r#"<span lang="th">"#));
+}
+
+async fn every_timeline_event_has_a_label_in_both_languages(_app: TestApp) {
+    use sea_orm::Iterable;
+    use siang::i18n::{lookup, Lang};
+    for kind in entity::enums::EventKind::iter() {
+        let code = serde_json::to_value(kind).unwrap();
+        let key = format!("event.{}", code.as_str().unwrap());
+        for lang in [Lang::Th, Lang::En] {
+            assert!(lookup(lang, &key).is_some(), "{key} has no {lang:?} label");
+        }
+    }
+}
+
 on_both_databases!(
+    every_page_has_a_description_an_icon_and_compressed_text,
+    the_atom_feed_links_absolutely_and_to_itself,
+    english_pages_count_years_in_the_christian_era_and_mark_thai_text,
+    every_timeline_event_has_a_label_in_both_languages,
     the_home_page_says_what_residents_can_do_in_thai,
     the_language_switch_turns_pages_english_and_back,
     the_language_switch_is_not_an_open_redirect,

@@ -294,7 +294,52 @@ async fn the_inbox_filters_searches_counts_and_pages_without_repeats(app: TestAp
     assert_eq!(codes(&admin.get("/staff?order=overdue").await.body)[0], drain_code);
 }
 
+async fn staff_pick_due_dates_in_the_buddhist_era(app: TestApp) {
+    let admin = admin_client(&app).await;
+    let (id, _, _) = app.submit(complaint("ท่อตัน")).await;
+    let page = admin.get(&format!("/staff/submissions/{id}")).await;
+    assert!(page.body.contains(r#"<select id="f-due-year" name="year_be">"#));
+    assert!(!page.body.contains(r#"type="date""#), "no picker that shows the Christian year");
+    let this_year = siang::domain::calendar::fiscal_year(siang::domain::calendar::local_date(chrono::Utc::now()));
+    let year = (this_year + 1).to_string();
+    let saved = admin
+        .post_form(
+            &format!("/staff/submissions/{id}/due"),
+            &[("day", "31"), ("month", "12"), ("year_be", &year), ("reason", "รอผู้รับเหมา")],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let stored = entity::submission::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let due = siang::domain::calendar::local_date(stored.next_due_at.unwrap());
+    assert_eq!(due.to_string(), format!("{}-12-31", this_year + 1 - 543));
+
+    let impossible = admin
+        .post_form(&format!("/staff/submissions/{id}/due"), &[("day", "31"), ("month", "2"), ("year_be", &year)])
+        .await;
+    assert_eq!(impossible.status, 422, "31 February is refused");
+}
+
+async fn the_inbox_fits_a_phone_and_keeps_codes_and_dates_on_one_line(app: TestApp) {
+    let admin = admin_client(&app).await;
+    app.submit(complaint("ท่อตัน")).await;
+    let inbox = admin.get("/staff").await;
+    assert!(inbox.body.contains(r#"<td class="code-cell">"#));
+    assert!(inbox.body.contains(r#"<td class="date-cell" data-label="วันที่รับ"><time datetime=""#), "{}", inbox.body);
+    assert!(inbox.body.contains(r#"<main id="main" class="wrap wide""#));
+}
+
+async fn publishing_a_question_speaks_of_a_question_and_its_answer(app: TestApp) {
+    let admin = admin_client(&app).await;
+    let (id, _, _) = app.submit(json!({"kind": "question", "details": "ขอใบอนุญาตต้องใช้อะไรบ้าง"})).await;
+    let page = admin.get(&format!("/staff/submissions/{id}")).await;
+    assert!(page.body.contains("เผยแพร่เป็นถาม-ตอบ") && page.body.contains("คำตอบ (ภาษาไทย)"));
+    assert!(!page.body.contains("สรุปเรื่องสำหรับสาธารณะ"), "no complaint wording");
+}
+
 on_both_databases!(
+    staff_pick_due_dates_in_the_buddhist_era,
+    the_inbox_fits_a_phone_and_keeps_codes_and_dates_on_one_line,
+    publishing_a_question_speaks_of_a_question_and_its_answer,
     every_legal_transition_is_taken_and_illegal_ones_refused,
     residents_see_replies_and_status_changes_but_never_internal_notes_or_staff_names,
     every_staff_action_is_audited,

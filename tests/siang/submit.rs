@@ -108,12 +108,31 @@ async fn corruption_report_has_its_own_page_and_stays_anonymous(app: TestApp) {
     assert_eq!(app.count("contact").await, 0);
 }
 
+async fn the_error_summary_names_each_field_and_links_to_it(app: TestApp) {
+    let page = app.resident().post_form("/submit", &[("kind", "complaint"), ("subject", ""), ("details", "")]).await;
+    assert_eq!(page.status, 422);
+    let summary = &page.body[page.body.find(r#"class="error-summary""#).unwrap()..];
+    let summary = &summary[..summary.find("</div>").unwrap()];
+    assert!(summary.contains(r##"<a href="#f-subject"><strong>เรื่อง</strong>: "##), "{summary}");
+    assert!(summary.contains(r##"<a href="#f-details"><strong>รายละเอียด</strong>: "##), "{summary}");
+    assert!(page.body.contains(r#"id="f-subject""#) && page.body.contains(r#"id="f-details""#));
+
+    let rating = app
+        .resident()
+        .post_form("/submit", &[("kind", "service_feedback"), ("details", "ดี"), ("ratings.procedure_time", "9")])
+        .await;
+    assert!(rating.body.contains(r##"<a href="#f-ratings-procedure-time"><strong>เจ้าหน้าที่ให้บริการเป็นไปตามขั้นตอน"##));
+    assert!(rating.body.contains(r#"<fieldset id="f-ratings-procedure-time""#), "the link has somewhere to go");
+}
+
 async fn every_page_footer_links_the_corruption_channel(app: TestApp) {
     let resident = app.resident();
     for path in ["/", "/submit", "/track", "/report-corruption", "/no-such-page"] {
         let page = resident.get(path).await;
         assert!(
-            page.body.contains(r#"<a href="/report-corruption">ร้องเรียนการทุจริตและประพฤติมิชอบ</a>"#),
+            // "ประพฤติมิชอบ" is kept on one line (a browser would break it after "มิ").
+            page.body
+                .contains(r#"<a href="/report-corruption">ร้องเรียนการทุจริตและ<span class="nw">ประพฤติมิชอบ</span></a>"#),
             "{path} has no corruption link in its footer"
         );
     }
@@ -160,7 +179,7 @@ async fn thai_lengths_are_counted_in_characters(app: TestApp) {
         .await;
     assert_eq!(page.status, 422);
     assert!(page.body.contains("กรอกได้ไม่เกิน 200 ตัวอักษร"));
-    assert!(page.body.contains("กรอกได้ไม่เกิน 5000 ตัวอักษร"));
+    assert!(page.body.contains("กรอกได้ไม่เกิน 5,000 ตัวอักษร"), "numbers written as the hint writes them");
     assert_eq!(app.count("submission").await, 0);
 
     let page = resident.post_form_followed("/submit", &complaint_with(&[("subject", &exactly_200)])).await;
@@ -218,6 +237,7 @@ pub fn current_fiscal_year() -> i32 {
 }
 
 on_both_databases!(
+    the_error_summary_names_each_field_and_links_to_it,
     complaint_form_is_accepted_with_a_receipt,
     service_feedback_stores_its_ratings,
     suggestion_is_accepted_anonymously,

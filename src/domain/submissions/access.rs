@@ -15,6 +15,33 @@ pub fn tracking_code(fiscal_year: i32, sequence: i64) -> String {
     format!("{fiscal_year}-{sequence:06}")
 }
 
+/// The tracking code a person meant, however they typed it: `2570000001`,
+/// `2570 000001`, `2570-1` or in Thai digits (`๒๕๗๐-๐๐๐๐๐๑`) all mean
+/// `2570-000001`. A phone's numeric keypad often has no hyphen, so any
+/// separators, or none, are accepted: the first four digits are the fiscal
+/// year and the rest the sequence number. `None` when it cannot be a code.
+pub fn normalize_tracking_code(typed: &str) -> Option<String> {
+    // Letters (in any script) mean it is not a code; anything else between
+    // the digits is a separator.
+    if typed.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    let digits: String = typed
+        .chars()
+        .filter_map(|c| match c {
+            '0'..='9' => Some(c),
+            // Thai digits ๐–๙ (U+0E50–U+0E59).
+            '\u{0E50}'..='\u{0E59}' => char::from_digit(c as u32 - 0x0E50, 10),
+            _ => None,
+        })
+        .collect();
+    if !(5..=14).contains(&digits.len()) {
+        return None;
+    }
+    let (year, sequence) = digits.split_at(4);
+    Some(tracking_code(year.parse().ok()?, sequence.parse().ok()?))
+}
+
 /// A fresh access key, grouped for reading: `7K2QM-9XAPR-…`.
 pub fn new_access_key() -> String {
     let mut rng = rand::rng();
@@ -135,6 +162,19 @@ mod tests {
         assert_ne!(form.key_hash, first.key_hash, "a form id cannot replay an API request");
         let other_secret = RequestKeys::new(b"another").request(RequestScope::Api, "abc");
         assert_ne!(other_secret.access_key("2569-000001"), first.access_key("2569-000001"));
+    }
+
+    #[test]
+    fn tracking_codes_are_found_however_they_are_typed() {
+        for typed in
+            ["2570-000001", "2570000001", "2570 000001", " 2570–000001 ", "2570-1", "๒๕๗๐-๐๐๐๐๐๑", "2570.000001"]
+        {
+            assert_eq!(normalize_tracking_code(typed).as_deref(), Some("2570-000001"), "{typed:?}");
+        }
+        assert_eq!(normalize_tracking_code("25701234567").as_deref(), Some("2570-1234567"));
+        for not_a_code in ["", "2570", "abc-000001", "2570-00000x", "99999999999999999999"] {
+            assert_eq!(normalize_tracking_code(not_a_code), None, "{not_a_code:?}");
+        }
     }
 
     #[test]

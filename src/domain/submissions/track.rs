@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use entity::{staff_user, submission, submission_event};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::access::hash_access_key;
+use super::access::{hash_access_key, normalize_tracking_code};
 
 /// What the resident may see of their submission: no contact data, no
 /// internal notes, no staff names.
@@ -35,8 +35,9 @@ pub struct TrackedEvent {
 /// The submission if `key` opens it. An unknown code and a wrong key give
 /// the same `None` after the same work: one look-up of code and key hash
 /// together in their index, which misses either way without reading a row,
-/// so codes cannot be probed by timing. Staff names are included only when
-/// the agency chose `show_staff_names`.
+/// so codes cannot be probed by timing. The code may be typed with any
+/// separators, or none. Staff names are included only when the agency chose
+/// `show_staff_names`.
 pub async fn track(
     db: &impl ConnectionTrait,
     code: &str,
@@ -47,7 +48,7 @@ pub async fn track(
     let opened: Option<i64> = submission::Entity::find()
         .select_only()
         .column(submission::Column::Id)
-        .filter(submission::Column::TrackingCode.eq(code.trim()))
+        .filter(submission::Column::TrackingCode.eq(normalize_tracking_code(code).unwrap_or_default()))
         .filter(submission::Column::AccessKeyHash.eq(presented))
         .into_tuple()
         .one(db)

@@ -78,9 +78,17 @@ impl FormState {
         !self.errors.is_empty()
     }
 
-    /// Every error with its field, for the summary at the top of the form.
-    pub fn all_errors(&self) -> Vec<(String, String)> {
-        self.errors.iter().flat_map(|(field, list)| list.iter().map(move |m| (field_id(field), m.clone()))).collect()
+    /// Every error for the summary at the top of the form: the field's id
+    /// to link to, the field's name as its form labels it, and the message.
+    pub fn all_errors(&self, lang: impl std::borrow::Borrow<Lang>) -> Vec<(String, String, String)> {
+        let lang = *lang.borrow();
+        self.errors
+            .iter()
+            .flat_map(|(field, list)| {
+                let label = field_label(self.value("kind"), field, lang);
+                list.iter().map(move |m| (field_id(field), label.clone(), m.clone()))
+            })
+            .collect()
     }
 }
 
@@ -100,6 +108,34 @@ fn new_request_id() -> String {
 
 pub fn valid_request_id(id: &str) -> bool {
     id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A field's name as the resident's form labels it: the questions and
+/// corruption forms name some fields their own way.
+fn field_label(kind: &str, field: &str, lang: Lang) -> String {
+    if let Some(id) = field.strip_prefix("ratings.") {
+        if let Some(question) = questions::all().iter().find(|q| q.id == id) {
+            return question.text(lang).to_owned();
+        }
+    }
+    let key = match (kind, field) {
+        ("question", "details") => "qa.question",
+        ("question", "subject") => "qa.subject",
+        ("question", "contact.email") => "qa.email",
+        ("corruption", "subject") => "corruption.subject",
+        ("corruption", "details") => "corruption.details",
+        ("corruption", "location") => "corruption.where",
+        (_, "corruption.official") => "corruption.official",
+        (_, "corruption.occurred_when") => "corruption.when",
+        (_, "corruption.evidence") => "corruption.evidence",
+        (_, "contact.name") => "form.contact_name",
+        (_, "contact.phone") => "form.contact_phone",
+        (_, "contact.email") => "form.contact_email",
+        (_, "consent") => "form.consent_short",
+        (_, "asked_for_benefit") => "form.benefit_short",
+        (_, other) => return crate::i18n::lookup(lang, &format!("form.{other}")).unwrap_or(other).to_owned(),
+    };
+    crate::i18n::t(lang, key).to_owned()
 }
 
 /// The HTML id of a field's input (`contact.email` → `f-contact-email`).

@@ -4,7 +4,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use entity::enums::{Code, Kind, Status};
@@ -16,7 +16,7 @@ use std::sync::Arc;
 use entity::agency;
 use futures_util::StreamExt;
 
-use super::open_data::{site_address, streamed};
+use super::open_data::streamed;
 use crate::domain::calendar::{fiscal_year, local_date};
 use crate::domain::participation::public::{self, Cursor, LogFilter, LogKind, LogPage, PublicActivity, PublicLogEntry};
 use crate::error::AppError;
@@ -190,21 +190,19 @@ pub async fn csv(
     State(state): State<AppState>,
     page: PageContext,
     ClientIp(client): ClientIp,
-    headers: HeaderMap,
     Query(query): Query<LogQuery>,
 ) -> Result<Response, AppError> {
     let slot = state.downloads.take(client).ok_or(AppError::RateLimited)?;
-    let site = site_address(&headers, state.config.secure_cookies);
     let filter = query.filter();
     let (db, agency_id) = (state.db.clone(), page.agency.id);
     // The next chunk's start; `None` once the last chunk was read.
     let chunks = futures_util::stream::unfold(Some(None), move |after: Option<Option<Cursor>>| {
-        let (db, filter, page, site) = (db.clone(), filter.clone(), page.clone(), site.clone());
+        let (db, filter, page) = (db.clone(), filter.clone(), page.clone());
         async move {
             let after = after?;
             match public::log_page(&db, agency_id, &filter, after, EXPORT_CHUNK).await {
                 Ok(chunk) => {
-                    let rows = chunk.entries.iter().map(|entry| csv_row(&page, entry, &site)).collect();
+                    let rows = chunk.entries.iter().map(|entry| csv_row(&page, entry)).collect();
                     Some((Ok(rows), chunk.next.map(Some)))
                 }
                 Err(err) => Some((Err(err), None)),
@@ -219,7 +217,7 @@ pub async fn csv(
     Ok(streamed("log.csv", &CSV_COLUMNS, chunks))
 }
 
-fn csv_row(page: &PageContext, entry: &PublicLogEntry, site: &str) -> Vec<String> {
+fn csv_row(page: &PageContext, entry: &PublicLogEntry) -> Vec<String> {
     let indicators: Vec<String> = entry.indicators.iter().map(i16::to_string).collect();
     vec![
         entry.entry_type.to_owned(),
@@ -233,7 +231,7 @@ fn csv_row(page: &PageContext, entry: &PublicLogEntry, site: &str) -> Vec<String
         entry.department(page.lang).unwrap_or_default().to_owned(),
         entry.title(page.lang).to_owned(),
         entry.outcome(page.lang).unwrap_or_default().to_owned(),
-        format!("{site}{}", entry.path),
+        page.absolute(&entry.path),
     ]
 }
 

@@ -1,11 +1,12 @@
 //! Pages for residents and the public: no login.
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::state::AppState;
 
 mod corruption;
+pub mod device;
 pub mod form;
 pub mod health;
 mod home;
@@ -29,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/receipt", get(submit::receipt))
         .route("/report-corruption", get(corruption::show).post(corruption::create))
         .route("/track", get(track::show).post(track::lookup))
+        .route("/track/remember", post(track::remember))
+        .route("/track/forget", post(track::forget))
         .route("/qa", get(qa::show).post(qa::ask))
         .route("/services", get(services::list))
         .route("/services/{slug}", get(services::show))

@@ -3,7 +3,7 @@
 //! whole ([`Csv`]); long ones are streamed as they are read ([`streamed`]).
 
 use axum::body::Body;
-use axum::http::{header, HeaderMap};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use futures_util::{Stream, StreamExt};
 
@@ -53,15 +53,6 @@ where
     });
     let body = head.chain(rows).map(|text| text.map(bytes::Bytes::from).map_err(std::io::Error::other));
     (headers(filename), Body::from_stream(body)).into_response()
-}
-
-/// The site's address as the client reached it, for the absolute links an
-/// export carries (`https://` when served over HTTPS).
-pub fn site_address(headers: &HeaderMap, secure: bool) -> String {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).filter(|h| {
-        !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
-    });
-    format!("{}://{}", if secure { "https" } else { "http" }, host.unwrap_or("localhost"))
 }
 
 fn quote(cell: &str) -> String {

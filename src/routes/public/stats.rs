@@ -16,7 +16,6 @@ use entity::agency;
 
 use super::fiscal_year_param;
 use super::open_data::Csv;
-use crate::charts::{bar_chart, Bar};
 use crate::domain::participation::public::YearOf;
 use crate::domain::statistics::{self, Period, Statistics};
 use crate::domain::submissions::questions;
@@ -45,9 +44,10 @@ pub struct CountTable {
 }
 
 impl CountTable {
-    pub fn chart(&self) -> String {
-        let bars: Vec<Bar> = self.rows.iter().map(|(_, label, n)| Bar { label: label.clone(), value: *n }).collect();
-        bar_chart(&self.title, &bars)
+    /// The bar drawn beside a count, scaled to the table's largest.
+    pub fn bar(&self, count: &i64) -> String {
+        let max = self.rows.iter().map(|(_, _, n)| *n).max().unwrap_or(0);
+        crate::charts::bar(*count, max)
     }
 }
 

@@ -130,6 +130,12 @@ impl SubmittedPage {
     pub fn kind_code(&self) -> String {
         self.receipt.kind.code()
     }
+
+    /// The key's groups of five (`7K2QM`, `9XAPR`, …), each kept whole on
+    /// a narrow screen.
+    pub fn key_groups(&self) -> Vec<&str> {
+        self.receipt.access_key.split('-').collect()
+    }
 }
 
 impl SubmitPage {

@@ -3,12 +3,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State};
+use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use entity::enums::{Code, EventKind};
 use serde::Deserialize;
 
+use super::device::Device;
 use crate::domain::submissions::{track, TrackedSubmission};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
@@ -18,8 +20,12 @@ use crate::state::AppState;
 #[template(path = "public/track.html")]
 pub struct TrackPage {
     page: PageContext,
+    /// What the resident typed, kept after a failed look-up.
     code: String,
+    key: String,
+    remember: bool,
     not_found: bool,
+    device: Device,
 }
 
 #[derive(Template, WebTemplate)]
@@ -27,35 +33,124 @@ pub struct TrackPage {
 pub struct TrackedPage {
     page: PageContext,
     submission: TrackedSubmission,
+    remembered: bool,
 }
 
 #[derive(Deserialize)]
 pub struct TrackForm {
     #[serde(default)]
     tracking_code: String,
+    /// Empty when opening a submission this device remembers.
     #[serde(default)]
     access_key: String,
+    /// "on" when the resident asks this device to remember it.
+    #[serde(default)]
+    remember: Option<String>,
 }
 
-pub async fn show(page: PageContext) -> TrackPage {
-    TrackPage { page, code: String::new(), not_found: false }
+/// `?code=…`: the receipt's "track" button fills the code in.
+#[derive(Deserialize)]
+pub struct CodeQuery {
+    code: Option<String>,
+}
+
+pub async fn show(page: PageContext, device: Device, Query(query): Query<CodeQuery>) -> TrackPage {
+    let code = query.code.unwrap_or_default();
+    TrackPage { page, code, key: String::new(), remember: false, not_found: false, device }
 }
 
 pub async fn lookup(
     State(state): State<AppState>,
     page: PageContext,
+    device: Device,
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<TrackForm>,
 ) -> Result<Response, AppError> {
     if !state.limits.tracking.allow(&client) {
         return Err(AppError::RateLimited);
     }
-    match track(&state.db, &form.tracking_code, &form.access_key, page.agency.show_staff_names).await? {
-        Some(submission) => Ok(TrackedPage { page, submission }.into_response()),
+    let typed_key = form.access_key.trim();
+    let key = match device.key_for(&form.tracking_code) {
+        Some(remembered) if typed_key.is_empty() => remembered.to_owned(),
+        _ => typed_key.to_owned(),
+    };
+    let remember = form.remember.as_deref() == Some("on") || device.remembers(&form.tracking_code);
+    match track(&state.db, &form.tracking_code, &key, page.agency.show_staff_names).await? {
+        Some(submission) => {
+            let mut response = TrackedPage { page, submission, remembered: remember }.into_response();
+            if remember {
+                let device = device.with(&form.tracking_code, &key);
+                set_cookie(&mut response, &device.set_cookie(&state.csrf, state.config.secure_cookies));
+            }
+            Ok(private(response))
+        }
         None => {
-            Ok((StatusCode::NOT_FOUND, TrackPage { page, code: form.tracking_code, not_found: true }).into_response())
+            let page = TrackPage {
+                page,
+                code: form.tracking_code,
+                key: form.access_key,
+                remember: form.remember.as_deref() == Some("on"),
+                not_found: true,
+                device,
+            };
+            Ok(private((StatusCode::NOT_FOUND, page).into_response()))
         }
     }
+}
+
+/// From the receipt: remember a submission on this device, after proving
+/// its code and key like any look-up.
+pub async fn remember(
+    State(state): State<AppState>,
+    page: PageContext,
+    device: Device,
+    ClientIp(client): ClientIp,
+    CsrfForm(form): CsrfForm<TrackForm>,
+) -> Result<Response, AppError> {
+    if !state.limits.tracking.allow(&client) {
+        return Err(AppError::RateLimited);
+    }
+    match track(&state.db, &form.tracking_code, &form.access_key, false).await? {
+        Some(found) => {
+            let device = device.with(&found.tracking_code, &form.access_key);
+            let mut response = Redirect::to(&format!("/track?code={}", found.tracking_code)).into_response();
+            set_cookie(&mut response, &device.set_cookie(&state.csrf, state.config.secure_cookies));
+            Ok(response)
+        }
+        None => {
+            let page = TrackPage {
+                page,
+                code: form.tracking_code,
+                key: form.access_key,
+                remember: true,
+                not_found: true,
+                device,
+            };
+            Ok(private((StatusCode::NOT_FOUND, page).into_response()))
+        }
+    }
+}
+
+/// Forgets one submission on this device.
+pub async fn forget(State(state): State<AppState>, device: Device, CsrfForm(form): CsrfForm<TrackForm>) -> Response {
+    let device = device.without(&form.tracking_code);
+    let mut response = Redirect::to("/track").into_response();
+    set_cookie(&mut response, &device.set_cookie(&state.csrf, state.config.secure_cookies));
+    response
+}
+
+fn set_cookie(response: &mut Response, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+}
+
+/// Answers that may carry a key or a resident's submission: never stored
+/// by the browser or a proxy, so the back button on a shared computer
+/// does not bring them back.
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 /// A timeline entry with its codes ready for label look-up.

@@ -192,14 +192,39 @@ pub async fn note(
     after_action(&state, page, me, id, result, "note").await
 }
 
+/// A new due date: `due` as `YYYY-MM-DD`, or the day, month and
+/// Buddhist-Era year the form's pickers send.
 #[derive(Deserialize)]
 pub struct DueForm {
     #[serde(default)]
     due: String,
     #[serde(default)]
+    day: String,
+    #[serde(default)]
+    month: String,
+    #[serde(default)]
+    year_be: String,
+    #[serde(default)]
     reason: String,
     /// The due instant the page showed, in Unix microseconds.
     seen: Option<String>,
+}
+
+impl DueForm {
+    /// The date as the domain reads it; whatever cannot be a date is passed
+    /// on as typed, for the domain to refuse with its own message.
+    fn date(&self) -> String {
+        if !self.due.trim().is_empty() {
+            return self.due.clone();
+        }
+        let number = |text: &str| text.trim().parse::<i32>().ok();
+        match (number(&self.day), number(&self.month), number(&self.year_be)) {
+            (Some(day), Some(month), Some(year)) => {
+                format!("{:04}-{month:02}-{day:02}", year - crate::domain::calendar::BUDDHIST_ERA_OFFSET)
+            }
+            _ => String::new(),
+        }
+    }
 }
 
 pub async fn due(
@@ -209,8 +234,8 @@ pub async fn due(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<DueForm>,
 ) -> Result<Response, AppError> {
-    let seen = form.seen.and_then(|micros| micros.trim().parse().ok());
-    let change = DueChange { date: form.due, reason: form.reason, seen };
+    let seen = form.seen.as_deref().and_then(|micros| micros.trim().parse().ok());
+    let change = DueChange { date: form.date(), reason: form.reason, seen };
     let result = triage::change_due(&state.db, &me, id, change, Utc::now()).await;
     after_action(&state, page, me, id, result, "due").await
 }
@@ -317,8 +342,8 @@ impl SubmissionPage {
         kind.code()
     }
 
-    pub fn status_label(&self, status: &Option<Status>) -> String {
-        status.map(|s| self.page.label("status", s.code())).unwrap_or_default()
+    pub fn status_code_of(&self, status: &Option<Status>) -> Option<String> {
+        status.map(|s| s.code())
     }
 
     /// The message of an indicator event is the indicator's number.
@@ -380,8 +405,34 @@ impl SubmissionPage {
         self.view.item.next_due_at.map(|due| due.timestamp_micros().to_string()).unwrap_or_default()
     }
 
-    pub fn today(&self) -> String {
-        crate::domain::calendar::local_date(self.now).format("%Y-%m-%d").to_string()
+    /// The current due date (Bangkok) as day, month and Buddhist-Era
+    /// year, for the pickers to start from.
+    pub fn due_parts(&self) -> (u32, u32, i32) {
+        use chrono::Datelike;
+        let due = self.view.item.next_due_at.unwrap_or(self.view.item.due_at);
+        let date = crate::domain::calendar::local_date(due);
+        (date.day(), date.month(), date.year() + crate::domain::calendar::BUDDHIST_ERA_OFFSET)
+    }
+
+    /// Buddhist-Era years a due date may fall in: this year and the next two.
+    pub fn due_years(&self) -> Vec<i32> {
+        use chrono::Datelike;
+        let this = crate::domain::calendar::local_date(self.now).year() + crate::domain::calendar::BUDDHIST_ERA_OFFSET;
+        let (_, _, due) = self.due_parts();
+        (this.min(due)..=this + 2).collect()
+    }
+
+    /// The publishing form's wording: a question is published as a question
+    /// and its answer, anything else as a summary and its outcome.
+    pub fn publish_label(&self, name: &str) -> &'static str {
+        let own = (self.view.item.kind == entity::enums::Kind::Question)
+            .then(|| crate::i18n::lookup(self.page.lang, &format!("staff.publish_question.{name}")))
+            .flatten();
+        own.unwrap_or_else(|| crate::i18n::lookup(self.page.lang, &format!("staff.publish.{name}")).unwrap_or(""))
+    }
+
+    pub fn month_name(&self, month: &u32) -> &'static str {
+        crate::i18n::month_name(self.page.lang, *month)
     }
 }
 
