@@ -1,4 +1,5 @@
-//! The `siang` command line: `serve` (the default), `migrate`, `user create` and `demo`.
+//! The `siang` command line: `serve` (the default), `migrate`, `user create`,
+//! `demo`, `backup` and `restore`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -7,6 +8,7 @@ use migration::MigratorTrait;
 use entity::enums::Role;
 use sea_orm::{ActiveEnum, DatabaseConnection};
 
+use crate::backup::Location;
 use crate::config::{DatabaseConfig, ServerConfig};
 use crate::domain::error::DomainError;
 use crate::domain::{accounts, agency};
@@ -39,6 +41,17 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Copy the database, consistently, while the portal serves: SQLite with
+    /// VACUUM INTO, PostgreSQL with pg_dump. FILE must not exist yet.
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup made by `siang backup` into this database. Stop the
+    /// portal first. A database that holds data is refused unless --force.
+    Restore {
+        file: std::path::PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,14 +76,15 @@ pub enum UserCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let db = crate::db::connect(&cli.database.url).await?;
-    migration::Migrator::up(&db, None).await.context("applying migrations")?;
+    let url = cli.database.url;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
+            migrated(&url).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
         Command::Demo { synthetic } => {
+            let db = migrated(&url).await?;
             let now = chrono::Utc::now();
             let loaded = crate::demo::load(&db, now).await?;
             println!(
@@ -92,13 +106,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => {
+            let db = migrated(&url).await?;
             warn_if_no_admin(&db).await?;
             crate::app::serve(db, cli.server).await
         }
         Command::User(UserCommand::Create { username, role, department, name, password_stdin: _ }) => {
-            create_user(&db, username, &role, department.as_deref(), name).await
+            create_user(&migrated(&url).await?, username, &role, department.as_deref(), name).await
+        }
+        // A backup copies the database as it is: a newer binary must not
+        // migrate it under a running portal. A restore replaces it.
+        Command::Backup { file } => {
+            let summary = crate::backup::backup(&Location::new(url), &file).await?;
+            println!("Backed up {summary} to {}.", file.display());
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            let summary = crate::backup::restore(&file, &Location::new(url), force).await?;
+            println!("Restored {summary} from {}.", file.display());
+            Ok(())
         }
     }
+}
+
+/// The database, with every migration applied.
+async fn migrated(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = crate::db::connect(url).await?;
+    migration::Migrator::up(&db, None).await.context("applying migrations")?;
+    Ok(db)
 }
 
 /// A fresh install has no admin and no default password: say how to make one.

@@ -108,6 +108,18 @@ impl TestApp {
         self._dir.as_ref().map(|dir| dir.path().join("siang.db"))
     }
 
+    /// Where the test's database is, as `siang backup` and `restore` take it.
+    pub fn location(&self) -> siang::backup::Location {
+        match (&self.postgres_schema, self.sqlite_file()) {
+            (Some(schema), _) => siang::backup::Location {
+                url: postgres_url().expect("a PostgreSQL test app has its URL"),
+                schema: Some(schema.clone()),
+            },
+            (None, Some(file)) => siang::backup::Location::new(format!("sqlite://{}?mode=rwc", file.display())),
+            (None, None) => unreachable!("a test app is on SQLite or PostgreSQL"),
+        }
+    }
+
     /// The app's router, for serving it on a real socket.
     pub fn router(&self) -> Router {
         self.router.clone()

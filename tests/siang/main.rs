@@ -4,6 +4,7 @@ mod fixtures;
 mod helpers;
 
 mod api;
+mod backup;
 mod bad_input;
 mod escaping;
 mod hardening;
