@@ -1,5 +1,5 @@
 //! The `siang` command line: `serve` (the default), `migrate`, `user create`,
-//! `demo`, `backup` and `restore`.
+//! `demo`, `purge`, `backup` and `restore`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -41,6 +41,13 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Erase contact data whose retention period has ended (what the
+    /// portal's daily job does), or with --dry-run list what would go.
+    Purge {
+        /// List what would be erased; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Copy the database, consistently, while the portal serves: SQLite with
     /// VACUUM INTO, PostgreSQL with pg_dump. FILE must not exist yet.
     Backup { file: std::path::PathBuf },
@@ -113,6 +120,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(UserCommand::Create { username, role, department, name, password_stdin: _ }) => {
             create_user(&migrated(&url).await?, username, &role, department.as_deref(), name).await
         }
+        Command::Purge { dry_run } => purge(&migrated(&url).await?, dry_run).await,
         // A backup copies the database as it is: a newer binary must not
         // migrate it under a running portal. A restore replaces it.
         Command::Backup { file } => {
@@ -133,6 +141,21 @@ async fn migrated(url: &str) -> anyhow::Result<DatabaseConnection> {
     let db = crate::db::connect(url).await?;
     migration::Migrator::up(&db, None).await.context("applying migrations")?;
     Ok(db)
+}
+
+/// The retention job by hand, or its dry run: the same function either way.
+async fn purge(db: &DatabaseConnection, dry_run: bool) -> anyhow::Result<()> {
+    use crate::domain::privacy::retention::{self, Run};
+    let listed = retention::purge(db, chrono::Utc::now(), if dry_run { Run::DryRun } else { Run::Erase }).await?;
+    for item in &listed {
+        println!("{}\t{}\tclosed {}", item.tracking_code, item.kind.to_value(), item.closed_at.format("%Y-%m-%d"));
+    }
+    if dry_run {
+        println!("{} would be erased (dry run: nothing was changed).", listed.len());
+    } else {
+        println!("Erased the contact data of {} submissions.", listed.len());
+    }
+    Ok(())
 }
 
 /// A fresh install has no admin and no default password: say how to make one.

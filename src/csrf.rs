@@ -38,6 +38,12 @@ impl CsrfKey {
         hex::encode(mac.finalize().into_bytes())
     }
 
+    /// Signs residents' tracking passes with the same secret (its own prefix
+    /// keeps passes and form tokens apart).
+    pub fn pass_key(&self) -> crate::domain::privacy::pass::PassKey {
+        crate::domain::privacy::pass::PassKey::new(&self.0)
+    }
+
     /// Whether `token` was made for the cookie this request carries.
     pub fn verify(&self, headers: &HeaderMap, token: &str) -> bool {
         let Some(cookie) = read_cookie(headers, COOKIE_NAME) else {

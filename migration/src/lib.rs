@@ -9,6 +9,7 @@ mod m20261125_000003_sessions_and_audit;
 mod m20261125_000004_participation;
 mod m20261125_000005_service_figures;
 mod m20261125_000006_statistics_index;
+mod m20261202_000001_data_lifecycle;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_participation::Migration),
             Box::new(m20261125_000005_service_figures::Migration),
             Box::new(m20261125_000006_statistics_index::Migration),
+            Box::new(m20261202_000001_data_lifecycle::Migration),
         ]
     }
 }

@@ -35,10 +35,15 @@ pub enum Action {
     MeasureSaved,
     MeasureProgress,
     ItaItemsSaved,
+    RetentionSaved,
+    ErasureRequested,
+    ContactErased,
+    ErasureRefused,
+    ContactPurged,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 29] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -63,6 +68,11 @@ impl Action {
         Action::MeasureSaved,
         Action::MeasureProgress,
         Action::ItaItemsSaved,
+        Action::RetentionSaved,
+        Action::ErasureRequested,
+        Action::ContactErased,
+        Action::ErasureRefused,
+        Action::ContactPurged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -91,6 +101,11 @@ impl Action {
             Action::MeasureSaved => "measure_saved",
             Action::MeasureProgress => "measure_progress",
             Action::ItaItemsSaved => "ita_items_saved",
+            Action::RetentionSaved => "retention_saved",
+            Action::ErasureRequested => "erasure_requested",
+            Action::ContactErased => "contact_erased",
+            Action::ErasureRefused => "erasure_refused",
+            Action::ContactPurged => "contact_purged",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod memo;
 pub mod participation;
 pub mod permissions;
+pub mod privacy;
 pub mod services;
 pub mod statistics;
 pub mod submissions;

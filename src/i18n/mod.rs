@@ -53,6 +53,7 @@ const THAI: &[&str] = &[
     include_str!("th/participation.toml"),
     include_str!("th/qa.toml"),
     include_str!("th/hardening.toml"),
+    include_str!("th/privacy.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -60,6 +61,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/participation.toml"),
     include_str!("en/qa.toml"),
     include_str!("en/hardening.toml"),
+    include_str!("en/privacy.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

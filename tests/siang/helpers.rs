@@ -120,6 +120,17 @@ impl TestApp {
         }
     }
 
+    /// A connection pool of its own to the test's database, as a second
+    /// instance of the portal would have.
+    pub async fn second_connection(&self) -> DatabaseConnection {
+        let location = self.location();
+        let mut options = ConnectOptions::new(location.url);
+        if let Some(schema) = location.schema {
+            options.set_schema_search_path(schema);
+        }
+        siang::db::connect_with(options).await.expect("a second connection")
+    }
+
     /// The app's router, for serving it on a real socket.
     pub fn router(&self) -> Router {
         self.router.clone()

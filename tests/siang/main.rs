@@ -13,6 +13,8 @@ mod pages;
 mod participation;
 mod privacy;
 mod qa;
+mod residents_rights;
+mod retention;
 mod services;
 mod staff_access;
 mod staff_participation;

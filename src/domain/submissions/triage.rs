@@ -33,7 +33,7 @@ async fn workable(db: &impl ConnectionTrait, actor: &Staff, id: i64) -> Result<s
 }
 
 /// A message for the resident or for colleagues: required, bounded, plain.
-fn message(field: &str, text: &str) -> Result<String, DomainError> {
+pub(crate) fn message(field: &str, text: &str) -> Result<String, DomainError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(DomainError::invalid(field, "required"));

@@ -1,6 +1,6 @@
 //! Pages for residents and the public: no login.
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::app::AppState;
@@ -15,6 +15,7 @@ pub mod log;
 mod manual;
 mod open_data;
 mod plan;
+pub mod privacy;
 mod qa;
 mod services;
 pub mod stats;
@@ -29,6 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/submit", get(submit::show).post(submit::create))
         .route("/report-corruption", get(corruption::show).post(corruption::create))
         .route("/track", get(track::show).post(track::lookup))
+        .route("/track/data", post(privacy::data))
+        .route("/track/data.json", post(privacy::data_json))
+        .route("/track/erasure", post(privacy::request_erasure))
+        .route("/privacy", get(privacy::notice))
         .route("/qa", get(qa::show).post(qa::ask))
         .route("/services", get(services::list))
         .route("/services/{slug}", get(services::show))

@@ -4,12 +4,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use entity::enums::{Code, EventKind};
 use serde::Deserialize;
 
 use crate::app::AppState;
+use crate::domain::privacy::resident::ContactState;
 use crate::domain::submissions::{track, TrackedSubmission};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
@@ -19,7 +21,17 @@ use crate::extract::{ClientIp, CsrfForm, PageContext};
 pub struct TrackPage {
     page: PageContext,
     code: String,
-    not_found: bool,
+    /// Why the reader is back here: the message's key.
+    problem: Option<&'static str>,
+}
+
+impl TrackPage {
+    /// The tracking form again, after a personal-data button whose pass
+    /// had expired (or was not genuine).
+    pub fn pass_expired(page: PageContext) -> Response {
+        (StatusCode::FORBIDDEN, TrackPage { page, code: String::new(), problem: Some("privacy.pass_expired") })
+            .into_response()
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -27,6 +39,8 @@ pub struct TrackPage {
 pub struct TrackedPage {
     page: PageContext,
     submission: TrackedSubmission,
+    /// Carried by the personal-data buttons instead of the key (`privacy::pass`).
+    pass: String,
 }
 
 #[derive(Deserialize)]
@@ -38,7 +52,7 @@ pub struct TrackForm {
 }
 
 pub async fn show(page: PageContext) -> TrackPage {
-    TrackPage { page, code: String::new(), not_found: false }
+    TrackPage { page, code: String::new(), problem: None }
 }
 
 pub async fn lookup(
@@ -51,9 +65,14 @@ pub async fn lookup(
         return Err(AppError::RateLimited);
     }
     match track(&state.db, &form.tracking_code, &form.access_key, page.agency.show_staff_names).await? {
-        Some(submission) => Ok(TrackedPage { page, submission }.into_response()),
+        Some(submission) => {
+            let pass = state.csrf.pass_key().issue(&submission.tracking_code, Utc::now());
+            // The page carries a pass: keep it out of caches.
+            Ok(([(header::CACHE_CONTROL, "no-store")], TrackedPage { page, submission, pass }).into_response())
+        }
         None => {
-            Ok((StatusCode::NOT_FOUND, TrackPage { page, code: form.tracking_code, not_found: true }).into_response())
+            let problem = Some("track.not_found");
+            Ok((StatusCode::NOT_FOUND, TrackPage { page, code: form.tracking_code, problem }).into_response())
         }
     }
 }
@@ -96,5 +115,16 @@ impl TrackedPage {
 
     pub fn has_reply(&self) -> bool {
         self.submission.events.iter().any(|e| e.kind == EventKind::PublicReply)
+    }
+
+    pub fn contact_held(&self) -> bool {
+        self.submission.personal_data.contact == ContactState::Held
+    }
+
+    pub fn contact_erased_at(&self) -> Option<DateTime<Utc>> {
+        match self.submission.personal_data.contact {
+            ContactState::Erased(at) => Some(at),
+            _ => None,
+        }
     }
 }
