@@ -201,6 +201,19 @@ async fn a_resident_asks_for_erasure_and_an_admin_grants_it(app: TestApp) {
     assert!(!admin.get("/staff").await.body.contains("id=\"erasure-requests\""));
 }
 
+async fn asking_twice_at_once_makes_one_request(app: TestApp) {
+    let (id, code, key) = complaint_with_contact(&app).await;
+    let (phone, laptop) = (app.resident(), app.client([203, 0, 113, 11]));
+    let (_, pass) = track(&phone, &code, &key).await;
+    let fields = [("pass", pass.as_str())];
+    let (a, b) = tokio::join!(phone.post_form("/track/erasure", &fields), laptop.post_form("/track/erasure", &fields));
+    assert_eq!((a.status.as_u16(), b.status.as_u16()), (200, 200));
+    assert_eq!(a.element_text("erasure-due"), b.element_text("erasure-due"), "the same due date");
+    assert_eq!(app.count("erasure_request").await, 1);
+    assert!(open_request(&app, id).await.is_some());
+    assert_eq!(app.audit_actions().await, ["erasure_requested"]);
+}
+
 async fn a_refusal_is_explained_and_the_resident_may_ask_again(app: TestApp) {
     let (id, code, key) = complaint_with_contact(&app).await;
     let resident = app.resident();
@@ -345,6 +358,7 @@ on_both_databases!(
     a_resident_sees_and_downloads_everything_held_about_their_submission,
     a_forged_expired_or_missing_pass_opens_nothing,
     a_resident_asks_for_erasure_and_an_admin_grants_it,
+    asking_twice_at_once_makes_one_request,
     a_refusal_is_explained_and_the_resident_may_ask_again,
     only_admins_decide_and_for_corruption_reporters_only_the_integrity_officer,
     the_integrity_officer_erases_a_reporters_identity_when_they_decide,

@@ -259,10 +259,8 @@ pub async fn request_erasure(
         return Ok(open.due_at);
     }
     let due_at = now + ANSWER_WITHIN;
+    // The insert comes first, so the transaction writes before it reads.
     let txn = db.begin().await?;
-    if contact::Entity::find_by_id(item.id).one(&txn).await?.is_none() {
-        return Err(DomainError::invalid("erasure", "nothing_to_erase"));
-    }
     let inserted = erasure_request::ActiveModel {
         submission_id: Set(item.id),
         requested_at: Set(now),
@@ -284,6 +282,10 @@ pub async fn request_erasure(
             return Ok(open.due_at);
         }
         Err(err) => return Err(err.into()),
+    }
+    if contact::Entity::find_by_id(item.id).one(&txn).await?.is_none() {
+        txn.rollback().await?;
+        return Err(DomainError::invalid("erasure", "nothing_to_erase"));
     }
     let step =
         Step { event: EventKind::ErasureRequested, message: None, action: Action::ErasureRequested, detail: None };
