@@ -82,6 +82,8 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
         }
     });
 
+    tokio::spawn(crate::domain::privacy::retention::every_day(state.db.clone()));
+
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     tracing::info!("Siang is serving http://{}/", listener.local_addr()?);
     let header_timeout = state.config.header_timeout;

@@ -1,5 +1,5 @@
 //! The `siang` command line: `serve` (the default), `migrate`, `user create`,
-//! `demo` and `recount`.
+//! `demo`, `recount`, `purge`, `backup` and `restore`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -8,6 +8,7 @@ use migration::MigratorTrait;
 use entity::enums::Role;
 use sea_orm::{ActiveEnum, DatabaseConnection};
 
+use crate::backup::Location;
 use crate::config::{DatabaseConfig, ServerConfig};
 use crate::domain::error::DomainError;
 use crate::domain::{accounts, agency, tally};
@@ -47,6 +48,24 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Erase contact data whose retention period has ended (what the
+    /// portal's daily job does), or with --dry-run list what would go.
+    Purge {
+        /// List what would be erased; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Copy the database, consistently, while the portal serves: SQLite with
+    /// VACUUM INTO, PostgreSQL with pg_dump. FILE must not exist yet.
+    Backup { file: std::path::PathBuf },
+    /// Restore a backup made by `siang backup` into this database. Stop the
+    /// portal first. A database that holds data is refused unless --force.
+    Restore {
+        file: std::path::PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,21 +90,17 @@ pub enum UserCommand {
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    let db = crate::db::connect(&cli.database.url).await?;
-    migration::Migrator::up(&db, None).await.context("applying migrations")?;
-    let command = cli.command.unwrap_or(Command::Serve);
-    if !matches!(command, Command::Recount { .. }) && tally::ensure_counted(&db).await.context("counting")? {
-        tracing::info!("counted every submission under the current counting rules");
-    }
-    match command {
+    let url = cli.database.url;
+    match cli.command.unwrap_or(Command::Serve) {
         Command::Recount { check: false } => {
             let started = std::time::Instant::now();
-            tally::recount(&db).await.context("recounting")?;
+            tally::recount(&migrated(&url).await?).await.context("recounting")?;
             println!("Recounted in {:.1} s.", started.elapsed().as_secs_f64());
             Ok(())
         }
         Command::Recount { check: true } => {
-            let differences = tally::check(&db).await.context("comparing the counts with the rows")?;
+            let differences =
+                tally::check(&migrated(&url).await?).await.context("comparing the counts with the rows")?;
             for d in &differences {
                 println!("{:?}: stored {}, counted from the rows {}", d.key, d.stored, d.counted);
             }
@@ -98,10 +113,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Migrate => {
+            counted(&url).await?;
             tracing::info!("migrations applied");
             Ok(())
         }
         Command::Demo { synthetic } => {
+            let db = counted(&url).await?;
             let now = chrono::Utc::now();
             let loaded = crate::demo::load(&db, now).await?;
             println!(
@@ -123,13 +140,59 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => {
+            let db = counted(&url).await?;
             warn_if_no_admin(&db).await?;
             crate::app::serve(db, cli.server).await
         }
         Command::User(UserCommand::Create { username, role, department, name, password_stdin: _ }) => {
-            create_user(&db, username, &role, department.as_deref(), name).await
+            create_user(&counted(&url).await?, username, &role, department.as_deref(), name).await
+        }
+        Command::Purge { dry_run } => purge(&counted(&url).await?, dry_run).await,
+        // A backup copies the database as it is: a newer binary must not
+        // migrate it under a running portal. A restore replaces it.
+        Command::Backup { file } => {
+            let summary = crate::backup::backup(&Location::new(url), &file).await?;
+            println!("Backed up {summary} to {}.", file.display());
+            Ok(())
+        }
+        Command::Restore { file, force } => {
+            let summary = crate::backup::restore(&file, &Location::new(url), force).await?;
+            println!("Restored {summary} from {}.", file.display());
+            Ok(())
         }
     }
+}
+
+/// The database, with every migration applied.
+async fn migrated(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = crate::db::connect(url).await?;
+    migration::Migrator::up(&db, None).await.context("applying migrations")?;
+    Ok(db)
+}
+
+/// The database migrated, with its counts made under the current counting
+/// rules (a first start after an upgrade recounts).
+async fn counted(url: &str) -> anyhow::Result<DatabaseConnection> {
+    let db = migrated(url).await?;
+    if tally::ensure_counted(&db).await.context("counting")? {
+        tracing::info!("counted every submission under the current counting rules");
+    }
+    Ok(db)
+}
+
+/// The retention job by hand, or its dry run: the same function either way.
+async fn purge(db: &DatabaseConnection, dry_run: bool) -> anyhow::Result<()> {
+    use crate::domain::privacy::retention::{self, Run};
+    let listed = retention::purge(db, chrono::Utc::now(), if dry_run { Run::DryRun } else { Run::Erase }).await?;
+    for item in &listed {
+        println!("{}\t{}\tclosed {}", item.tracking_code, item.kind.to_value(), item.closed_at.format("%Y-%m-%d"));
+    }
+    if dry_run {
+        println!("{} would be erased (dry run: nothing was changed).", listed.len());
+    } else {
+        println!("Erased the contact data of {} submissions.", listed.len());
+    }
+    Ok(())
 }
 
 /// A fresh install has no admin and no default password: say how to make one.

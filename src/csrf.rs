@@ -83,6 +83,12 @@ impl CsrfKey {
         self.sign(purpose, data).as_bytes().ct_eq(signature.as_bytes()).into()
     }
 
+    /// Signs residents' tracking passes with the same secret (its own prefix
+    /// keeps passes and form tokens apart).
+    pub fn pass_key(&self) -> crate::domain::privacy::pass::PassKey {
+        crate::domain::privacy::pass::PassKey::new(&self.secret)
+    }
+
     /// Whether `token` was made for the cookies this request carries.
     pub fn verify(&self, headers: &HeaderMap, token: &str) -> bool {
         let Some(cookie) = read_cookie(headers, self.names.csrf) else {

@@ -17,6 +17,7 @@ const MULTI_LINE: &[&str] = &[
     "description",
     "message",
     "note",
+    "reason",
     "outcome",
     "outcome_th",
     "outcome_en",

@@ -92,6 +92,19 @@ pub enum EventKind {
     Published,
     #[sea_orm(string_value = "unpublished")]
     Unpublished,
+    /// The resident asked for their contact data to be erased.
+    #[sea_orm(string_value = "erasure_requested")]
+    ErasureRequested,
+    /// Staff erased the contact data (on request, or as the integrity
+    /// officer decided for a corruption reporter); the message is the reason.
+    #[sea_orm(string_value = "contact_erased")]
+    ContactErased,
+    /// Staff refused a request to erase; the message is the reason.
+    #[sea_orm(string_value = "erasure_refused")]
+    ErasureRefused,
+    /// The retention period ended and the daily job erased the contact data.
+    #[sea_orm(string_value = "contact_expired")]
+    ContactExpired,
 }
 
 /// What a staff user may do; decided in `domain::permissions`.

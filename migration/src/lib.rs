@@ -18,6 +18,7 @@ mod m20261129_000009_search;
 mod m20261201_100001_tracking_key_index;
 mod m20261201_100002_session_epoch;
 mod m20261201_100003_login_failures;
+mod m20261202_000001_data_lifecycle;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_100001_tracking_key_index::Migration),
             Box::new(m20261201_100002_session_epoch::Migration),
             Box::new(m20261201_100003_login_failures::Migration),
+            Box::new(m20261202_000001_data_lifecycle::Migration),
         ]
     }
 }

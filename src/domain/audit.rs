@@ -36,10 +36,15 @@ pub enum Action {
     MeasureProgress,
     ItaItemsSaved,
     SessionsEnded,
+    RetentionSaved,
+    ErasureRequested,
+    ContactErased,
+    ErasureRefused,
+    ContactPurged,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 30] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -65,6 +70,11 @@ impl Action {
         Action::MeasureProgress,
         Action::ItaItemsSaved,
         Action::SessionsEnded,
+        Action::RetentionSaved,
+        Action::ErasureRequested,
+        Action::ContactErased,
+        Action::ErasureRefused,
+        Action::ContactPurged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -94,6 +104,11 @@ impl Action {
             Action::MeasureProgress => "measure_progress",
             Action::ItaItemsSaved => "ita_items_saved",
             Action::SessionsEnded => "sessions_ended",
+            Action::RetentionSaved => "retention_saved",
+            Action::ErasureRequested => "erasure_requested",
+            Action::ContactErased => "contact_erased",
+            Action::ErasureRefused => "erasure_refused",
+            Action::ContactPurged => "contact_purged",
         }
     }
 }

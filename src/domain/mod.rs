@@ -11,6 +11,7 @@ pub mod error;
 pub mod links;
 pub mod participation;
 pub mod permissions;
+pub mod privacy;
 pub mod services;
 pub mod sign_in;
 pub mod statistics;

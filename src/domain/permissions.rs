@@ -2,9 +2,9 @@
 //! department and the item's kind and department. Routes ask here; the
 //! authorization test walks the whole matrix.
 //!
-//! - `admin`: everything.
+//! - `admin`: everything, but erasing a corruption reporter's identity.
 //! - `integrity_officer`: every submission, corruption reports and reporters'
-//!   identities included.
+//!   identities included; alone decides when a reporter's identity is erased.
 //! - `officer`: works submissions of their department and unassigned ones,
 //!   never corruption reports.
 //! - `viewer`: reads submissions other than corruption reports, never contact
@@ -114,6 +114,28 @@ pub fn can_administer(staff: &Staff) -> bool {
     staff.role == Role::Admin
 }
 
+/// How long contact data is kept: the agency's decision, made by admins.
+/// (Corruption reporters' identities have no period: see below.)
+pub fn can_set_retention(staff: &Staff) -> bool {
+    can_administer(staff)
+}
+
+/// Erasing a submitter's contact data before its retention period ends (a
+/// resident's request, or the agency's own decision): admins, except for
+/// corruption reports, whose reporter's identity is the integrity officer's
+/// decision alone (nobody else may even see it).
+pub fn can_decide_erasure(staff: &Staff, item: &submission::Model) -> bool {
+    match item.kind {
+        Kind::Corruption => staff.role == Role::IntegrityOfficer,
+        _ => staff.role == Role::Admin,
+    }
+}
+
+/// Whether erasure is this staff member's decision for some kinds at all.
+pub fn can_decide_some_erasure(staff: &Staff) -> bool {
+    matches!(staff.role, Role::Admin | Role::IntegrityOfficer)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,5 +224,21 @@ mod tests {
         assert!(!can_read_activity(&staff(Role::Officer, Some(1)), Some(2), false));
         assert!(!can_read_activity(&staff(Role::Officer, Some(1)), None, false));
         assert!(can_read_activity(&staff(Role::IntegrityOfficer, None), Some(2), false));
+    }
+
+    #[test]
+    fn erasure_is_decided_by_admins_and_for_corruption_reporters_by_the_integrity_officer_alone() {
+        for role in [Role::Admin, Role::IntegrityOfficer, Role::Officer, Role::Viewer] {
+            let who = staff(role, Some(1));
+            assert_eq!(can_decide_erasure(&who, &item(Kind::Complaint, Some(1))), role == Role::Admin, "{role:?}");
+            assert_eq!(can_decide_erasure(&who, &item(Kind::Question, None)), role == Role::Admin, "{role:?}");
+            assert_eq!(
+                can_decide_erasure(&who, &item(Kind::Corruption, None)),
+                role == Role::IntegrityOfficer,
+                "{role:?}"
+            );
+            assert_eq!(can_set_retention(&who), role == Role::Admin, "{role:?}");
+            assert_eq!(can_decide_some_erasure(&who), matches!(role, Role::Admin | Role::IntegrityOfficer), "{role:?}");
+        }
     }
 }

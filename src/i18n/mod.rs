@@ -55,6 +55,7 @@ const THAI: &[&str] = &[
     include_str!("th/hardening.toml"),
     include_str!("th/writes.toml"),
     include_str!("th/security.toml"),
+    include_str!("th/privacy.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -64,6 +65,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/hardening.toml"),
     include_str!("en/writes.toml"),
     include_str!("en/security.toml"),
+    include_str!("en/privacy.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

@@ -30,6 +30,7 @@ const PUBLIC_PAGES: &[(&str, &str)] = &[
     ("qa", "/qa"),
     ("manual", "/manual"),
     ("ita", "/ita"),
+    ("privacy", "/privacy"),
     ("staff-login", "/staff/login"),
 ];
 
@@ -87,6 +88,10 @@ async fn complaint_flow(browser: &Browser) -> anyhow::Result<()> {
 
     track(browser, &code, &key, Lang::Th).await?;
     browser.survey("tracked").await?;
+    // What is held about it, as the resident may read it.
+    browser.click_button_with_text(t(Lang::Th, "privacy.view_data")).await?;
+    browser.expect_text(SUBJECT).await?;
+    browser.survey("held-data").await?;
 
     // Staff: log in, find it, assign, link an indicator, reply, resolve.
     browser.open("/staff/login").await?;
@@ -95,6 +100,9 @@ async fn complaint_flow(browser: &Browser) -> anyhow::Result<()> {
     browser.click_button_with_text(t(Lang::Th, "staff.login.submit")).await?;
     browser.expect_text(&code).await?;
     browser.survey("staff-inbox").await?;
+    browser.open("/staff/privacy").await?;
+    browser.survey("staff-privacy").await?;
+    browser.open("/staff").await?;
     browser.click_link(&code).await?;
     let item = browser.path().await?;
     browser.survey("staff-item").await?;
@@ -142,8 +150,12 @@ async fn complaint_flow(browser: &Browser) -> anyhow::Result<()> {
     }
     track(browser, &code, &key, Lang::En).await?;
     browser.survey("tracked").await?;
+    browser.click_button_with_text(t(Lang::En, "privacy.view_data")).await?;
+    browser.survey("held-data").await?;
     browser.open("/staff").await?;
     browser.survey("staff-inbox").await?;
+    browser.open("/staff/privacy").await?;
+    browser.survey("staff-privacy").await?;
     browser.open(&item).await?;
     browser.survey("staff-item").await?;
     Ok(())

@@ -2,7 +2,7 @@
 //! submissions received at given Bangkok times (through the domain's own
 //! `submit`), and the answer and closing times staff would record.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::enums::{Channel, EventKind, Role, Status};
 use entity::{staff_user, submission, submission_event};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
@@ -127,4 +127,43 @@ pub async fn internal_note(app: &TestApp, item: &submission::Model, staff: &Staf
     .insert(&app.db)
     .await
     .unwrap();
+}
+
+/// A submission of `kind` with the resident's name, phone and e-mail.
+pub fn with_contact(kind: &str, subject: &str) -> NewSubmission {
+    use siang::domain::submissions::{ContactInput, CorruptionFacts};
+    NewSubmission {
+        kind: kind.into(),
+        subject: subject.into(),
+        details: format!("รายละเอียดเรื่อง{subject}"),
+        service: if kind == "service_feedback" { "elderly-allowance".into() } else { String::new() },
+        corruption: if kind == "corruption" {
+            CorruptionFacts { official: "นายช่างโยธา".into(), ..Default::default() }
+        } else {
+            CorruptionFacts::default()
+        },
+        contact: ContactInput {
+            name: format!("นางสมศรี {subject}"),
+            phone: "081-234-5678".into(),
+            email: "somsri@example.org".into(),
+        },
+        consent: true,
+        ..Default::default()
+    }
+}
+
+/// A resident's submission received `days_ago`, closed (resolved) that many
+/// days after receipt, or still open with `None`; with its access key.
+pub async fn received_days_ago(
+    app: &TestApp,
+    input: NewSubmission,
+    days_ago: i64,
+    closed_after: Option<i64>,
+) -> (submission::Model, String) {
+    let (item, key) = submit_at(app, input, Channel::Web, Utc::now() - Duration::days(days_ago)).await;
+    let item = match closed_after {
+        Some(days) => settle(app, &item, Status::Resolved, Some(1), Some(days), None, &[]).await,
+        None => item,
+    };
+    (item, key)
 }

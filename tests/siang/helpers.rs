@@ -119,6 +119,29 @@ impl TestApp {
         self._dir.as_ref().map(|dir| dir.path().join("siang.db"))
     }
 
+    /// Where the test's database is, as `siang backup` and `restore` take it.
+    pub fn location(&self) -> siang::backup::Location {
+        match (&self.postgres_schema, self.sqlite_file()) {
+            (Some(schema), _) => siang::backup::Location {
+                url: postgres_url().expect("a PostgreSQL test app has its URL"),
+                schema: Some(schema.clone()),
+            },
+            (None, Some(file)) => siang::backup::Location::new(format!("sqlite://{}?mode=rwc", file.display())),
+            (None, None) => unreachable!("a test app is on SQLite or PostgreSQL"),
+        }
+    }
+
+    /// A connection pool of its own to the test's database, as a second
+    /// instance of the portal would have.
+    pub async fn second_connection(&self) -> DatabaseConnection {
+        let location = self.location();
+        let mut options = ConnectOptions::new(location.url);
+        if let Some(schema) = location.schema {
+            options.set_schema_search_path(schema);
+        }
+        siang::db::connect_with(options).await.expect("a second connection")
+    }
+
     /// The app's router, for serving it on a real socket.
     pub fn router(&self) -> Router {
         self.router.clone()

@@ -4,6 +4,7 @@ mod fixtures;
 mod helpers;
 
 mod api;
+mod backup;
 mod bad_input;
 mod concurrency;
 mod counts;
@@ -16,6 +17,8 @@ mod participation;
 mod privacy;
 mod qa;
 mod repeats;
+mod residents_rights;
+mod retention;
 mod search;
 mod security;
 mod services;

@@ -37,13 +37,13 @@ async fn every_staff_route_allows_exactly_the_right_roles(app: TestApp) {
     let admin = app.staff("admin", Role::Admin, None).await;
 
     // A complaint of the office department, and a corruption report.
-    let (complaint, _, _) = app
+    let (complaint, complaint_code, _) = app
         .submit(
             json!({"kind": "complaint", "subject": "ขยะไม่ถูกเก็บ", "details": "สามวันแล้ว", "service": "waste-collection",
                         "contact": {"name": "นางสาวติดต่อ ลับเฉพาะ"}, "consent": true}),
         )
         .await;
-    let (corruption, _, _) = app
+    let (corruption, corruption_code, _) = app
         .submit(json!({"kind": "corruption", "subject": "เรียกเงิน", "details": "ขอเงินค่าอนุมัติ",
                         "corruption": {"official": "นายตรวจ"}, "contact": {"name": "ผู้ร้องลับมาก"}, "consent": true}))
         .await;
@@ -93,6 +93,20 @@ async fn every_staff_route_allows_exactly_the_right_roles(app: TestApp) {
         ("GET", "/staff/settings".into(), vec![], admin_only),
         ("POST", "/staff/settings".into(), vec![("name_th", "")], admin_only),
         ("GET", "/staff/audit".into(), vec![], admin_only),
+        ("GET", "/staff/privacy".into(), vec![], [L, A, A, A, A, A]),
+        ("POST", "/staff/privacy/retention".into(), vec![("keep_days.complaint", "400")], admin_only),
+        (
+            "POST",
+            "/staff/privacy/erase".into(),
+            vec![("tracking_code", &complaint_code), ("reason", "ขอทางโทรศัพท์")],
+            admin_only,
+        ),
+        (
+            "POST",
+            "/staff/privacy/erase".into(),
+            vec![("tracking_code", &corruption_code), ("reason", "สอบสวนเสร็จ")],
+            [L, R, R, R, A, R],
+        ),
         ("POST", format!("{c}/publish"), vec![("summary_th", "ประชาชนแจ้งขยะตกค้าง")], [L, R, A, R, A, A]),
         ("POST", format!("{c}/unpublish"), vec![], [L, R, A, R, A, A]),
         ("POST", format!("{k}/publish"), vec![("summary_th", "เรื่องทุจริต")], [L, R, R, R, R, R]),
@@ -276,6 +290,9 @@ async fn every_staff_post_needs_its_csrf_token(app: TestApp) {
         "/staff/services".into(),
         "/staff/services/1".into(),
         "/staff/settings".into(),
+        "/staff/privacy/retention".into(),
+        "/staff/privacy/erase".into(),
+        "/staff/privacy/requests/1".into(),
         "/staff/logout".into(),
         "/staff/login".into(),
     ] {

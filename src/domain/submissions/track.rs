@@ -2,12 +2,14 @@
 
 use chrono::{DateTime, Utc};
 use entity::enums::{EventKind, Kind, Status};
+use serde::Serialize;
 use std::collections::HashMap;
 
 use entity::{staff_user, submission, submission_event};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::access::{hash_access_key, normalize_tracking_code};
+use crate::domain::privacy::resident::{personal_data, PersonalData};
 
 /// What the resident may see of their submission: no contact data, no
 /// internal notes, no staff names.
@@ -20,9 +22,11 @@ pub struct TrackedSubmission {
     pub received_at: DateTime<Utc>,
     pub due_at: DateTime<Utc>,
     pub events: Vec<TrackedEvent>,
+    /// Whether contact data is held or was erased, and any open request to erase it.
+    pub personal_data: PersonalData,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct TrackedEvent {
     pub at: DateTime<Utc>,
     pub kind: EventKind,
@@ -59,8 +63,26 @@ pub async fn track(
     let Some(found) = submission::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
+    Ok(Some(TrackedSubmission {
+        events: public_events(db, found.id, show_staff_names).await?,
+        personal_data: personal_data(db, found.id).await?,
+        tracking_code: found.tracking_code,
+        kind: found.kind,
+        status: found.status,
+        subject: found.subject,
+        received_at: found.received_at,
+        due_at: found.due_at,
+    }))
+}
+
+/// The public part of a submission's timeline, oldest first.
+pub async fn public_events(
+    db: &impl ConnectionTrait,
+    submission_id: i64,
+    show_staff_names: bool,
+) -> Result<Vec<TrackedEvent>, DbErr> {
     let events = submission_event::Entity::find()
-        .filter(submission_event::Column::SubmissionId.eq(found.id))
+        .filter(submission_event::Column::SubmissionId.eq(submission_id))
         .filter(submission_event::Column::Public.eq(true))
         .order_by_asc(submission_event::Column::Id)
         .all(db)
@@ -77,7 +99,7 @@ pub async fn track(
     } else {
         HashMap::new()
     };
-    let events = events
+    Ok(events
         .into_iter()
         .map(|e| TrackedEvent {
             at: e.at,
@@ -86,14 +108,5 @@ pub async fn track(
             message: e.message,
             staff_name: e.actor_id.and_then(|id| names.get(&id).cloned()),
         })
-        .collect();
-    Ok(Some(TrackedSubmission {
-        tracking_code: found.tracking_code,
-        kind: found.kind,
-        status: found.status,
-        subject: found.subject,
-        received_at: found.received_at,
-        due_at: found.due_at,
-        events,
-    }))
+        .collect())
 }

@@ -34,7 +34,7 @@ const MESSAGE_MAX: usize = 5000;
 const REFERRAL_MAX: usize = 300;
 
 /// A message for the resident or for colleagues: required, bounded, plain.
-fn message(field: &str, text: &str) -> Result<String, DomainError> {
+pub(crate) fn message(field: &str, text: &str) -> Result<String, DomainError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(DomainError::invalid(field, "required"));

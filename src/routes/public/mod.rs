@@ -16,6 +16,7 @@ pub mod log;
 mod manual;
 mod open_data;
 mod plan;
+pub mod privacy;
 mod qa;
 mod services;
 pub mod stats;
@@ -32,6 +33,10 @@ pub fn router() -> Router<AppState> {
         .route("/track", get(track::show).post(track::lookup))
         .route("/track/remember", post(track::remember))
         .route("/track/forget", post(track::forget))
+        .route("/track/data", post(privacy::data))
+        .route("/track/data.json", post(privacy::data_json))
+        .route("/track/erasure", post(privacy::request_erasure))
+        .route("/privacy", get(privacy::notice))
         .route("/qa", get(qa::show).post(qa::ask))
         .route("/services", get(services::list))
         .route("/services/{slug}", get(services::show))

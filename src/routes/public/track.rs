@@ -7,10 +7,12 @@ use axum::extract::{Query, State};
 use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 use entity::enums::{Code, EventKind};
 use serde::Deserialize;
 
 use super::device::Device;
+use crate::domain::privacy::resident::ContactState;
 use crate::domain::submissions::{track, TrackedSubmission};
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, PageContext};
@@ -24,8 +26,25 @@ pub struct TrackPage {
     code: String,
     key: String,
     remember: bool,
-    not_found: bool,
+    /// Why the reader is back here: the message's key.
+    problem: Option<&'static str>,
     device: Device,
+}
+
+impl TrackPage {
+    /// The tracking form again, after a personal-data button whose pass
+    /// had expired (or was not genuine); the device's list is not shown.
+    pub fn pass_expired(page: PageContext) -> Response {
+        let page = TrackPage {
+            page,
+            code: String::new(),
+            key: String::new(),
+            remember: false,
+            problem: Some("privacy.pass_expired"),
+            device: Device::default(),
+        };
+        private((StatusCode::FORBIDDEN, page).into_response())
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -34,6 +53,8 @@ pub struct TrackedPage {
     page: PageContext,
     submission: TrackedSubmission,
     remembered: bool,
+    /// Carried by the personal-data buttons instead of the key (`privacy::pass`).
+    pass: String,
 }
 
 #[derive(Deserialize)]
@@ -56,7 +77,7 @@ pub struct CodeQuery {
 
 pub async fn show(page: PageContext, device: Device, Query(query): Query<CodeQuery>) -> TrackPage {
     let code = query.code.unwrap_or_default();
-    TrackPage { page, code, key: String::new(), remember: false, not_found: false, device }
+    TrackPage { page, code, key: String::new(), remember: false, problem: None, device }
 }
 
 pub async fn lookup(
@@ -77,7 +98,8 @@ pub async fn lookup(
     let remember = form.remember.as_deref() == Some("on") || device.remembers(&form.tracking_code);
     match track(&state.db, &form.tracking_code, &key, page.agency.show_staff_names).await? {
         Some(submission) => {
-            let mut response = TrackedPage { page, submission, remembered: remember }.into_response();
+            let pass = state.csrf.pass_key().issue(&submission.tracking_code, Utc::now());
+            let mut response = TrackedPage { page, submission, remembered: remember, pass }.into_response();
             if remember {
                 let device = device.with(&form.tracking_code, &key);
                 set_cookie(&mut response, &device.set_cookie(&state.csrf, state.config.secure_cookies));
@@ -90,7 +112,7 @@ pub async fn lookup(
                 code: form.tracking_code,
                 key: form.access_key,
                 remember: form.remember.as_deref() == Some("on"),
-                not_found: true,
+                problem: Some("track.not_found"),
                 device,
             };
             Ok(private((StatusCode::NOT_FOUND, page).into_response()))
@@ -123,7 +145,7 @@ pub async fn remember(
                 code: form.tracking_code,
                 key: form.access_key,
                 remember: true,
-                not_found: true,
+                problem: Some("track.not_found"),
                 device,
             };
             Ok(private((StatusCode::NOT_FOUND, page).into_response()))
@@ -191,5 +213,16 @@ impl TrackedPage {
 
     pub fn has_reply(&self) -> bool {
         self.submission.events.iter().any(|e| e.kind == EventKind::PublicReply)
+    }
+
+    pub fn contact_held(&self) -> bool {
+        self.submission.personal_data.contact == ContactState::Held
+    }
+
+    pub fn contact_erased_at(&self) -> Option<DateTime<Utc>> {
+        match self.submission.personal_data.contact {
+            ContactState::Erased(at) => Some(at),
+            _ => None,
+        }
     }
 }

@@ -22,25 +22,32 @@ use crate::error::{localize, AppError};
 use crate::extract::{CsrfForm, PageContext, Path};
 use crate::state::AppState;
 
-/// Localized messages of a refused change, for the page's error summary.
-fn messages(page: &PageContext, err: DomainError) -> Result<Vec<String>, AppError> {
+/// Localized messages of a refused change, for the page's error summary,
+/// with the answer's status: what to correct (422), or that someone else
+/// changed it meanwhile (409).
+fn messages(page: &PageContext, err: DomainError) -> Result<(StatusCode, Vec<String>), AppError> {
     match err {
-        DomainError::Invalid(errors) => Ok(localize(&errors, page.lang)
-            .into_iter()
-            .flat_map(|(field, list)| {
-                let label = page.t(&format!("staff.field.{field}")).to_owned();
-                list.as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(move |m| m.as_str().map(|m| format!("{label}: {m}")))
-            })
-            .collect()),
+        DomainError::Conflict => Ok((StatusCode::CONFLICT, vec![page.t("error.conflict.message").to_owned()])),
+        DomainError::Invalid(errors) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            localize(&errors, page.lang)
+                .into_iter()
+                .flat_map(|(field, list)| {
+                    let label = page.t(&format!("staff.field.{field}")).to_owned();
+                    list.as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(move |m| m.as_str().map(|m| format!("{label}: {m}")))
+                })
+                .collect(),
+        )),
         other => Err(other.into()),
     }
 }
 
-/// The redirect to `to` after a change, or the page again with what to correct.
+/// The redirect to `to` after a change, or the page again with what to
+/// correct or the news that it was changed meanwhile.
 pub(super) async fn settle<P, F>(
     page: PageContext,
     result: Result<String, DomainError>,
@@ -53,8 +60,8 @@ where
     match result {
         Ok(to) => Ok(Redirect::to(&format!("{to}?done=saved")).into_response()),
         Err(err) => {
-            let errors = messages(&page, err)?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, again(page, errors).await?).into_response())
+            let (status, errors) = messages(&page, err)?;
+            Ok((status, again(page, errors).await?).into_response())
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::agency::departments;
+use crate::domain::privacy::erasure::{self, Waiting};
 use crate::domain::submissions::inbox::{self, Filter, InboxPage, Order};
 use crate::error::AppError;
 use crate::extract::{PageContext, Query};
@@ -65,6 +66,8 @@ pub struct InboxTemplate {
     result: InboxPage,
     department_names: HashMap<i64, String>,
     departments: Vec<(i64, String)>,
+    /// Residents' requests to erase their contact data, waiting for a decision.
+    erasure_requests: Waiting,
     now: DateTime<Utc>,
 }
 
@@ -76,6 +79,7 @@ pub async fn show(
 ) -> Result<InboxTemplate, AppError> {
     let now = Utc::now();
     let result = inbox::inbox(&state.db, &me, &query.filter(), now).await?;
+    let erasure_requests = erasure::waiting(&state.db, &me, page.agency.id, now).await?;
     let departments: Vec<(i64, String)> = departments(&state.db, page.agency.id)
         .await?
         .into_iter()
@@ -88,6 +92,7 @@ pub async fn show(
         me,
         query,
         result,
+        erasure_requests,
         now,
     })
 }

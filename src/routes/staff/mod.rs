@@ -16,6 +16,7 @@ mod audit;
 mod inbox;
 mod login;
 mod participation;
+mod privacy;
 mod services;
 mod submissions;
 
@@ -54,6 +55,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/services/{id}", get(services::edit).post(services::update))
         .route("/staff/settings", get(admin::settings).post(admin::save_settings))
         .route("/staff/audit", get(audit::show))
+        .route("/staff/privacy", get(privacy::show))
+        .route("/staff/privacy/requests/{id}", post(privacy::decide))
+        .route("/staff/privacy/erase", post(privacy::erase))
+        .route("/staff/privacy/retention", post(privacy::save_retention))
         .route("/staff/activities", get(participation::activities).post(participation::create_activity))
         .route("/staff/activities/new", get(participation::new_activity))
         .route("/staff/activities/{id}", get(participation::edit_activity).post(participation::update_activity))
