@@ -40,6 +40,8 @@ pub struct App {
     /// Answers reused while the agency's data is unchanged.
     pub statistics: AnswerCache<(i32, Period), Statistics>,
     pub log_pages: AnswerCache<String, LogPage>,
+    /// The services residents may name, for the forms.
+    pub active_services: AnswerCache<(), Vec<entity::service::Model>>,
     /// The agency served, as last read (see `agency::load` middleware); only
     /// error pages use it, when the database cannot be read.
     last_agency: RwLock<Arc<agency::Model>>,
@@ -70,6 +72,7 @@ impl AppState {
             request_slots: tokio::sync::Semaphore::new(config.max_concurrent_requests),
             statistics: AnswerCache::new(512, crate::domain::statistics::STATISTICS_TTL),
             log_pages: AnswerCache::new(2048, crate::domain::participation::public::LOG_TTL),
+            active_services: AnswerCache::new(64, std::time::Duration::from_secs(600)),
             csrf: CsrfKey::new(&secret, CookieNames::new(config.secure_cookies)),
             request_keys: RequestKeys::new(&secret),
             limits,

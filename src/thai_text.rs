@@ -69,8 +69,17 @@ pub async fn mark_up_pages(State(state): State<AppState>, request: Request, next
     Response::from_parts(parts, Body::from(marked))
 }
 
+/// A term with its searcher, made once per page (every text node is
+/// searched for every term).
+struct Term<'a> {
+    text: &'a str,
+    finder: memchr::memmem::Finder<'a>,
+}
+
 /// The page with its text nodes marked up.
 pub fn mark_up(html: &str, terms: &[&str], english: bool) -> String {
+    let terms: Vec<Term> = terms.iter().map(|t| Term { text: t, finder: memchr::memmem::Finder::new(t) }).collect();
+    let terms = terms.as_slice();
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
     while let Some(open) = rest.find('<') {
@@ -105,7 +114,7 @@ fn is_thai(c: char) -> bool {
 
 /// One text node: Thai runs in `lang="th"` spans (English pages), key terms
 /// in `nw` spans.
-fn mark_up_text(text: &str, terms: &[&str], english: bool, out: &mut String) {
+fn mark_up_text(text: &str, terms: &[Term], english: bool, out: &mut String) {
     if !text.chars().any(is_thai) {
         out.push_str(text);
         return;
@@ -136,12 +145,12 @@ fn mark_up_text(text: &str, terms: &[&str], english: bool, out: &mut String) {
     out.push_str(rest);
 }
 
-fn keep_terms_whole(text: &str, terms: &[&str], out: &mut String) {
+fn keep_terms_whole(text: &str, terms: &[Term], out: &mut String) {
     let mut rest = text;
     loop {
         let next = terms
             .iter()
-            .filter_map(|term| rest.find(term).map(|at| (at, *term)))
+            .filter_map(|term| term.finder.find(rest.as_bytes()).map(|at| (at, term.text)))
             .min_by_key(|(at, term)| (*at, std::cmp::Reverse(term.len())));
         let Some((at, term)) = next else { break };
         out.push_str(&rest[..at]);

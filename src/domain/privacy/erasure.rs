@@ -4,7 +4,7 @@
 //! officer's on a corruption reporter's identity. Who decides is
 //! `permissions::can_decide_erasure`; nothing here shows contact data.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use entity::enums::{EventKind, Kind};
@@ -48,16 +48,29 @@ pub async fn open_requests(
     agency_id: i64,
 ) -> Result<Vec<OpenRequest>, DbErr> {
     let scope = permissions::inbox_scope(actor);
-    let rows: Vec<(erasure_request::Model, submission::Model)> = erasure_request::Entity::find()
-        .find_also_related(submission::Entity)
+    // The open requests first (a handful, through their index), then their
+    // submissions by id: joined the other way round, the database would
+    // read every submission of the agency to find them.
+    let requests = erasure_request::Entity::find()
         .filter(erasure_request::Column::DecidedAt.is_null())
-        .filter(submission::Column::AgencyId.eq(agency_id))
         .order_by_asc(erasure_request::Column::DueAt)
         .order_by_asc(erasure_request::Column::Id)
         .all(db)
+        .await?;
+    let mut items: HashMap<i64, submission::Model> = submission::Entity::find()
+        .filter(submission::Column::Id.is_in(requests.iter().map(|r| r.submission_id)))
+        .filter(submission::Column::AgencyId.eq(agency_id))
+        .all(db)
         .await?
         .into_iter()
-        .filter_map(|(request, item)| Some((request, item?)))
+        .map(|item| (item.id, item))
+        .collect();
+    let rows: Vec<(erasure_request::Model, submission::Model)> = requests
+        .into_iter()
+        .filter_map(|request| {
+            let item = items.remove(&request.submission_id)?;
+            Some((request, item))
+        })
         .filter(|(_, item)| scope.includes(item.kind, item.department_id))
         .collect();
     let held: HashSet<i64> = contact::Entity::find()

@@ -90,13 +90,7 @@ fn scope_condition(scope: Scope) -> Condition {
     }
 }
 
-fn filter_condition(
-    filter: &Filter,
-    agency_id: i64,
-    search: &Search,
-    now: DateTime<Utc>,
-    db: &impl ConnectionTrait,
-) -> Condition {
+fn filter_condition(filter: &Filter, agency_id: i64, now: DateTime<Utc>) -> Condition {
     let mut condition = Condition::all().add(submission::Column::AgencyId.eq(agency_id));
     if let Some(kind) = filter.kind {
         condition = condition.add(submission::Column::Kind.eq(kind));
@@ -110,27 +104,55 @@ fn filter_condition(
         None => {}
     }
     if let Some(indicator) = filter.indicator {
+        // Per row, through the link's primary key: an IN list would first
+        // collect every link of the indicator (hundreds of thousands).
         let linked = Query::select()
-            .column(submission_indicator::Column::SubmissionId)
+            .expr(Expr::val(1))
             .from(submission_indicator::Entity)
+            .and_where(
+                Expr::col((submission_indicator::Entity, submission_indicator::Column::SubmissionId))
+                    .equals((submission::Entity, submission::Column::Id)),
+            )
             .and_where(submission_indicator::Column::Indicator.eq(indicator))
             .to_owned();
-        condition = condition.add(submission::Column::Id.in_subquery(linked));
+        condition = condition.add(Expr::exists(linked));
     }
     if filter.overdue {
         condition = condition.add(submission::Column::NextDueAt.lt(now));
     }
-    if let Search::Term(term) = search {
-        condition = condition.add(search::contains(db.get_database_backend(), term));
-    }
     condition
 }
 
+/// The order of a page as the inbox shows it: what was asked for, except
+/// that overdue items come most overdue first (their own index serves that;
+/// newest first would sort every overdue item), and search results come
+/// newest first by arrival (the search index yields them so).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sort {
+    Received,
+    Due,
+    Arrival,
+}
+
+const ROW_COLUMNS: [submission::Column; 10] = [
+    submission::Column::Id,
+    submission::Column::TrackingCode,
+    submission::Column::Kind,
+    submission::Column::Channel,
+    submission::Column::Status,
+    submission::Column::Subject,
+    submission::Column::DepartmentId,
+    submission::Column::ReceivedAt,
+    submission::Column::NextDueAt,
+    submission::Column::AskedForBenefit,
+];
+
 /// Cursor `"<unix micros>.<id>"` of the sort key of the last row shown.
-fn cursor_of(row: &Row, order: Order) -> Option<String> {
-    let at = match order {
-        Order::Newest => row.received_at,
-        Order::MostOverdue => row.next_due_at?,
+fn cursor_of(row: &Row, sort: Sort) -> Option<String> {
+    let at = match sort {
+        Sort::Received => row.received_at,
+        Sort::Due => row.next_due_at?,
+        Sort::Arrival => DateTime::UNIX_EPOCH,
     };
     Some(format!("{}.{}", at.timestamp_micros(), row.id))
 }
@@ -149,37 +171,28 @@ pub async fn inbox(
     let agency_id = actor.agency_id;
     let scope = inbox_scope(actor);
     let search = Search::parse(&filter.search);
-    let base = Condition::all().add(scope_condition(scope)).add(filter_condition(filter, agency_id, &search, now, db));
+    let base = Condition::all().add(scope_condition(scope)).add(filter_condition(filter, agency_id, now));
+    let sort = match (&search, filter.order) {
+        (Search::Term(_), _) => Sort::Arrival,
+        (_, Order::MostOverdue) => Sort::Due,
+        _ if filter.overdue => Sort::Due,
+        _ => Sort::Received,
+    };
 
     let mut page_condition = base.clone();
     if let Some(status) = filter.status {
         page_condition = page_condition.add(submission::Column::Status.eq(status));
     }
-    let mut query = submission::Entity::find().select_only().columns([
-        submission::Column::Id,
-        submission::Column::TrackingCode,
-        submission::Column::Kind,
-        submission::Column::Channel,
-        submission::Column::Status,
-        submission::Column::Subject,
-        submission::Column::DepartmentId,
-        submission::Column::ReceivedAt,
-        submission::Column::NextDueAt,
-        submission::Column::AskedForBenefit,
-    ]);
     let after = filter.after.as_deref().and_then(parse_cursor);
-    match filter.order {
-        Order::Newest => {
-            if let Some((at, id)) = after {
-                page_condition = page_condition.add(
-                    Condition::any()
-                        .add(submission::Column::ReceivedAt.lt(at))
-                        .add(submission::Column::ReceivedAt.eq(at).and(submission::Column::Id.lt(id))),
-                );
+    let mut rows = match (&search, sort) {
+        (Search::Term(term), _) => {
+            if let Some((_, id)) = after {
+                page_condition = page_condition.add(submission::Column::Id.lt(id));
             }
-            query = query.order_by_desc(submission::Column::ReceivedAt).order_by_desc(submission::Column::Id);
+            let select = search::matching(db.get_database_backend(), term, &ROW_COLUMNS, page_condition, PAGE_SIZE + 1);
+            Row::find_by_statement(db.get_database_backend().build(&select)).all(db).await?
         }
-        Order::MostOverdue => {
+        (_, Sort::Due) => {
             page_condition = page_condition.add(submission::Column::NextDueAt.is_not_null());
             if let Some((at, id)) = after {
                 page_condition = page_condition.add(
@@ -188,23 +201,58 @@ pub async fn inbox(
                         .add(submission::Column::NextDueAt.eq(at).and(submission::Column::Id.gt(id))),
                 );
             }
-            query = query.order_by_asc(submission::Column::NextDueAt).order_by_asc(submission::Column::Id);
+            rows_of(db, page_condition, |q| {
+                q.order_by_asc(submission::Column::NextDueAt).order_by_asc(submission::Column::Id)
+            })
+            .await?
         }
-    }
-    let mut rows = query.filter(page_condition).limit(PAGE_SIZE + 1).into_model::<Row>().all(db).await?;
+        _ => {
+            if let Some((at, id)) = after {
+                page_condition = page_condition.add(
+                    Condition::any()
+                        .add(submission::Column::ReceivedAt.lt(at))
+                        .add(submission::Column::ReceivedAt.eq(at).and(submission::Column::Id.lt(id))),
+                );
+            }
+            rows_of(db, page_condition, |q| {
+                q.order_by_desc(submission::Column::ReceivedAt).order_by_desc(submission::Column::Id)
+            })
+            .await?
+        }
+    };
     let next_cursor = if rows.len() as u64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
-        rows.last().and_then(|row| cursor_of(row, filter.order))
+        rows.last().and_then(|row| cursor_of(row, sort))
     } else {
         None
     };
 
-    let (counts, counts_capped) = if matches!(search, Search::Term(_)) || filter.overdue {
-        counted_from_rows(db, base).await?
-    } else {
-        (kept_counts(db, agency_id, scope, filter).await?, false)
+    let (counts, counts_capped) = match &search {
+        Search::Term(term) => {
+            let select =
+                search::matching(db.get_database_backend(), term, &[submission::Column::Status], base, COUNT_CAP + 1);
+            let statuses: Vec<Status> = db
+                .query_all(db.get_database_backend().build(&select))
+                .await?
+                .iter()
+                .filter_map(|row| row.try_get::<Status>("", "status").ok())
+                .collect();
+            tally_statuses(statuses)
+        }
+        _ if filter.overdue => counted_from_rows(db, base).await?,
+        _ => (kept_counts(db, agency_id, scope, filter).await?, false),
     };
     Ok(InboxPage { rows, next_cursor, counts, counts_capped, search_too_short: search == Search::TooShort })
+}
+
+/// A page of rows meeting `condition` in the order `order` gives.
+async fn rows_of(
+    db: &impl ConnectionTrait,
+    condition: Condition,
+    order: impl FnOnce(sea_orm::Select<submission::Entity>) -> sea_orm::Select<submission::Entity>,
+) -> Result<Vec<Row>, DbErr> {
+    let query = submission::Entity::find().select_only().columns(ROW_COLUMNS);
+    order(query).filter(condition).limit(PAGE_SIZE + 1).into_model::<Row>().all(db).await
 }
 
 /// Counts per status from the stored counts: a sum over the groups that
@@ -258,6 +306,12 @@ async fn counted_from_rows(
         .into_tuple()
         .all(db)
         .await?;
+    Ok(tally_statuses(statuses))
+}
+
+/// Counts per status of up to [`COUNT_CAP`] statuses; `true` when there
+/// were more.
+fn tally_statuses(statuses: Vec<Status>) -> (Vec<(Status, i64)>, bool) {
     let capped = statuses.len() as u64 > COUNT_CAP;
     let mut counts: Vec<(Status, i64)> = Vec::new();
     for status in statuses.into_iter().take(COUNT_CAP as usize) {
@@ -266,7 +320,7 @@ async fn counted_from_rows(
             None => counts.push((status, 1)),
         }
     }
-    Ok((counts, capped))
+    (counts, capped)
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 //! characters, Thai or not, ignoring case; wildcard characters in the term
 //! (`%`, `_`) are themselves.
 
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use entity::submission;
+use sea_orm::sea_query::{Alias, Condition, Expr, Order, Query, SelectStatement, SimpleExpr};
 use sea_orm::DbBackend;
 
 /// Trigram indexes cannot find anything shorter.
@@ -33,24 +34,48 @@ impl Search {
     }
 }
 
-/// The condition "the submission's subject or details contain `term`".
-pub fn contains(backend: DbBackend, term: &str) -> SimpleExpr {
+/// `columns` of the submissions whose subject or details contain `term`
+/// and that meet `condition`, newest first (by arrival, the id), at most
+/// `limit`. The index drives: a rare term reads only its matches, a common
+/// one stops after the first `limit` that meet the condition.
+pub fn matching(
+    backend: DbBackend,
+    term: &str,
+    columns: &[submission::Column],
+    condition: Condition,
+    limit: u64,
+) -> SelectStatement {
+    let mut select = Query::select();
+    select.columns(columns.iter().map(|column| (submission::Entity, *column)));
     match backend {
         DbBackend::Postgres => {
             let pattern = like_pattern(&term.to_lowercase());
             // The very expression of the GIN index, or the index is not used
             // (sea-query numbers PostgreSQL's placeholders `$1`…).
-            Expr::cust_with_values(format!("{} LIKE $1 ESCAPE '\\'", migration::SEARCH_TEXT_POSTGRES), [pattern])
+            let contains: SimpleExpr =
+                Expr::cust_with_values(format!("{} LIKE $1 ESCAPE '\\'", migration::SEARCH_TEXT_POSTGRES), [pattern]);
+            select
+                .from(submission::Entity)
+                .and_where(contains)
+                .order_by((submission::Entity, submission::Column::Id), Order::Desc);
         }
         _ => {
-            // An FTS5 phrase: the term's trigrams, one after another.
+            // The FTS5 table is the outer loop, read newest first; each
+            // match is checked against the condition through the primary
+            // key. The term is a phrase: its trigrams, one after another.
+            let fts = Alias::new("submission_search");
             let phrase = format!("\"{}\"", term.replace('"', "\"\""));
-            Expr::cust_with_values(
-                "\"submission\".\"id\" IN (SELECT rowid FROM submission_search WHERE submission_search MATCH ?)",
-                [phrase],
-            )
+            select
+                .from(fts.clone())
+                .inner_join(
+                    submission::Entity,
+                    Expr::col((submission::Entity, submission::Column::Id)).equals((fts.clone(), Alias::new("rowid"))),
+                )
+                .and_where(Expr::cust_with_values("submission_search MATCH ?", [phrase]))
+                .order_by((fts, Alias::new("rowid")), Order::Desc);
         }
     }
+    select.cond_where(condition).limit(limit).to_owned()
 }
 
 /// `%term%` with the term's own `\`, `%` and `_` taken literally.

@@ -110,12 +110,14 @@ pub async fn create(
 }
 
 async fn render_form(state: &AppState, page: PageContext, form: FormState) -> Result<SubmitPage, AppError> {
-    let services = services::active(&state.db, page.agency.id)
+    let services = state
+        .active_services
+        .get(&page.agency, (), services::active(&state.db, page.agency.id))
         .await?
-        .into_iter()
+        .iter()
         .map(|s| ServiceOption {
-            name: if page.lang == crate::i18n::Lang::Th { s.name_th } else { s.name_en },
-            slug: s.slug,
+            name: if page.lang == crate::i18n::Lang::Th { s.name_th.clone() } else { s.name_en.clone() },
+            slug: s.slug.clone(),
         })
         .collect();
     let questions = questions::all()
