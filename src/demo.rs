@@ -1,6 +1,7 @@
 //! `siang demo`: a demonstration agency from the ITA report in
 //! `shared/context/` — องค์การบริหารส่วนตำบลชลคราม, its divisions, its
-//! improvement plan for fiscal year 2569 (indicators 6–10), the published
+//! improvement plan for fiscal year 2569 (all ten indicators, each with the
+//! report's analysis of its 2568 result), its corruption-complaint guide, the published
 //! standards of five services — plus sample submissions (questions
 //! included), publications and activities, so a new user sees a living
 //! portal at once. Everything goes through the domain functions, with a
@@ -20,8 +21,10 @@ use sea_orm::{
 use crate::domain::actor::Staff;
 use crate::domain::calendar::bangkok;
 use crate::domain::participation::activities::{save_activity, ActivityInput};
-use crate::domain::participation::ita;
-use crate::domain::participation::plan::{link_evidence, note_progress, save_measure, Evidence, MeasureInput};
+use crate::domain::participation::guide::{save_guide, GuideInput};
+use crate::domain::participation::plan::{
+    link_evidence, note_progress, save_analysis, save_measure, score_text, AnalysisInput, Evidence, MeasureInput,
+};
 use crate::domain::participation::publication::{publish, PublishInput};
 use crate::domain::services::{self, ServiceInput, StandardInput};
 use crate::domain::submissions::{self, NewSubmission};
@@ -61,7 +64,7 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result
     let submissions = load_submissions(db, &staff, &agency, &departments).await?;
     let activities = load_activities(db, &staff, &agency, &departments, &submissions).await?;
     load_progress(db, &staff, &measures, &submissions, &activities).await?;
-    ita::save_items(db, &staff, agency.id, FISCAL_YEAR, &ita::defaults(FISCAL_YEAR), now).await?;
+    load_guide(db, &staff, &agency, now).await?;
 
     app_setting::ActiveModel { key: Set(MARKER.into()), value: Set(now.to_rfc3339()) }.insert(db).await?;
     Ok(Loaded { submissions: submissions.len(), measures: measures.len(), activities: activities.len(), agency, staff })
@@ -140,7 +143,23 @@ fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// steps, start, end, and the responsible division's code (`None`: all).
 type PlanRow = (i16, &'static str, &'static str, &'static str, NaiveDate, NaiveDate, Option<&'static str>);
 
-/// The 2569 plan table of the report.
+/// The report's analysis of each indicator's 2568 result: indicator, score
+/// in hundredths, and the analysis column of its plan table (the report's
+/// own slips, 87.58 for 97.58 and the like, corrected).
+const ANALYSES: [(i16, i32, &str); 10] = [
+    (1, 10_000, "จากการวิเคราะห์ตัวชี้วัดที่ 1 (การปฏิบัติหน้าที่) ได้ 100 คะแนน ควรรักษาระดับและมาตรฐานไว้ พร้อมเน้นย้ำให้เจ้าหน้าที่ปฏิบัติงานหรือให้บริการเป็นไปตามขั้นตอนและระยะเวลาที่กำหนดไว้"),
+    (2, 10_000, "จากการวิเคราะห์ตัวชี้วัดที่ 2 (การใช้งบประมาณ) ได้ 100 คะแนน ควรรักษาระดับและมาตรฐานไว้ หน่วยงานใช้งบประมาณตามวัตถุประสงค์ คุ้มค่า และจัดซื้อจัดจ้างโดยไม่เอื้อประโยชน์ให้บุคคลใดบุคคลหนึ่ง พร้อมเน้นย้ำให้เจ้าหน้าที่และผู้บริหารถือปฏิบัติต่อไป"),
+    (3, 10_000, "จากการวิเคราะห์ตัวชี้วัดที่ 3 (การใช้อำนาจ) ได้ 100 คะแนน ควรรักษาระดับและมาตรฐานไว้ ผู้บริหารมีกระบวนการควบคุมตรวจสอบการใช้อำนาจและการบริหารงานบุคคล มีมาตรการและแนวทางให้ผู้ใต้บังคับบัญชาปฏิบัติ และประชาสัมพันธ์ให้เจ้าหน้าที่ปฏิบัติตามประมวลจริยธรรม เพื่อป้องกันการใช้อำนาจเพื่อประโยชน์ส่วนตน"),
+    (4, 10_000, "จากการวิเคราะห์ตัวชี้วัดที่ 4 (การใช้ทรัพย์สินของราชการ) ได้ 100 คะแนน ควรรักษาระดับและมาตรฐานไว้ บุคลากรใช้ทรัพย์สินของราชการอย่างถูกต้อง เหมาะสม คุ้มค่า และไม่เบียดบังทรัพย์สินของราชการเพื่อประโยชน์ส่วนตนหรือผู้อื่น"),
+    (5, 10_000, "จากการวิเคราะห์ตัวชี้วัดที่ 5 (การแก้ไขปัญหาการทุจริต) ได้ 100 คะแนน ควรรักษาระดับและมาตรฐานไว้ ผู้บริหารให้ความสำคัญและมุ่งมั่นแก้ไขปัญหาการทุจริต ควรจัดกิจกรรมที่ผู้บริหารและบุคลากรมีส่วนร่วมส่งเสริมคุณธรรมและความโปร่งใส สร้างวัฒนธรรม No Gift Policy และประชาสัมพันธ์กิจกรรมผ่านเว็บไซต์ของหน่วยงาน"),
+    (6, 9758, "จากการวิเคราะห์ตัวชี้วัดที่ 6 (คุณภาพการดำเนินงาน) ได้ 97.58 คะแนน ผู้รับบริการบางรายเห็นว่าการให้บริการไม่เป็นไปตามขั้นตอนและระยะเวลาที่กำหนด หน่วยงานควรระบุขั้นตอนและระยะเวลาของแต่ละขั้นตอนไว้ในคู่มือการปฏิบัติงานและคู่มือการขอรับบริการ และเผยแพร่ในรูปแบบที่อ่านง่าย เช่น แผ่นพับ อินโฟกราฟิก\nบางรายเห็นว่าการให้บริการไม่เท่าเทียมกัน หน่วยงานควรวิเคราะห์ว่าบริการใดเกิดความไม่เท่าเทียม แล้วพัฒนาการให้บริการออนไลน์ (E-Service) เพื่อลดการใช้ดุลยพินิจหรือการเลือกปฏิบัติ"),
+    (7, 9667, "จากการวิเคราะห์ตัวชี้วัดที่ 7 (ประสิทธิภาพการสื่อสาร) ได้ 96.67 คะแนน ผู้รับบริการบางรายเห็นว่าช่องทางเผยแพร่ข้อมูลเข้าถึงได้ยากและข้อมูลยังขาดความชัดเจน หน่วยงานควรเผยแพร่ข้อมูลผ่านช่องทางที่หลากหลาย ปรับปรุงข้อมูลพื้นฐานบนเว็บไซต์ให้ครบถ้วนเป็นปัจจุบัน\nบางรายเห็นว่าการตอบข้อซักถามยังขาดความชัดเจน หน่วยงานควรมอบหมายผู้รับผิดชอบตอบข้อซักถามให้ชัดเจน สื่อสารผ่านสื่อสังคมออนไลน์ และเผยแพร่ช่องทางในจุดที่บุคคลภายนอกสังเกตเห็นได้ง่าย"),
+    (8, 9742, "จากการวิเคราะห์ตัวชี้วัดที่ 8 (การปรับปรุงการทำงาน) ได้ 97.42 คะแนน ผู้รับบริการบางรายเห็นว่าหน่วยงานยังเปิดโอกาสให้บุคคลภายนอกมีส่วนร่วมในการปรับปรุงการดำเนินงานและการให้บริการไม่เพียงพอ หน่วยงานควรเปิดโอกาสให้บุคคลภายนอกมีส่วนร่วมผ่านโครงการหรือกิจกรรม และเผยแพร่ผลการมีส่วนร่วมให้สาธารณชนรับทราบ"),
+    (9, 9750, "จากการวิเคราะห์ตัวชี้วัดที่ 9 (การเปิดเผยข้อมูล) ได้ 97.50 คะแนน ผู้รับบริการบางรายเห็นว่าช่องทางเผยแพร่ข้อมูลเข้าถึงได้ยากและข้อมูลยังขาดความชัดเจน หน่วยงานควรศึกษาหลักเกณฑ์การประเมินแต่ละปี เผยแพร่ข้อมูลบนเว็บไซต์หลักของหน่วยงาน ส่ง URL ที่เป็นเว็บไซต์หลัก และรักษาเว็บไซต์ให้เข้าถึงได้ตลอดเวลา"),
+    (10, 9000, "จากการวิเคราะห์ตัวชี้วัดที่ 10 (การป้องกันการทุจริต) ได้ 90.00 คะแนน ต่ำที่สุดในภาพรวม 10 ตัวชี้วัด ผู้รับบริการบางรายเห็นว่าหน่วยงานยังขาดการเปิดโอกาสให้บุคคลภายนอกเข้ามามีส่วนร่วมในการปรับปรุงพัฒนา จึงเป็นประเด็นที่ต้องเร่งพัฒนา"),
+];
+
+/// The 2569 plan table of the report, all ten indicators, and its analyses.
 async fn load_plan(
     db: &DatabaseConnection,
     staff: &Staff,
@@ -150,7 +169,52 @@ async fn load_plan(
 ) -> anyhow::Result<Vec<(i16, i64)>> {
     let year_start = day(2025, 10, 1);
     let year_end = day(2026, 9, 30);
-    let plan: [PlanRow; 5] = [
+    let plan: [PlanRow; 10] = [
+        (
+            1,
+            "จัดทำคู่มือการปฏิบัติงานของเจ้าหน้าที่และคู่มือการให้บริการ พัฒนาการสื่อสารเชิงรุก และกำกับให้ปฏิบัติตามมาตรฐาน",
+            "Staff and service manuals, proactive communication, and enforcing the standards",
+            "1. กำหนดขั้นตอนและกรอบระยะเวลาในการปฏิบัติงานให้ชัดเจนตามระเบียบ\n2. จัดทำคู่มือหรือแนวทางการปฏิบัติงานสำหรับเจ้าหน้าที่\n3. ประชาสัมพันธ์คู่มือให้เจ้าหน้าที่รับทราบผ่านสื่อที่ทันสมัยและเข้าใจง่าย\n4. ผู้บริหารซักซ้อมความเข้าใจ มอบนโยบาย และกำกับติดตามให้ปฏิบัติตามขั้นตอนและกรอบระยะเวลา",
+            year_start,
+            year_end,
+            None,
+        ),
+        (
+            2,
+            "เผยแพร่ข้อมูลการใช้งบประมาณและการจัดซื้อจัดจ้าง และมาตรการส่งเสริมความโปร่งใสในการจัดซื้อจัดจ้าง",
+            "Publishing budget use and procurement; transparency in procurement",
+            "1. เผยแพร่แผนการใช้จ่ายงบประมาณประจำปี ประกาศการจัดซื้อจัดจ้าง และสรุปผลการจัดซื้อจัดจ้าง ที่บอร์ดประชาสัมพันธ์และเว็บไซต์ของ อบต. ให้ประชาชนเข้าถึงทางออนไลน์ได้ตลอดเวลา",
+            year_start,
+            year_end,
+            Some("finance"),
+        ),
+        (
+            3,
+            "จัดกิจกรรมเสริมสร้างความรู้ความเข้าใจหรือฝึกอบรมด้านมาตรฐานทางจริยธรรมและประมวลจริยธรรม",
+            "Training on ethical standards and the code of ethics",
+            "1. จัดโครงการหรือกิจกรรมส่งเสริมจริยธรรมของหน่วยงาน\n2. ออกหนังสือเวียนให้ถือปฏิบัติตามมาตรฐานทางจริยธรรมและประมวลจริยธรรม",
+            year_start,
+            year_end,
+            Some("office"),
+        ),
+        (
+            4,
+            "มาตรการรักษามาตรฐานการใช้ทรัพย์สินของราชการอย่างถูกต้องเหมาะสม",
+            "Keeping the proper use of state property",
+            "1. ทบทวนและถือปฏิบัติตามระเบียบเกี่ยวกับการใช้ทรัพย์สินของราชการอย่างเคร่งครัด\n2. จัดทำระบบควบคุมการขอใช้ ขอยืม และคืนทรัพย์สินของราชการให้เป็นปัจจุบันและตรวจสอบได้\n3. รณรงค์ปลูกฝังจิตสำนึกการใช้ทรัพยากรอย่างประหยัดและคุ้มค่า",
+            year_start,
+            year_end,
+            Some("procurement"),
+        ),
+        (
+            5,
+            "คณะกรรมการมาตรฐานจริยธรรม การขับเคลื่อน No Gift Policy มาตรการป้องกันการทุจริต และกิจกรรมส่งเสริมคุณธรรมจริยธรรม",
+            "Ethics committee, No Gift Policy, anti-corruption measures and integrity activities",
+            "1. ประกาศเจตนารมณ์ No Gift Policy ปฏิเสธการรับของขวัญจากการปฏิบัติหน้าที่\n2. วิเคราะห์ผลการประเมิน ITA ปี 2568 กำหนดเป็นมาตรการส่งเสริมคุณธรรมและความโปร่งใสปี 2569 และเผยแพร่ให้บุคลากรทราบ\n3. เสริมสร้างความรู้ความเข้าใจเกี่ยวกับประมวลจริยธรรม",
+            day(2026, 1, 1),
+            day(2026, 3, 31),
+            Some("office"),
+        ),
         (
             6,
             "กิจกรรมพัฒนาการให้บริการผ่านระบบ E-Service",
@@ -220,7 +284,29 @@ async fn load_plan(
         .await?;
         out.push((indicator, id));
     }
+    for (indicator, score, analysis) in ANALYSES {
+        let input = AnalysisInput { indicator, score: score_text(score), analysis: analysis.into(), seen: None };
+        save_analysis(db, staff, agency.id, FISCAL_YEAR, input, now).await?;
+    }
     Ok(out)
+}
+
+/// The corruption-complaint guide as the demo agency issued it: the
+/// default sections, signed by its Chief Executive.
+async fn load_guide(
+    db: &DatabaseConnection,
+    staff: &Staff,
+    agency: &agency::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let input = GuideInput {
+        issuer_name: "(ชื่อผู้บริหารในข้อมูลสาธิต)".into(),
+        issuer_position: "นายกองค์การบริหารส่วนตำบลชลคราม".into(),
+        issued_on: Some(day(2025, 10, 15)),
+        ..Default::default()
+    };
+    save_guide(db, staff, agency.id, input, now).await?;
+    Ok(())
 }
 
 /// A published standard: slug, then (Thai, English) pairs of requirements,
@@ -427,23 +513,34 @@ fn text(kind: &str, subject: &str, details: &str, location: &str) -> NewSubmissi
     }
 }
 
+/// A resident's service feedback: answers 1–4 to the scale questions
+/// (procedure, equal treatment, straight information, access to
+/// information, clear answers, improvement, technology, participation,
+/// transparency); the other EIT questions follow from them.
 fn feedback(service: &str, answers: [i64; 9], asked_for_benefit: bool, comment: &str) -> NewSubmission {
-    let ids = [
-        "procedure_time",
-        "equal_treatment",
-        "straight_info",
-        "info_access",
-        "clear_answers",
-        "service_improved",
-        "uses_technology",
-        "participation",
-        "transparency",
+    let [procedure, equal, straight, access, clear, improved, technology, participation, transparency] = answers;
+    let has = i64::from(crate::domain::submissions::questions::HAS);
+    let ratings = [
+        ("procedure_time", procedure),
+        ("time_frame", procedure),
+        ("equal_treatment", equal),
+        ("straight_info", straight),
+        ("public_interest", straight),
+        ("info_access", access),
+        ("results_published", access),
+        ("feedback_channel", has),
+        ("clear_answers", clear),
+        ("corruption_channel", has),
+        ("service_improved", improved),
+        ("uses_technology", technology),
+        ("participation", participation),
+        ("transparency", transparency),
     ];
     NewSubmission {
         kind: "service_feedback".into(),
         service: service.into(),
         details: comment.into(),
-        ratings: ids.iter().map(|id| (*id).to_owned()).zip(answers).collect(),
+        ratings: ratings.iter().map(|(id, value)| ((*id).to_owned(), *value)).collect(),
         asked_for_benefit: Some(asked_for_benefit),
         ..Default::default()
     }

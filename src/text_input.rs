@@ -32,6 +32,13 @@ const MULTI_LINE: &[&str] = &[
     "legal_basis_en",
     "apply_at_th",
     "apply_at_en",
+    "elements",
+    "analysis",
+    "how_to_complain",
+    "handling_steps",
+    "responsible_unit",
+    "time_frames",
+    "executive_complaints",
 ];
 
 /// Secrets compared as typed: checked, never altered.

@@ -15,6 +15,8 @@ pub struct Model {
     pub title_en: String,
     /// The portal page that answers the item, e.g. `/manual`.
     pub url_path: String,
+    /// What the assessment requires of the item, one per line.
+    pub elements: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

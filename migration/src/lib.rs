@@ -19,6 +19,7 @@ mod m20261201_100001_tracking_key_index;
 mod m20261201_100002_session_epoch;
 mod m20261201_100003_login_failures;
 mod m20261202_000001_data_lifecycle;
+mod m20261206_000001_ita_documents;
 mod m20261208_000001_inbox_status;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_100002_session_epoch::Migration),
             Box::new(m20261201_100003_login_failures::Migration),
             Box::new(m20261202_000001_data_lifecycle::Migration),
+            Box::new(m20261206_000001_ita_documents::Migration),
             Box::new(m20261208_000001_inbox_status::Migration),
         ]
     }

@@ -378,8 +378,12 @@ impl Rows {
             counted.indicators = linked.to_vec();
         }
         if kind == Kind::ServiceFeedback {
-            for question in questions::all().iter().filter(|q| q.is_scale()) {
-                let value = weighted(rng, &[(4i16, 45), (3, 35), (2, 14), (1, 6)]);
+            for question in questions::all().iter().filter(|q| q.is_rated()) {
+                let value = if question.is_scale() {
+                    weighted(rng, &[(4i16, 45), (3, 35), (2, 14), (1, 6)])
+                } else {
+                    weighted(rng, &[(questions::HAS, 85), (questions::HAS_NOT, 15)])
+                };
                 counted.ratings.push((question.id.clone(), value));
                 self.ratings.push(submission_rating::ActiveModel {
                     submission_id: Set(id),

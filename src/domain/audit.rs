@@ -35,6 +35,9 @@ pub enum Action {
     MeasureSaved,
     MeasureProgress,
     ItaItemsSaved,
+    ItasSurveySaved,
+    GuideSaved,
+    PlanAnalysisSaved,
     SessionsEnded,
     RetentionSaved,
     ErasureRequested,
@@ -44,7 +47,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -69,6 +72,9 @@ impl Action {
         Action::MeasureSaved,
         Action::MeasureProgress,
         Action::ItaItemsSaved,
+        Action::ItasSurveySaved,
+        Action::GuideSaved,
+        Action::PlanAnalysisSaved,
         Action::SessionsEnded,
         Action::RetentionSaved,
         Action::ErasureRequested,
@@ -103,6 +109,9 @@ impl Action {
             Action::MeasureSaved => "measure_saved",
             Action::MeasureProgress => "measure_progress",
             Action::ItaItemsSaved => "ita_items_saved",
+            Action::ItasSurveySaved => "itas_survey_saved",
+            Action::GuideSaved => "guide_saved",
+            Action::PlanAnalysisSaved => "plan_analysis_saved",
             Action::SessionsEnded => "sessions_ended",
             Action::RetentionSaved => "retention_saved",
             Action::ErasureRequested => "erasure_requested",

@@ -25,6 +25,19 @@ pub fn fiscal_month(date: NaiveDate) -> i32 {
     (date.month() as i32 + 2) % 12 + 1
 }
 
+/// The Gregorian (year, month) of a fiscal month (1 = October) of a
+/// Buddhist-Era fiscal year: month 1 of 2569 is October 2025.
+pub fn calendar_month(fiscal_year: i32, fiscal_month: i32) -> (i32, u32) {
+    let year = fiscal_year - BUDDHIST_ERA_OFFSET - i32::from(fiscal_month <= 3);
+    (year, ((fiscal_month + 8) % 12 + 1) as u32)
+}
+
+/// The first day of a fiscal month.
+pub fn fiscal_month_start(fiscal_year: i32, fiscal_month: i32) -> NaiveDate {
+    let (year, month) = calendar_month(fiscal_year, fiscal_month);
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,6 +60,19 @@ mod tests {
         assert_eq!(fiscal_month(date(2025, 12, 31)), 3);
         assert_eq!(fiscal_month(date(2026, 1, 1)), 4);
         assert_eq!(fiscal_month(date(2026, 9, 30)), 12);
+    }
+
+    #[test]
+    fn fiscal_months_map_back_to_calendar_months() {
+        assert_eq!(calendar_month(2569, 1), (2025, 10));
+        assert_eq!(calendar_month(2569, 3), (2025, 12));
+        assert_eq!(calendar_month(2569, 4), (2026, 1));
+        assert_eq!(calendar_month(2569, 12), (2026, 9));
+        for day in [date(2025, 10, 1), date(2026, 3, 15), date(2026, 9, 30)] {
+            let (y, m) = calendar_month(fiscal_year(day), fiscal_month(day));
+            assert_eq!((y, m), (day.year(), day.month()));
+        }
+        assert_eq!(fiscal_month_start(2569, 7), date(2026, 4, 1));
     }
 
     #[test]

@@ -23,3 +23,7 @@ pub mod write;
 /// The ITA indicators the public sees (EIT 6–8, OIT 9–10): what submissions,
 /// activities and plan measures are linked to.
 pub const INDICATORS: std::ops::RangeInclusive<i16> = 6..=10;
+
+/// Every ITA indicator (IIT 1–5, EIT 6–8, OIT 9–10): the yearly plan
+/// answers the whole assessment, so its measures and analyses take any.
+pub const PLAN_INDICATORS: std::ops::RangeInclusive<i16> = 1..=10;

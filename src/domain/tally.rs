@@ -23,12 +23,11 @@ use sea_orm::{
 
 use super::calendar::local_date;
 use super::submissions::questions::{self, Answer};
-use super::submissions::workflow;
 use super::write;
 
 /// The counting rules' edition. Raise it when [`Counted::keys`] changes:
 /// at start, counts made under older rules are recounted.
-pub const RULES: i64 = 1;
+pub const RULES: i64 = 2;
 const RULES_SETTING: &str = "tally_rules";
 
 /// The figures of a fiscal year. Those kept per month serve the periods
@@ -49,7 +48,8 @@ pub enum Figure {
     ServiceComplaints,
     /// Service feedback about a service. Key: service id.
     ServiceFeedback,
-    /// Corruption reports. Key: `completed` or `open`. Per month.
+    /// Corruption reports. Key: status (rules 2; `completed`/`open` before).
+    /// Per month.
     Corruption,
     /// Requests answered (service feedback is not a request). Key:
     /// `on_time` or `late`. Per month.
@@ -232,8 +232,7 @@ impl Counted {
             }
         }
         if self.kind == Kind::Corruption {
-            let done = if workflow::is_closed(self.status) { "completed" } else { "open" };
-            year(month, Figure::Corruption, done.to_owned());
+            year(month, Figure::Corruption, self.status.code());
         }
         if self.kind != Kind::ServiceFeedback {
             match self.first_answered_at {
@@ -292,7 +291,7 @@ fn answered_indicators(ratings: &[(String, i16)], asked_for_benefit: Option<bool
     let mut indicators: Vec<u8> = questions::all()
         .iter()
         .filter(|q| match q.answer {
-            Answer::Scale => ratings.iter().any(|(id, _)| *id == q.id),
+            Answer::Scale | Answer::Has => ratings.iter().any(|(id, _)| *id == q.id),
             Answer::YesNo => asked_for_benefit.is_some(),
         })
         .map(|q| q.indicator)

@@ -3,6 +3,8 @@
 //! code refers to messages by key.
 
 mod dates;
+#[cfg(test)]
+mod glossary;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -56,6 +58,7 @@ const THAI: &[&str] = &[
     include_str!("th/writes.toml"),
     include_str!("th/security.toml"),
     include_str!("th/privacy.toml"),
+    include_str!("th/ita.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -66,6 +69,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/writes.toml"),
     include_str!("en/security.toml"),
     include_str!("en/privacy.toml"),
+    include_str!("en/ita.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

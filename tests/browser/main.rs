@@ -30,6 +30,7 @@ const PUBLIC_PAGES: &[(&str, &str)] = &[
     ("qa", "/qa"),
     ("manual", "/manual"),
     ("ita", "/ita"),
+    ("complaint-report", "/stats/2569/report/half"),
     ("privacy", "/privacy"),
     ("staff-login", "/staff/login"),
 ];
@@ -139,7 +140,8 @@ async fn complaint_flow(browser: &Browser) -> anyhow::Result<()> {
     browser.expect_text(t(Lang::Th, "status.resolved")).await?;
     browser.screenshot("log-entry-th-desktop").await?;
     browser.open(&stats).await?;
-    assert_eq!(browser.text("#total").await?, "4", "the four submissions are counted");
+    assert_eq!(browser.text("#total").await?, "3", "the three matters are counted");
+    assert_eq!(browser.text("#feedback").await?, "1", "the service feedback apart from them");
     browser.survey("stats-with-data").await?;
 
     // The same pages in English.

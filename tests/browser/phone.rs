@@ -61,7 +61,9 @@ async fn resident_journey(browser: &Browser) -> anyhow::Result<()> {
     anyhow::ensure!(browser.value("#f-tracking-code").await? == code, "the code is filled in");
 
     // Typed as a phone keypad allows (no hyphen), with a wrong key: the key is kept.
-    let wrong = format!("{}X", &key[..key.len() - 1]);
+    // Replacing the last character with a different one always makes a wrong key.
+    let last = if key.ends_with('X') { 'Y' } else { 'X' };
+    let wrong = format!("{}{last}", &key[..key.len() - 1]);
     browser.fill("#f-tracking-code", &code.replace('-', "")).await?;
     browser.fill("#f-access-key", &wrong).await?;
     browser.click_button_with_text(t(Lang::Th, "track.open")).await?;

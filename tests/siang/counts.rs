@@ -33,6 +33,12 @@ fn random_submission(rng: &mut StdRng) -> NewSubmission {
                     input.ratings.insert(question.into(), rng.random_range(1..=4));
                 }
             }
+            // The มี/ไม่มี questions are counted by their stored ratings too.
+            for question in ["feedback_channel", "corruption_channel"] {
+                if rng.random_bool(0.5) {
+                    input.ratings.insert(question.into(), if rng.random_bool(0.8) { 4 } else { 1 });
+                }
+            }
             input.asked_for_benefit = rng.random_bool(0.5).then(|| rng.random_bool(0.2));
         }
         1 => input.kind = "suggestion".into(),

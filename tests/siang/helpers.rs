@@ -416,7 +416,7 @@ impl TestResponse {
 }
 
 /// Text with every tag taken out.
-fn without_tags(html: &str) -> String {
+pub fn without_tags(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
     let mut in_tag = false;
     for c in html.chars() {

@@ -11,6 +11,7 @@ mod counts;
 mod escaping;
 mod exports;
 mod hardening;
+mod ita;
 mod outage;
 mod pages;
 mod participation;

@@ -186,22 +186,27 @@ async fn the_log_pages_by_keyset_without_gaps_or_duplicates(app: TestApp) {
 
 async fn siang_demo_loads_a_living_portal_once(app: TestApp) {
     let loaded = siang::demo::load(&app.db, Utc::now()).await.unwrap();
-    assert_eq!(loaded.measures, 5);
+    assert_eq!(loaded.measures, 10, "the report's plan covers all ten indicators");
     let agency = siang::domain::agency::current(&app.db).await.unwrap();
     assert_eq!(agency.name_th, "องค์การบริหารส่วนตำบลชลคราม");
     let plan = siang::domain::participation::public::plan(&app.db, agency.id, 2569).await.unwrap();
     let indicators: Vec<i16> = plan.iter().map(|m| m.indicator).collect();
-    assert_eq!(indicators, [6, 7, 8, 9, 10]);
+    assert_eq!(indicators, (1..=10).collect::<Vec<i16>>());
     assert!(plan.iter().any(|m| !m.evidence.is_empty() && !m.notes.is_empty()));
 
     let page = app.resident().get("/plan/2569").await;
     assert!(page.body.contains("กิจกรรมพัฒนาการให้บริการผ่านระบบ E-Service"));
+    assert!(page.body.contains("97.58") && page.body.contains("90.00"), "the report's scores beside each analysis");
+    assert!(page.body.contains("ต่ำที่สุดในภาพรวม 10 ตัวชี้วัด"), "the analysis of indicator 10");
+    assert!(page.body.contains("No Gift Policy"), "a measure of indicator 5");
+    let manual = app.resident().get("/manual").await;
+    assert!(manual.body.contains("ประกาศ ณ วันที่ 15 ตุลาคม 2568"), "the demo's guide is issued");
     let log = app.resident().get("/log").await;
     assert!(log.body.contains("เวทีประชาคมหมู่บ้าน"));
     assert!(!log.body.contains("ประชุมคณะกรรมการชุมชน"), "the draft activity stays private");
     let stats = app.resident().get("/stats/2569").await;
     assert!(stats.body.contains("<svg"));
-    assert!(app.resident().get("/ita/2569").await.body.contains("/stats/2569#corruption"));
+    assert!(app.resident().get("/ita/2569").await.body.contains("/stats/2568#corruption"));
 
     let latest = app.resident().get("/stats").await;
     assert_eq!((latest.status.as_u16(), latest.location()), (303, "/stats/2569"), "the latest year with data");
@@ -210,7 +215,8 @@ async fn siang_demo_loads_a_living_portal_once(app: TestApp) {
     let submissions = app.count("submission").await;
     assert!(siang::demo::load(&app.db, Utc::now()).await.is_err(), "a second run refuses");
     assert_eq!(app.count("submission").await, submissions);
-    assert_eq!(app.count("measure").await, 5);
+    assert_eq!(app.count("measure").await, 10);
+    assert_eq!(app.count("plan_analysis").await, 10);
     // Its staff member cannot log in.
     assert_eq!(app.count("staff_user").await, 1);
     use sea_orm::EntityTrait;
@@ -242,7 +248,7 @@ async fn the_manual_is_generated_from_the_agencys_settings(app: TestApp) {
 }
 
 async fn admins_set_the_ita_items_of_a_year(app: TestApp) {
-    use siang::domain::participation::ita::{defaults, items, save_items, ItaItem};
+    use siang::domain::participation::ita::{catalogue, items, save_items, ItaItem, Source};
     let agency = siang::domain::agency::current(&app.db).await.unwrap();
     let officer = staff(&app, "officer", "เจ้าหน้าที่", Role::Officer, None).await;
     let custom = vec![ItaItem {
@@ -250,6 +256,7 @@ async fn admins_set_the_ita_items_of_a_year(app: TestApp) {
         title_th: "ผลการมีส่วนร่วม".into(),
         title_en: "Participation results".into(),
         url_path: "/log?fiscal_year=2570".into(),
+        elements: vec!["ผู้เข้าร่วม".into(), "ผลที่ได้".into()],
     }];
     let refused = save_items(&app.db, &officer, agency.id, 2570, &custom, Utc::now()).await;
     assert!(matches!(refused, Err(DomainError::Forbidden)));
@@ -263,12 +270,14 @@ async fn admins_set_the_ita_items_of_a_year(app: TestApp) {
     save_items(&app.db, &admin, agency.id, 2570, &custom, Utc::now()).await.unwrap();
     assert_eq!(count_where(&app, "audit_log", "action = 'ita_items_saved'").await, 1);
 
-    assert_eq!(items(&app.db, agency.id, 2570).await.unwrap(), custom);
-    assert_eq!(items(&app.db, agency.id, 2569).await.unwrap(), defaults(2569), "other years keep the defaults");
+    let saved = items(&app.db, agency.id, 2570).await.unwrap();
+    assert_eq!((saved.items, saved.source), (custom, Source::Agency));
+    assert_eq!(items(&app.db, agency.id, 2569).await.unwrap().items, catalogue(2569).items, "other years keep theirs");
     let page = app.resident().get("/ita/2570").await;
     assert!(page.body.contains("O40") && page.body.contains("href=\"/log?fiscal_year=2570\""));
+    assert!(page.body.contains("<li>ผลที่ได้</li>"), "the elements the agency wrote");
     let defaults_page = app.resident().get("/ita/2569").await;
-    for item in defaults(2569) {
+    for item in catalogue(2569).items {
         assert!(defaults_page.body.contains(&format!("<th scope=\"row\">{}</th>", item.code)));
         assert!(defaults_page.body.contains(&format!("href=\"{}\"", item.url_path)), "{}", item.code);
     }

@@ -134,7 +134,7 @@ async fn only_admins_set_retention_and_the_notice_shows_it(app: TestApp) {
     assert!(wrong.body.contains("กำหนดได้ตั้งแต่ 1 ถึง 3,650 วัน"), "{}", wrong.body);
     let corruption = admin.post_form("/staff/privacy/retention", &[("keep_days.corruption", "365")]).await;
     assert_eq!(corruption.status, 422);
-    assert!(corruption.body.contains("เจ้าหน้าที่ตรวจสอบการทุจริตพิจารณาเป็นรายเรื่อง"));
+    assert!(corruption.body.contains("ผู้รับผิดชอบเรื่องร้องเรียนการทุจริตพิจารณาเป็นรายเรื่อง"));
     assert_eq!(app.count("retention_policy").await, 0);
 
     let (closed_40_days_ago, _) = received_days_ago(&app, with_contact("complaint", "น้ำท่วม"), 45, Some(5)).await;
@@ -158,7 +158,7 @@ async fn only_admins_set_retention_and_the_notice_shows_it(app: TestApp) {
     assert_eq!(notice.element_text("period-complaint"), "30 วันหลังปิดเรื่อง");
     assert_eq!(notice.element_text("period-question"), "2 ปีหลังปิดเรื่อง");
     assert_eq!(notice.element_text("period-service_feedback"), "1 ปีหลังปิดเรื่อง");
-    assert!(notice.element_text("period-corruption").contains("เจ้าหน้าที่ตรวจสอบการทุจริต"));
+    assert!(notice.element_text("period-corruption").contains("ผู้รับผิดชอบเรื่องร้องเรียนการทุจริต"));
 }
 
 async fn the_database_refuses_a_retention_period_for_corruption_reporters(app: TestApp) {

@@ -121,7 +121,9 @@ async fn the_error_summary_names_each_field_and_links_to_it(app: TestApp) {
         .resident()
         .post_form("/submit", &[("kind", "service_feedback"), ("details", "ดี"), ("ratings.procedure_time", "9")])
         .await;
-    assert!(rating.body.contains(r##"<a href="#f-ratings-procedure-time"><strong>เจ้าหน้าที่ให้บริการเป็นไปตามขั้นตอน"##));
+    assert!(rating.body.contains(
+        r##"<a href="#f-ratings-procedure-time"><strong>เจ้าหน้าที่ปฏิบัติงานหรือให้บริการแก่ท่าน เป็นไปตามขั้นตอนที่กำหนด"##
+    ));
     assert!(rating.body.contains(r#"<fieldset id="f-ratings-procedure-time""#), "the link has somewhere to go");
 }
 

@@ -7,6 +7,7 @@
 //! there is one) and its audit row in one transaction.
 
 pub mod activities;
+pub mod guide;
 pub mod ita;
 pub mod plan;
 pub mod public;

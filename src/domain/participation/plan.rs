@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::measure::{self, Progress};
-use entity::{activity, measure_activity, measure_note, measure_submission};
+use entity::{activity, measure_activity, measure_note, measure_submission, plan_analysis};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -11,13 +11,14 @@ use sea_orm::{
 };
 use validator::Validate;
 
-use super::{optional, submissions_exist, INDICATORS};
+use super::{optional, submissions_exist};
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
 use crate::domain::validation::{plain_text, single_line, FieldErrors};
 use crate::domain::write;
+use crate::domain::PLAN_INDICATORS;
 
 #[derive(Debug, Clone, Validate)]
 pub struct MeasureInput {
@@ -76,8 +77,8 @@ pub async fn save_measure(
     if let Err(found) = input.validate() {
         errors.absorb(found);
     }
-    if !INDICATORS.contains(&input.indicator) {
-        errors.add("indicator", "indicator_range");
+    if !PLAN_INDICATORS.contains(&input.indicator) {
+        errors.add("indicator", "plan_indicator_range");
     }
     if input.period_end < input.period_start {
         errors.add("period_end", "period_order");
@@ -232,4 +233,124 @@ pub async fn link_evidence(
     audit::record(&txn, staff, Entry::new(Action::MeasureSaved).on("measure", found.id).detail(detail), now).await?;
     txn.commit().await?;
     Ok(())
+}
+
+// ----- the analysis of each indicator's result -----
+
+/// A save of one indicator's analysis: the score as typed (`97.58`, or
+/// blank), the text, and the version the form showed.
+#[derive(Debug, Clone, Default)]
+pub struct AnalysisInput {
+    pub indicator: i16,
+    pub score: String,
+    pub analysis: String,
+    pub seen: Option<i32>,
+}
+
+/// The analyses of a plan's year, by indicator.
+pub async fn analyses(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    fiscal_year: i32,
+) -> Result<Vec<plan_analysis::Model>, DbErr> {
+    plan_analysis::Entity::find()
+        .filter(plan_analysis::Column::AgencyId.eq(agency_id))
+        .filter(plan_analysis::Column::FiscalYear.eq(fiscal_year))
+        .order_by_asc(plan_analysis::Column::Indicator)
+        .all(db)
+        .await
+}
+
+/// A score in hundredths as written: `97.58`, `90.00`.
+pub fn score_text(hundredths: i32) -> String {
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// A score 0–100 with at most two decimals, in hundredths.
+fn hundredths(score: &str) -> Option<i32> {
+    let (whole, fraction) = score.split_once('.').unwrap_or((score, ""));
+    if whole.is_empty() || fraction.len() > 2 || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let value = whole.parse::<i32>().ok()?.checked_mul(100)? + format!("{fraction:0<2}").parse::<i32>().ok()?;
+    (0..=10_000).contains(&value).then_some(value)
+}
+
+/// Saves one indicator's analysis of the year's plan (admins, who write
+/// the plan). Saving what is stored is a no-op; a form shown before
+/// someone else's save is refused as a conflict.
+pub async fn save_analysis(
+    db: &DatabaseConnection,
+    staff: &Staff,
+    agency_id: i64,
+    fiscal_year: i32,
+    input: AnalysisInput,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    if !permissions::can_administer(staff) {
+        return Err(DomainError::Forbidden);
+    }
+    let mut errors = FieldErrors::default();
+    if !PLAN_INDICATORS.contains(&input.indicator) {
+        errors.add("indicator", "plan_indicator_range");
+    }
+    let score = input.score.trim();
+    let score = if score.is_empty() { None } else { hundredths(score) };
+    if score.is_none() && !input.score.trim().is_empty() {
+        errors.add("score", "score_format");
+    }
+    let analysis = input.analysis.trim();
+    if analysis.is_empty() {
+        errors.add("analysis", "required");
+    } else if analysis.chars().count() > 10_000 {
+        errors.add("analysis", "too_long");
+    } else if plain_text(analysis).is_err() {
+        errors.add("analysis", "control_characters");
+    }
+    errors.into_result().map_err(DomainError::Invalid)?;
+
+    let txn = write::begin(db, agency_id).await?;
+    let current = plan_analysis::Entity::find_by_id((agency_id, fiscal_year, input.indicator)).one(&txn).await?;
+    if input.seen != current.as_ref().map(|c| c.version) {
+        return Err(DomainError::Conflict);
+    }
+    if current.as_ref().is_some_and(|c| c.score_hundredths == score && c.analysis == analysis) {
+        return Ok(());
+    }
+    let row = plan_analysis::ActiveModel {
+        agency_id: Set(agency_id),
+        fiscal_year: Set(fiscal_year),
+        indicator: Set(input.indicator),
+        score_hundredths: Set(score),
+        analysis: Set(analysis.to_owned()),
+        version: Set(current.as_ref().map_or(1, |c| c.version + 1)),
+        updated_at: Set(now),
+    };
+    if current.is_some() {
+        plan_analysis::Entity::update(row).exec(&txn).await?;
+    } else {
+        plan_analysis::Entity::insert(row).exec(&txn).await?;
+    }
+    let detail = format!("{fiscal_year} indicator {}", input.indicator);
+    audit::record(&txn, staff, Entry::new(Action::PlanAnalysisSaved).detail(detail), now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hundredths;
+
+    #[test]
+    fn scores_are_read_and_written_to_the_hundredth() {
+        assert_eq!(super::score_text(9758), "97.58");
+        assert_eq!(super::score_text(9000), "90.00");
+        assert_eq!(hundredths("97.58"), Some(9758));
+        assert_eq!(hundredths("90"), Some(9000));
+        assert_eq!(hundredths("96.7"), Some(9670));
+        assert_eq!(hundredths("100.00"), Some(10_000));
+        for bad in ["100.01", "97.582", "-1", "abc", ".5", "9 7", ""] {
+            assert_eq!(hundredths(bad), None, "{bad}");
+        }
+    }
 }

@@ -28,7 +28,8 @@ pub struct QuestionAverage {
     pub answers: i64,
     /// Mean answer 1–4 (scale questions).
     pub average: Option<f64>,
-    /// How many answered "yes" (the benefit question).
+    /// How many answered "yes": were asked for a benefit (the benefit
+    /// question), or said there is one (มี/ไม่มี questions).
     pub yes: Option<i64>,
 }
 
@@ -126,25 +127,29 @@ impl Counts {
     pub(super) fn averages(&self) -> Vec<QuestionAverage> {
         questions::all()
             .iter()
-            .map(|q| match q.answer {
-                Answer::Scale => {
-                    let rows = self.scale.iter().filter(|(id, _, _)| *id == q.id);
-                    let (n, sum) = rows.fold((0i64, 0i64), |(n, sum), (_, v, c)| (n + c, sum + i64::from(*v) * c));
-                    QuestionAverage {
-                        question: q.id.clone(),
-                        indicator: q.indicator,
-                        answers: n,
-                        average: (n > 0).then(|| sum as f64 / n as f64),
-                        yes: None,
-                    }
-                }
-                Answer::YesNo => QuestionAverage {
+            .map(|q| {
+                let rows = || self.scale.iter().filter(|(id, _, _)| *id == q.id);
+                let answers: i64 = rows().map(|(_, _, c)| c).sum();
+                let base = QuestionAverage {
                     question: q.id.clone(),
                     indicator: q.indicator,
-                    answers: self.asked + self.not_asked,
+                    answers,
                     average: None,
-                    yes: Some(self.asked),
-                },
+                    yes: None,
+                };
+                match q.answer {
+                    Answer::Scale => {
+                        let sum: i64 = rows().map(|(_, v, c)| i64::from(*v) * c).sum();
+                        QuestionAverage { average: (answers > 0).then(|| sum as f64 / answers as f64), ..base }
+                    }
+                    Answer::Has => QuestionAverage {
+                        yes: Some(rows().filter(|(_, v, _)| *v == questions::HAS).map(|(_, _, c)| c).sum()),
+                        ..base
+                    },
+                    Answer::YesNo => {
+                        QuestionAverage { answers: self.asked + self.not_asked, yes: Some(self.asked), ..base }
+                    }
+                }
             })
             .collect()
     }
@@ -158,7 +163,7 @@ impl Counts {
                 let of_indicator: Vec<_> = questions::all().iter().filter(|q| q.indicator == indicator).collect();
                 let (mut n, mut total) = (0i64, 0f64);
                 for (_, value, count) in
-                    self.scale.iter().filter(|(id, _, _)| of_indicator.iter().any(|q| q.is_scale() && q.id == *id))
+                    self.scale.iter().filter(|(id, _, _)| of_indicator.iter().any(|q| q.is_rated() && q.id == *id))
                 {
                     n += count;
                     total += scale_score(*value) * *count as f64;

@@ -6,6 +6,7 @@
 
 mod eit;
 mod period;
+mod report;
 
 use std::collections::BTreeMap;
 
@@ -17,8 +18,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryF
 use serde::Serialize;
 
 pub use eit::{EitEstimate, QuestionAverage, ServiceFigures};
+pub use report::{complaint_report, ComplaintReport, ReportPart, ReportRow};
 
-use crate::domain::calendar::{bangkok, local_date};
+use crate::domain::calendar::{bangkok, fiscal_month_start, local_date};
+use crate::domain::submissions::workflow;
 use crate::domain::tally::{self, Figure};
 
 /// How long counted statistics may be shown without a change in the data:
@@ -69,6 +72,8 @@ pub struct CorruptionPeriod {
     pub received: i64,
     pub completed: i64,
     pub in_progress: i64,
+    /// The period has not begun: nothing to report yet (not "none").
+    pub future: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,7 +82,11 @@ pub struct Statistics {
     pub period: Period,
     /// When these figures were counted.
     pub as_of: DateTime<Utc>,
+    /// Matters received (complaints, corruption reports, suggestions,
+    /// questions): service-feedback answers are not matters ("เรื่อง").
     pub total: i64,
+    /// Service-feedback answers (evaluations of a service).
+    pub feedback: i64,
     pub by_kind: Vec<Count>,
     pub by_channel: Vec<Count>,
     pub by_status: Vec<Count>,
@@ -161,6 +170,14 @@ impl YearTally {
     }
 }
 
+/// The kind whose submissions are answers to the survey, not matters.
+const FEEDBACK: &str = "service_feedback";
+
+/// Whether a corruption count's key (a status) is a closed one.
+fn closed_key(key: &str) -> bool {
+    Status::iter().any(|s| workflow::is_closed(s) && s.code() == key)
+}
+
 /// A fiscal year's statistics at `now`, from the stored counts.
 pub async fn fiscal_year_statistics(
     db: &impl ConnectionTrait,
@@ -186,13 +203,15 @@ pub async fn fiscal_year_statistics(
         by_department.push(DepartmentCount { department_th: None, department_en: None, count: unassigned });
     }
 
+    let today = local_date(now);
     let corruption = period
         .numbers()
         .map(|p| {
             let rows = year.by_month(Figure::Corruption).filter(|(month, _, _)| period.of_month(*month) == p);
-            let (received, completed) = rows
-                .fold((0, 0), |(all, done), (_, key, n)| (all + n, if key == "completed" { done + n } else { done }));
-            CorruptionPeriod { period: p, received, completed, in_progress: received - completed }
+            let (received, completed) =
+                rows.fold((0, 0), |(all, done), (_, key, n)| (all + n, if closed_key(key) { done + n } else { done }));
+            let future = fiscal_month_start(fiscal_year, period.first_month(p)) > today;
+            CorruptionPeriod { period: p, received, completed, in_progress: received - completed, future }
         })
         .collect();
 
@@ -220,7 +239,8 @@ pub async fn fiscal_year_statistics(
         fiscal_year,
         period,
         as_of: now,
-        total: year.total(Figure::Kind),
+        total: year.total(Figure::Kind) - year.get(Figure::Kind, FEEDBACK),
+        feedback: year.get(Figure::Kind, FEEDBACK),
         by_kind: year.with_zeros(Figure::Kind, Kind::iter().map(|k| k.code())),
         by_channel: year.with_zeros(Figure::Channel, Channel::iter().map(|c| c.code())),
         by_status: year.with_zeros(Figure::Status, Status::iter().map(|s| s.code())),
@@ -233,7 +253,7 @@ pub async fn fiscal_year_statistics(
                 period: p,
                 count: year
                     .by_month(Figure::Kind)
-                    .filter(|(m, _, _)| period.of_month(*m) == p)
+                    .filter(|(m, kind, _)| period.of_month(*m) == p && *kind != FEEDBACK)
                     .map(|(_, _, n)| n)
                     .sum(),
             })

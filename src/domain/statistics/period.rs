@@ -42,6 +42,16 @@ impl Period {
         1..=12 / self.months()
     }
 
+    /// The first fiscal month (1 = October) of period `number`.
+    pub fn first_month(self, number: i32) -> i32 {
+        (number - 1) * self.months() + 1
+    }
+
+    /// The last fiscal month of period `number`.
+    pub fn last_month(self, number: i32) -> i32 {
+        number * self.months()
+    }
+
     /// The period a fiscal month (1 = October) falls in.
     pub fn of_month(self, fiscal_month: i32) -> i32 {
         (fiscal_month - 1) / self.months() + 1
@@ -60,5 +70,7 @@ mod tests {
         assert_eq!(Period::Half.of_month(7), 2);
         assert_eq!(Period::Half.numbers().count(), 2);
         assert_eq!(Period::Month.of_month(12), 12);
+        assert_eq!((Period::Half.first_month(2), Period::Half.last_month(2)), (7, 12));
+        assert_eq!((Period::Quarter.first_month(2), Period::Quarter.last_month(2)), (4, 6));
     }
 }

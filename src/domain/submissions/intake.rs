@@ -174,10 +174,10 @@ impl NewSubmission {
 
         if kind == Kind::ServiceFeedback {
             for (id, value) in &self.ratings {
-                if questions::scale_question(id).is_none() {
-                    errors.add(format!("ratings.{id}"), "unknown_question");
-                } else if !(1..=4).contains(value) {
-                    errors.add(format!("ratings.{id}"), "rating_range");
+                match questions::rated_question(id) {
+                    None => errors.add(format!("ratings.{id}"), "unknown_question"),
+                    Some(q) if !q.accepts(*value) => errors.add(format!("ratings.{id}"), "rating_range"),
+                    Some(_) => {}
                 }
             }
         } else {

@@ -113,7 +113,7 @@ pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<Sta
         .all(db)
         .await?
         .into_iter()
-        .filter_map(|r| Some((questions::scale_question(&r.question_id)?, r.value)))
+        .filter_map(|r| Some((questions::rated_question(&r.question_id)?, r.value)))
         .collect();
     let corruption =
         if item.kind == Kind::Corruption { corruption_detail::Entity::find_by_id(id).one(db).await? } else { None };

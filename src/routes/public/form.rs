@@ -153,7 +153,7 @@ pub fn new_submission(form: &FormState) -> NewSubmission {
     let ratings = if feedback {
         questions::all()
             .iter()
-            .filter(|q| q.is_scale())
+            .filter(|q| q.is_rated())
             .filter_map(|q| {
                 let value = form.value(&format!("ratings.{}", q.id));
                 // A value that is not a number is out of range, and reported so.

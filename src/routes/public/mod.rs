@@ -13,7 +13,7 @@ mod home;
 mod ita;
 mod language;
 pub mod log;
-mod manual;
+pub mod manual;
 mod open_data;
 mod plan;
 pub mod privacy;
@@ -49,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/plan/{fiscal_year}", get(plan::show))
         .route("/stats", get(stats::latest))
         .route("/stats/{fiscal_year}", get(stats::show))
+        .route("/stats/{fiscal_year}/report/{part}", get(stats::complaint_report))
         .route("/manual", get(manual::show))
         .route("/ita", get(|| current_year("/ita")))
         .route("/ita/{fiscal_year}", get(ita::show))
@@ -79,4 +80,24 @@ async fn latest_year(
 ) -> Result<axum::response::Redirect, crate::error::AppError> {
     let year = crate::domain::participation::public::latest_year(&state.db, agency.id, this_fiscal_year(), of).await?;
     Ok(axum::response::Redirect::to(&format!("{base}/{year}")))
+}
+
+/// The NACC's ITAS survey as residents see it while it collects answers:
+/// its link, last day, and QR code (for the home and ITA pages).
+pub struct SurveyNotice {
+    pub url: String,
+    pub closes_on: String,
+    pub qr_svg: String,
+}
+
+impl SurveyNotice {
+    pub fn new(page: &crate::extract::PageContext, survey: &entity::itas_survey::Model) -> Self {
+        let closes = survey.closes_on.and_hms_opt(12, 0, 0).unwrap_or_default().and_utc();
+        SurveyNotice {
+            url: survey.url.clone(),
+            closes_on: page.date(&closes),
+            // The URL was checked when saved; one too long for a QR code is still a link.
+            qr_svg: crate::qr::svg(&survey.url, page.t("ita.survey.qr_label")).unwrap_or_default(),
+        }
+    }
 }

@@ -1,5 +1,8 @@
-//! `/plan/{fiscal_year}`: the improvement plan's measures per indicator,
-//! with progress and evidence; `/plan` goes to the latest year with a plan.
+//! `/plan/{fiscal_year}`: the agency's use of its ITA result (item O25 in
+//! 2569): for each of the ten indicators, the analysis of the assessed
+//! year's result, then the measures with steps, period, responsible
+//! division, progress and evidence; `/plan` goes to the latest year with a
+//! plan.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -8,7 +11,9 @@ use axum::response::Redirect;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::fiscal_year_param;
+use crate::domain::participation::plan;
 use crate::domain::participation::public::{self, PublicMeasure, YearOf};
+use crate::domain::PLAN_INDICATORS;
 use crate::error::AppError;
 use crate::extract::{PageContext, Path};
 use crate::state::AppState;
@@ -24,7 +29,21 @@ pub struct PlanTemplate {
 
 pub struct IndicatorPlan {
     pub indicator: i16,
+    /// The assessed year's score, as written (`97.58`).
+    pub score: Option<String>,
+    pub analysis: Option<String>,
     pub measures: Vec<PublicMeasure>,
+}
+
+impl IndicatorPlan {
+    /// The ITA's tool that measures the indicator: IIT, EIT or OIT.
+    pub fn tool(&self) -> &'static str {
+        match self.indicator {
+            1..=5 => "IIT",
+            6..=8 => "EIT",
+            _ => "OIT",
+        }
+    }
 }
 
 impl PlanTemplate {
@@ -45,10 +64,16 @@ pub async fn show(
 ) -> Result<PlanTemplate, AppError> {
     let fiscal_year = fiscal_year_param(&year)?;
     let measures = public::plan(&state.db, page.agency.id, fiscal_year).await?;
-    let indicators = (6..=10)
-        .map(|indicator| IndicatorPlan {
-            indicator,
-            measures: measures.iter().filter(|m| m.indicator == indicator).cloned().collect(),
+    let analyses = plan::analyses(&state.db, page.agency.id, fiscal_year).await?;
+    let indicators = PLAN_INDICATORS
+        .map(|indicator| {
+            let analysis = analyses.iter().find(|a| a.indicator == indicator);
+            IndicatorPlan {
+                indicator,
+                score: analysis.and_then(|a| a.score_hundredths).map(plan::score_text),
+                analysis: analysis.map(|a| a.analysis.clone()),
+                measures: measures.iter().filter(|m| m.indicator == indicator).cloned().collect(),
+            }
         })
         .collect();
     Ok(PlanTemplate { page, fiscal_year, indicators, now: Utc::now() })

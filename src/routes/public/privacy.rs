@@ -86,7 +86,13 @@ impl HeldDataPage {
     }
 
     pub fn question(&self, id: &str) -> String {
-        questions::scale_question(id).map(|q| q.text(self.page.lang).to_owned()).unwrap_or_else(|| id.to_owned())
+        questions::rated_question(id).map(|q| q.text(self.page.lang).to_owned()).unwrap_or_else(|| id.to_owned())
+    }
+
+    /// A stored answer as the form offered it: "3 มาก", "มี".
+    pub fn answer(&self, id: &str, value: &i16) -> String {
+        let key = questions::rated_question(id).map_or_else(|| format!("scale.{value}"), |q| q.answer_key(*value));
+        self.page.t(&key).to_owned()
     }
 
     fn yes_no(&self, value: bool) -> &'static str {

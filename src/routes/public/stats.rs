@@ -13,9 +13,12 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use entity::agency;
+use entity::enums::{Code, Status};
+use sea_orm::Iterable;
 
 use super::fiscal_year_param;
 use super::open_data::Csv;
+use crate::domain::calendar::{calendar_month, BUDDHIST_ERA_OFFSET};
 use crate::domain::participation::public::YearOf;
 use crate::domain::statistics::{self, Period, Statistics};
 use crate::domain::submissions::questions;
@@ -51,9 +54,18 @@ impl CountTable {
     }
 }
 
-/// A period's label: "ตุลาคม", "ไตรมาส 1", "ครึ่งปีแรก".
-pub fn period_label(page: &PageContext, period: Period, number: i32) -> String {
-    page.label(&format!("period.{}", period.code()), number.to_string())
+/// A period's label with its year as the reader counts years: "ตุลาคม
+/// 2568", "ไตรมาส 2 (ม.ค.–มี.ค. 2569)", "October 2025".
+pub fn period_label(page: &PageContext, period: Period, fiscal_year: i32, number: i32) -> String {
+    let year_of = |fiscal_month: i32| {
+        let (year, _) = calendar_month(fiscal_year, fiscal_month);
+        page.year(year + BUDDHIST_ERA_OFFSET).to_string()
+    };
+    crate::i18n::t_with(
+        page.lang,
+        &format!("period.{}.{number}", period.code()),
+        &[("start", &year_of(period.first_month(number))), ("end", &year_of(period.last_month(number)))],
+    )
 }
 
 pub fn count_tables(page: &PageContext, stats: &Statistics) -> Vec<CountTable> {
@@ -89,7 +101,7 @@ pub fn count_tables(page: &PageContext, stats: &Statistics) -> Vec<CountTable> {
             rows: stats
                 .by_period
                 .iter()
-                .map(|p| (p.period.to_string(), period_label(page, stats.period, p.period), p.count))
+                .map(|p| (p.period.to_string(), period_label(page, stats.period, stats.fiscal_year, p.period), p.count))
                 .collect(),
         },
     ]
@@ -126,11 +138,18 @@ impl StatsTemplate {
     }
 
     fn period_label(&self, number: &i32) -> String {
-        period_label(&self.page, self.stats.period, *number)
+        period_label(&self.page, self.stats.period, self.stats.fiscal_year, *number)
     }
 
     fn question_text(&self, id: &str) -> String {
         questions::all().iter().find(|q| q.id == id).map(|q| q.text(self.page.lang).to_owned()).unwrap_or_default()
+    }
+
+    /// What a "yes" count means for a question: asked for a benefit, or
+    /// said the agency has the channel.
+    fn yes_label(&self, id: &str) -> &str {
+        let has = questions::rated_question(id).is_some();
+        self.page.t(if has { "stats.yes_has" } else { "stats.yes" })
     }
 
     fn on_time(&self) -> String {
@@ -182,6 +201,7 @@ fn stats_csv(page: &PageContext, stats: &Statistics, tables: &[CountTable]) -> C
     out.row(["table", "code", "label", "value", "value_2", "value_3"]);
     let summary = [
         ("total", stats.total.to_string()),
+        ("feedback", stats.feedback.to_string()),
         ("answered_on_time", stats.answered_on_time.to_string()),
         ("answer_due", stats.answer_due.to_string()),
         ("on_time_percent", decimal(stats.on_time_percent(), 1)),
@@ -230,14 +250,76 @@ fn stats_csv(page: &PageContext, stats: &Statistics, tables: &[CountTable]) -> C
         ]);
     }
     for c in &stats.corruption {
+        // A period that has not begun has no figures yet, not zeros.
+        let figure = |n: i64| if c.future { String::new() } else { n.to_string() };
         out.row([
             "corruption".to_owned(),
             c.period.to_string(),
-            period_label(page, stats.period, c.period),
-            c.received.to_string(),
-            c.completed.to_string(),
-            c.in_progress.to_string(),
+            period_label(page, stats.period, stats.fiscal_year, c.period),
+            figure(c.received),
+            figure(c.completed),
+            figure(c.in_progress),
         ]);
     }
     out
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public/report.html")]
+pub struct ReportTemplate {
+    page: PageContext,
+    report: statistics::ComplaintReport,
+}
+
+impl ReportTemplate {
+    fn title(&self) -> &str {
+        self.page.t(match self.report.part {
+            statistics::ReportPart::Half => "report.title_half",
+            statistics::ReportPart::Year => "report.title_year",
+        })
+    }
+
+    fn month_label(&self, month: &i32) -> String {
+        period_label(&self.page, Period::Month, self.report.fiscal_year, *month)
+    }
+
+    /// The months the report covers: "ตุลาคม 2568 – มีนาคม 2569".
+    fn span(&self) -> String {
+        format!("{} – {}", self.month_label(&1), self.month_label(&self.report.part.months()))
+    }
+
+    fn statuses(&self) -> Vec<String> {
+        Status::iter().map(|s| s.code()).collect()
+    }
+
+    /// The report's opening sentence, with its figures.
+    fn summary(&self) -> String {
+        let t = &self.report.totals;
+        let key = if t.corruption == 0 { "report.summary_none" } else { "report.summary" };
+        crate::i18n::t_with(
+            self.page.lang,
+            key,
+            &[
+                ("agency", self.page.agency_name()),
+                ("span", &self.span()),
+                ("corruption", &t.corruption.to_string()),
+                ("completed", &t.corruption_completed.to_string()),
+                ("in_progress", &t.corruption_in_progress().to_string()),
+                ("complaints", &t.complaints.to_string()),
+            ],
+        )
+    }
+}
+
+/// `/stats/2569/report/half` and `/stats/2569/report/year`: the printable
+/// reports of complaint handling.
+pub async fn complaint_report(
+    State(state): State<AppState>,
+    page: PageContext,
+    Path((year, part)): Path<(String, String)>,
+) -> Result<ReportTemplate, AppError> {
+    let fiscal_year = fiscal_year_param(&year)?;
+    let part = statistics::ReportPart::parse(&part).ok_or(AppError::NotFound)?;
+    let report = statistics::complaint_report(&state.db, page.agency.id, fiscal_year, part, Utc::now()).await?;
+    Ok(ReportTemplate { page, report })
 }

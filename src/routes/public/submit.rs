@@ -13,8 +13,9 @@ use super::form::{self, FormState, RECEIPT_COOKIE};
 use crate::csrf::read_cookie;
 use crate::domain::services;
 use crate::domain::submissions::access::RequestScope;
+use crate::domain::submissions::questions::{self, Answer};
 use crate::domain::submissions::submit::receipt_of;
-use crate::domain::submissions::{questions, Receipt};
+use crate::domain::submissions::Receipt;
 use crate::error::AppError;
 use crate::extract::{ClientIp, CsrfForm, FormFields, PageContext, Query};
 use crate::state::AppState;
@@ -39,6 +40,11 @@ pub struct ServiceOption {
 pub struct QuestionView {
     pub field: String,
     pub text: String,
+    /// The answers it offers: `scale` (1–4), `has` (มี/ไม่มี) or `benefit`
+    /// (ใช่/ไม่ใช่, stored on the submission).
+    pub answer: &'static str,
+    /// The values and labels of its answers.
+    pub options: Vec<(String, String)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -122,8 +128,29 @@ async fn render_form(state: &AppState, page: PageContext, form: FormState) -> Re
         .collect();
     let questions = questions::all()
         .iter()
-        .filter(|q| q.is_scale())
-        .map(|q| QuestionView { field: format!("ratings.{}", q.id), text: q.text(page.lang).to_owned() })
+        .map(|q| {
+            let (field, answer, options) = match q.answer {
+                Answer::Scale => (
+                    format!("ratings.{}", q.id),
+                    "scale",
+                    (1..=4).map(|n| (n.to_string(), page.label("scale_short", n.to_string()))).collect(),
+                ),
+                Answer::Has => (
+                    format!("ratings.{}", q.id),
+                    "has",
+                    vec![
+                        (questions::HAS.to_string(), page.t("form.has").to_owned()),
+                        (questions::HAS_NOT.to_string(), page.t("form.has_not").to_owned()),
+                    ],
+                ),
+                Answer::YesNo => (
+                    "asked_for_benefit".to_owned(),
+                    "benefit",
+                    vec![("yes".into(), page.t("form.yes").to_owned()), ("no".into(), page.t("form.no").to_owned())],
+                ),
+            };
+            QuestionView { field, text: q.text(page.lang).to_owned(), answer, options }
+        })
         .collect();
     Ok(SubmitPage { page, form, services, questions })
 }
@@ -143,9 +170,5 @@ impl SubmittedPage {
 impl SubmitPage {
     pub fn kinds(&self) -> &'static [&'static str] {
         &KINDS
-    }
-
-    pub fn benefit_question(&self) -> &str {
-        questions::all().iter().find(|q| !q.is_scale()).map(|q| q.text(self.page.lang)).unwrap_or("")
     }
 }

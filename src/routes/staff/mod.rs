@@ -13,6 +13,7 @@ use crate::state::AppState;
 
 mod admin;
 mod audit;
+mod guide;
 mod inbox;
 mod login;
 mod participation;
@@ -69,5 +70,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/measures/{id}/evidence", post(participation::measure_evidence))
         .route("/staff/ita", get(participation::ita_now))
         .route("/staff/ita/{fiscal_year}", get(participation::ita_items).post(participation::save_ita_items))
+        .route("/staff/ita/{fiscal_year}/survey", post(participation::save_survey))
+        .route("/staff/plan/{fiscal_year}/analysis", post(participation::save_analysis))
+        .route("/staff/manual", get(guide::edit).post(guide::save))
         .layer(sessions)
 }

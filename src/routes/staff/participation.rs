@@ -18,10 +18,10 @@ use crate::domain::actor::Staff;
 use crate::domain::calendar::{bangkok, fiscal_year, local_date};
 use crate::domain::error::DomainError;
 use crate::domain::participation::activities::{self, ActivityInput};
-use crate::domain::participation::ita::{self, ItaItem};
-use crate::domain::participation::plan::{self, Evidence, MeasureInput};
+use crate::domain::participation::ita::{self, ItaItem, SurveyInput};
+use crate::domain::participation::plan::{self, AnalysisInput, Evidence, MeasureInput};
 use crate::domain::participation::workspace::{self, MeasureRow};
-use crate::domain::{agency, permissions, INDICATORS};
+use crate::domain::{agency, permissions, INDICATORS, PLAN_INDICATORS};
 use crate::error::AppError;
 use crate::extract::{CsrfForm, PageContext, Path};
 use crate::routes::public::fiscal_year_param;
@@ -288,6 +288,7 @@ pub struct PlanPage {
     me: Staff,
     fiscal_year: i32,
     measures: Vec<MeasureRow>,
+    analyses: Vec<entity::plan_analysis::Model>,
     departments: Vec<department::Model>,
     errors: Vec<String>,
 }
@@ -307,7 +308,17 @@ impl PlanPage {
     }
 
     pub fn indicators(&self) -> Vec<i16> {
-        INDICATORS.collect()
+        PLAN_INDICATORS.collect()
+    }
+
+    /// The year's analysis of an indicator, if written.
+    pub fn analysis(&self, indicator: &i16) -> Option<&entity::plan_analysis::Model> {
+        self.analyses.iter().find(|a| a.indicator == *indicator)
+    }
+
+    /// A stored score as typed in the form (`97.58`).
+    pub fn score_text(&self, indicator: &i16) -> String {
+        self.analysis(indicator).and_then(|a| a.score_hundredths).map(plan::score_text).unwrap_or_default()
     }
 
     pub fn can_note(&self, row: &MeasureRow) -> bool {
@@ -340,8 +351,9 @@ async fn plan_page(
         return Err(AppError::Forbidden);
     }
     let measures = workspace::measures(&state.db, &me, page.agency.id, fiscal_year).await?;
+    let analyses = plan::analyses(&state.db, page.agency.id, fiscal_year).await?;
     let departments = agency::departments(&state.db, page.agency.id).await?;
-    Ok(PlanPage { page, me, fiscal_year, measures, departments, errors })
+    Ok(PlanPage { page, me, fiscal_year, measures, analyses, departments, errors })
 }
 
 pub async fn plan_now() -> Redirect {
@@ -361,9 +373,17 @@ pub async fn plan(
     plan_page(&state, page, me, fiscal_year_param(&year)?, Vec::new()).await
 }
 
+fn indicator(fields: &Fields) -> Result<i16, DomainError> {
+    fields.get("indicator").parse().map_err(|_| DomainError::invalid("indicator", "plan_indicator_range"))
+}
+
+/// The version a form showed (`seen`), if it showed one.
+fn seen(fields: &Fields) -> Option<i32> {
+    fields.get("seen").parse().ok()
+}
+
 fn measure_input(fiscal_year: i32, fields: &Fields) -> Result<MeasureInput, DomainError> {
-    let indicator =
-        fields.get("indicator").parse().map_err(|_| DomainError::invalid("indicator", "indicator_range"))?;
+    let indicator = indicator(fields)?;
     Ok(MeasureInput {
         fiscal_year,
         indicator,
@@ -415,7 +435,7 @@ impl MeasurePage {
     }
 
     pub fn indicators(&self) -> Vec<i16> {
-        INDICATORS.collect()
+        PLAN_INDICATORS.collect()
     }
 }
 
@@ -539,6 +559,33 @@ pub async fn measure_evidence(
     back_to_plan(state, page, me, year, result).await
 }
 
+/// One indicator's analysis of the year's result (admins).
+pub async fn save_analysis(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(year): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let year = fiscal_year_param(&year)?;
+    if !permissions::can_administer(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let fields = Fields(pairs);
+    let agency_id = page.agency.id;
+    let result = async {
+        let input = AnalysisInput {
+            indicator: indicator(&fields)?,
+            score: fields.get("score"),
+            analysis: fields.get("analysis"),
+            seen: seen(&fields),
+        };
+        plan::save_analysis(&state.db, &me, agency_id, year, input, Utc::now()).await
+    }
+    .await;
+    back_to_plan(state, page, me, year, result).await
+}
+
 // ----- the ITA evidence index -----
 
 /// Rows offered for new items below the existing ones.
@@ -551,7 +598,53 @@ pub struct ItaPage {
     me: Staff,
     fiscal_year: i32,
     items: Vec<ItaItem>,
+    /// Whether the items are the agency's own (not the year's catalogue).
+    own: bool,
+    survey: SurveyForm,
     errors: Vec<String>,
+}
+
+/// The ITAS survey form, as stored or as typed.
+#[derive(Default)]
+pub struct SurveyForm {
+    url: String,
+    opens_on: String,
+    closes_on: String,
+    seen: Option<i32>,
+}
+
+impl SurveyForm {
+    fn stored(row: Option<entity::itas_survey::Model>) -> Self {
+        row.map(|r| SurveyForm {
+            url: r.url,
+            opens_on: r.opens_on.to_string(),
+            closes_on: r.closes_on.to_string(),
+            seen: Some(r.version),
+        })
+        .unwrap_or_default()
+    }
+
+    fn typed(fields: &Fields) -> Self {
+        SurveyForm {
+            url: fields.get("survey_url"),
+            opens_on: fields.get("opens_on"),
+            closes_on: fields.get("closes_on"),
+            seen: seen(fields),
+        }
+    }
+}
+
+impl ItaPage {
+    pub fn elements_text(&self, item: &ItaItem) -> String {
+        item.elements.join("\n")
+    }
+
+    /// The survey link as a QR code, as residents will see it.
+    pub fn survey_qr(&self) -> Option<String> {
+        (!self.survey.url.is_empty())
+            .then(|| crate::qr::svg(&self.survey.url, self.page.t("ita.survey.qr_label")))
+            .flatten()
+    }
 }
 
 async fn ita_page(
@@ -559,22 +652,31 @@ async fn ita_page(
     page: PageContext,
     me: Staff,
     fiscal_year: i32,
-    mut items: Vec<ItaItem>,
+    typed: Option<(Vec<ItaItem>, Option<SurveyForm>)>,
     errors: Vec<String>,
 ) -> Result<ItaPage, AppError> {
     if !permissions::can_administer(&me) {
         return Err(AppError::Forbidden);
     }
-    if items.is_empty() {
-        items = ita::items(&state.db, page.agency.id, fiscal_year).await?;
-    }
+    let stored = ita::items(&state.db, page.agency.id, fiscal_year).await?;
+    let own = stored.source == ita::Source::Agency;
+    let (mut items, survey) = match typed {
+        Some((items, survey)) if !items.is_empty() => (items, survey),
+        Some((_, survey)) => (stored.items, survey),
+        None => (stored.items, None),
+    };
+    let survey = match survey {
+        Some(typed) => typed,
+        None => SurveyForm::stored(ita::survey(&state.db, page.agency.id, fiscal_year).await?),
+    };
     items.extend((0..BLANK_ITA_ROWS).map(|_| ItaItem {
         code: String::new(),
         title_th: String::new(),
         title_en: String::new(),
         url_path: String::new(),
+        elements: Vec::new(),
     }));
-    Ok(ItaPage { page, me, fiscal_year, items, errors })
+    Ok(ItaPage { page, me, fiscal_year, items, own, survey, errors })
 }
 
 pub async fn ita_items(
@@ -583,7 +685,7 @@ pub async fn ita_items(
     CurrentStaff(me): CurrentStaff,
     Path(year): Path<String>,
 ) -> Result<ItaPage, AppError> {
-    ita_page(&state, page, me, fiscal_year_param(&year)?, Vec::new(), Vec::new()).await
+    ita_page(&state, page, me, fiscal_year_param(&year)?, None, Vec::new()).await
 }
 
 pub async fn save_ita_items(
@@ -598,18 +700,60 @@ pub async fn save_ita_items(
         return Err(AppError::Forbidden);
     }
     let fields = Fields(pairs);
-    let (codes, th, en, urls) =
-        (fields.all("code"), fields.all("title_th"), fields.all("title_en"), fields.all("url_path"));
+    let (codes, th, en, urls, elements) = (
+        fields.all("code"),
+        fields.all("title_th"),
+        fields.all("title_en"),
+        fields.all("url_path"),
+        fields.all("elements"),
+    );
     let items: Vec<ItaItem> = (0..codes.len())
         .map(|i| ItaItem {
             code: codes[i].clone(),
             title_th: th.get(i).cloned().unwrap_or_default(),
             title_en: en.get(i).cloned().unwrap_or_default(),
             url_path: urls.get(i).cloned().unwrap_or_default(),
+            elements: ita::lines(elements.get(i).map_or("", String::as_str)),
         })
         .filter(|item| !(item.code.is_empty() && item.title_th.is_empty() && item.url_path.is_empty()))
         .collect();
     let result = ita::save_items(&state.db, &me, page.agency.id, year, &items, Utc::now()).await;
     let to = format!("/staff/ita/{year}");
-    settle(page, result.map(|()| to), async |page, errors| ita_page(&state, page, me, year, items, errors).await).await
+    settle(page, result.map(|()| to), async |page, errors| {
+        ita_page(&state, page, me, year, Some((items, None)), errors).await
+    })
+    .await
+}
+
+/// The year's ITAS survey link and collection window.
+pub async fn save_survey(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(year): Path<String>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let year = fiscal_year_param(&year)?;
+    if !permissions::can_administer(&me) {
+        return Err(AppError::Forbidden);
+    }
+    let fields = Fields(pairs);
+    let typed = SurveyForm::typed(&fields);
+    let result = async {
+        let input = SurveyInput {
+            url: typed.url.clone(),
+            opens_on: date("opens_on", &typed.opens_on)?,
+            closes_on: date("closes_on", &typed.closes_on)?,
+            seen: typed.seen,
+        };
+        ita::save_survey(&state.db, &me, page.agency.id, year, input, Utc::now()).await
+    }
+    .await;
+    // After someone else's save the page shows the link as it now is.
+    let typed = (!matches!(result, Err(DomainError::Conflict))).then_some(typed);
+    let to = format!("/staff/ita/{year}");
+    settle(page, result.map(|()| to), async |page, errors| {
+        ita_page(&state, page, me, year, Some((Vec::new(), typed)), errors).await
+    })
+    .await
 }
