@@ -103,15 +103,39 @@ fn is_portal_path(target: &str) -> bool {
     target.starts_with('/') && !target.starts_with("//") && !target.starts_with("/\\")
 }
 
-/// The portal's router at its public path prefix: requests for
-/// `/voice/...` reach the routes as `/...`. The proxy must pass the path on
-/// unchanged. Anything outside the prefix is not the portal's (404), but
-/// `/healthz` also answers at the root, for a load balancer's checks.
+/// The portal's router at its public path prefix: requests for `/voice`,
+/// `/voice/` and `/voice/...` reach the routes as `/` and `/...`. The proxy
+/// must pass the path on unchanged. Anything outside the prefix is not the
+/// portal's (its 404 page), but `/healthz` also answers at the root, for a
+/// load balancer's checks.
 pub fn mount(router: Router, health: Router, public_url: Option<&PublicUrl>) -> Router {
-    match public_url.map(PublicUrl::prefix).filter(|prefix| !prefix.is_empty()) {
-        Some(prefix) => Router::new().merge(health).nest(prefix, router),
-        None => router,
-    }
+    let Some(prefix) = public_url.map(PublicUrl::prefix).filter(|prefix| !prefix.is_empty()) else {
+        return router;
+    };
+    let prefix = prefix.to_owned();
+    let strip = move |mut request: Request| {
+        let uri = request.uri();
+        let path = uri.path();
+        let inside = match path.strip_prefix(prefix.as_str()) {
+            Some("") => Some("/"),
+            Some(rest) if rest.starts_with('/') => Some(rest),
+            _ => None,
+        };
+        // Outside the prefix: a path no route has, for the portal's 404.
+        let path = match inside {
+            Some(rest) => rest.to_owned(),
+            None => format!("/.outside{path}"),
+        };
+        let path_and_query = match uri.query() {
+            Some(query) => format!("{path}?{query}"),
+            None => path,
+        };
+        if let Ok(stripped) = path_and_query.parse::<axum::http::Uri>() {
+            *request.uri_mut() = stripped;
+        }
+        request
+    };
+    health.fallback_service(tower::ServiceExt::map_request(router, strip))
 }
 
 /// The layer that makes what leaves absolute to `SIANG_PUBLIC_URL` (see
