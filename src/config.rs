@@ -143,7 +143,10 @@ fn parse_frame_ancestors(text: &str) -> Result<FrameAncestors, String> {
         let (scheme, host) = source.split_once("://").ok_or_else(|| format!("{source:?} needs https:// or http://"))?;
         let host = host.strip_suffix('/').unwrap_or(host);
         let host_ok = !host.is_empty()
-            && host.bytes().enumerate().all(|(i, b)| b.is_ascii_alphanumeric() || b"-.:".contains(&b) || (i == 0 && b == b'*'));
+            && host
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| b.is_ascii_alphanumeric() || b"-.:".contains(&b) || (i == 0 && b == b'*'));
         if !matches!(scheme, "https" | "http") || !host_ok {
             return Err(format!("{source:?} is not an origin such as https://www.example.go.th"));
         }
@@ -189,10 +192,13 @@ mod tests {
 
     #[test]
     fn frame_ancestors_are_origins() {
-        let parsed = super::parse_frame_ancestors("https://www.example.go.th, https://*.example.go.th/ http://Intra.local:8080")
-            .unwrap();
+        let parsed =
+            super::parse_frame_ancestors("https://www.example.go.th, https://*.example.go.th/ http://Intra.local:8080")
+                .unwrap();
         assert_eq!(parsed.0, ["https://www.example.go.th", "https://*.example.go.th", "http://intra.local:8080"]);
-        for wrong in ["www.example.go.th", "https://a.example/path", "'none'", "https://a.example;script-src *", "data:"] {
+        for wrong in
+            ["www.example.go.th", "https://a.example/path", "'none'", "https://a.example;script-src *", "data:"]
+        {
             assert!(super::parse_frame_ancestors(wrong).is_err(), "{wrong}");
         }
         assert!(super::parse_frame_ancestors("").unwrap().0.is_empty());

@@ -47,8 +47,7 @@ impl PublicUrl {
         if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return Err(format!("{text:?} must be an http:// or https:// address"));
         }
-        if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some()
-        {
+        if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
             return Err(format!("{text:?} must have no query, fragment or user name"));
         }
         let prefix = url.path().trim_end_matches('/').to_owned();
@@ -187,7 +186,9 @@ pub async fn absolute_links(State(state): State<AppState>, request: Request, nex
 fn cookie_under(cookie: &str, prefix: &str) -> String {
     cookie
         .split(';')
-        .map(|part| if part.trim().eq_ignore_ascii_case("path=/") { format!(" Path={prefix}") } else { part.to_owned() })
+        .map(
+            |part| if part.trim().eq_ignore_ascii_case("path=/") { format!(" Path={prefix}") } else { part.to_owned() },
+        )
         .collect::<Vec<_>>()
         .join(";")
 }
@@ -208,8 +209,7 @@ pub fn absolute_in_html(html: &str, public: &PublicUrl) -> String {
             .map_or(0, |(i, c)| i + c.len_utf8());
         let name = &before[name_start..at];
         let preceded_by_space = before[..name_start].ends_with([' ', '\n', '\t']);
-        if preceded_by_space && URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) && is_portal_path(after)
-        {
+        if preceded_by_space && URL_ATTRIBUTES.iter().any(|a| a.eq_ignore_ascii_case(name)) && is_portal_path(after) {
             out.push_str(&base);
         }
         rest = after;

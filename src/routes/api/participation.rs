@@ -37,8 +37,11 @@ pub async fn log(
     Query(query): Query<LogQuery>,
 ) -> Result<Json<LogAnswer>, AppError> {
     let page = log_page(&state, &agency, &query.filter(), query.cursor()?).await?;
-    let entries =
-        page.entries.iter().map(|entry| LinkedEntry { url: links.absolute(&entry.path), entry: entry.clone() }).collect();
+    let entries = page
+        .entries
+        .iter()
+        .map(|entry| LinkedEntry { url: links.absolute(&entry.path), entry: entry.clone() })
+        .collect();
     Ok(Json(LogAnswer { entries, next: page.next.map(|c| c.encode()) }))
 }
 

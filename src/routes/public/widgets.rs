@@ -14,11 +14,13 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 
 use crate::domain::participation::public::{LogFilter, PublicLogEntry};
 use crate::domain::statistics::{Period, Statistics};
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{PageContext, Query};
+use crate::i18n::Lang;
 use crate::state::AppState;
 
 /// Entries the log widget shows.
@@ -39,8 +41,29 @@ pub struct LogWidget {
     now: DateTime<Utc>,
 }
 
+/// `?lang=en`: a frame on another site gets no cookie of the portal's
+/// (they are `SameSite=Lax`), so its language is chosen in the address.
+#[derive(Deserialize)]
+pub struct WidgetQuery {
+    lang: Option<String>,
+}
+
+impl WidgetQuery {
+    fn apply(self, mut page: PageContext) -> PageContext {
+        if let Some(lang) = self.lang.as_deref().and_then(Lang::from_code) {
+            page.lang = lang;
+        }
+        page
+    }
+}
+
 /// The latest public entries of the participation log.
-pub async fn log(State(state): State<AppState>, page: PageContext) -> Result<LogWidget, AppError> {
+pub async fn log(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<WidgetQuery>,
+) -> Result<LogWidget, AppError> {
+    let page = query.apply(page);
     let log = super::log::log_page(&state, &page.agency, &LogFilter::default(), None).await?;
     let entries = log.entries.iter().take(LATEST).cloned().collect();
     Ok(LogWidget { page, entries, now: Utc::now() })
@@ -60,7 +83,12 @@ impl FiguresWidget {
 }
 
 /// This fiscal year's figures, as the statistics page counts them.
-pub async fn figures(State(state): State<AppState>, page: PageContext) -> Result<FiguresWidget, AppError> {
+pub async fn figures(
+    State(state): State<AppState>,
+    page: PageContext,
+    Query(query): Query<WidgetQuery>,
+) -> Result<FiguresWidget, AppError> {
+    let page = query.apply(page);
     let year = super::this_fiscal_year();
     let stats = super::stats::year_statistics(&state, &page.agency, year, Period::default()).await?;
     Ok(FiguresWidget { page, stats })
@@ -73,6 +101,6 @@ pub struct ButtonWidget {
 }
 
 /// A button that opens the portal's form.
-pub async fn button(page: PageContext) -> ButtonWidget {
-    ButtonWidget { page }
+pub async fn button(page: PageContext, Query(query): Query<WidgetQuery>) -> ButtonWidget {
+    ButtonWidget { page: query.apply(page) }
 }
