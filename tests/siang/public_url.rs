@@ -363,6 +363,24 @@ async fn every_public_page_links_only_under_the_public_url(app: TestApp) {
     assert_eq!(visitor.get(PREFIX).await.status, 200);
     assert_eq!(visitor.get("/healthz").await.status, 200, "the load balancer's check at the root");
 
+    // A resident's submission: its redirect, its receipt cookie and the
+    // address printed on the receipt are under the public URL.
+    let resident = app.client([10, 7, 0, 8]);
+    let sent = post_under_prefix(
+        &resident,
+        "/submit?kind=complaint",
+        &[("kind", "complaint"), ("subject", "ถนนชำรุด"), ("details", "หลุมกลางถนนหน้าวัด")],
+    )
+    .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(sent.location(), format!("{BASE}/receipt"));
+    for cookie in sent.headers.get_all(header::SET_COOKIE) {
+        assert!(cookie.to_str().unwrap().contains(&format!("Path={PREFIX};")), "{cookie:?}");
+    }
+    let receipt = resident.get(&through_proxy(sent.location())).await;
+    assert!(receipt.body.contains(&format!("{BASE}/track")), "{}", receipt.body);
+    assert!(!receipt.element_text("tracking-code").is_empty());
+
     // A redirect target given as a full address under the public URL is the
     // same page; one outside it is refused (the home page instead).
     let back = visitor.get(&format!("{PREFIX}/language/en?next={BASE}/log%3Ffiscal_year%3D2569")).await;
@@ -374,23 +392,28 @@ async fn every_public_page_links_only_under_the_public_url(app: TestApp) {
     }
 }
 
-/// Logs in through the form under the prefix, from a page of the agency's
-/// site (the browser's `Origin` is the public URL's, not the server's).
-async fn login_under_prefix(client: &Client<'_>, username: &str) -> TestResponse {
-    let form = client.get(&format!("{PREFIX}/staff/login")).await;
-    assert!(form.body.contains(&format!("action=\"{BASE}/staff/login\"")), "{}", form.body);
-    let body = serde_urlencoded::to_string([
-        ("_csrf", form.hidden_field("_csrf").as_str()),
-        ("username", username),
-        ("password", STAFF_PASSWORD),
-    ])
-    .unwrap();
-    let request = Request::post(format!("{PREFIX}/staff/login"))
+/// Fills the form of the page at `path` (under the prefix) and posts it to
+/// its action, as a browser on the agency's site does: the `Origin` is the
+/// public URL's, not the server's.
+async fn post_under_prefix(client: &Client<'_>, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+    let form = client.get(&format!("{PREFIX}{path}")).await;
+    let action = format!("{BASE}{path}").split('?').next().unwrap().to_owned();
+    assert!(form.body.contains(&format!("action=\"{action}\"")), "{}", form.body);
+    let mut all: Vec<(String, String)> = vec![("_csrf".into(), form.hidden_field("_csrf"))];
+    if form.body.contains("name=\"request_id\"") {
+        all.push(("request_id".into(), form.hidden_field("request_id")));
+    }
+    all.extend(fields.iter().map(|(name, value)| (name.to_string(), value.to_string())));
+    let request = Request::post(through_proxy(&action))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ORIGIN, ORIGIN)
-        .body(Body::from(body))
+        .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
         .unwrap();
     client.send(request).await
+}
+
+async fn login_under_prefix(client: &Client<'_>, username: &str) -> TestResponse {
+    post_under_prefix(client, "/staff/login", &[("username", username), ("password", STAFF_PASSWORD)]).await
 }
 
 async fn staff_pages_and_their_redirects_stay_under_the_public_url(app: TestApp) {
@@ -450,6 +473,9 @@ async fn only_widgets_may_be_framed_and_only_by_the_sites_allowed(app: TestApp) 
             assert!(anchor.contains("target=\"_top\"") || anchor.contains("target=\"_blank\""), "{widget}: {anchor}");
         }
     }
+    // A frame on another site gets no cookie: the language is in the address.
+    let english = visitor.get(&format!("{PREFIX}/widgets/button?lang=en")).await;
+    assert!(english.body.contains("<html lang=\"en\">") && english.body.contains("Send us your voice"));
     let log = visitor.get(&format!("{PREFIX}/widgets/log")).await;
     assert!(log.body.contains("class=\"widget-log\""), "the demo's published entries are listed");
     assert!(visitor.get(&format!("{PREFIX}/widgets/button")).await.body.contains(&format!("href=\"{BASE}/submit\"")));
