@@ -23,7 +23,9 @@ use crate::state::AppState;
 /// error renderer turns into pages; the renderer needs the form token that
 /// `ensure_cookie` makes; Thai text is marked up on every page, error pages
 /// included; security headers go on every answer; text is compressed for
-/// slow rural connections (fonts are compressed already).
+/// slow rural connections (fonts are compressed already). Under
+/// `SIANG_PUBLIC_URL`, links leave absolute and the routes sit under its
+/// path prefix (`public_url`).
 pub fn build_router(state: AppState) -> Router {
     use crate::security;
     let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
@@ -39,8 +41,12 @@ pub fn build_router(state: AppState) -> Router {
     let static_files =
         ServiceBuilder::new().layer(cache_for("private, max-age=3600")).service(ServeDir::new(static_dir));
     let compress = DefaultPredicate::new().and(NotForContentType::const_new("font/"));
-    let cookies = crate::csrf::CsrfCookies { key: state.csrf.clone(), secure: state.config.secure_cookies };
-    crate::routes::router(&state)
+    let cookies = crate::csrf::CsrfCookies {
+        key: state.csrf.clone(),
+        secure: state.config.secure_cookies,
+        public_origin: state.config.public_url.as_ref().map(|url| url.origin().to_owned()),
+    };
+    let portal = crate::routes::router(&state)
         .route_layer(middleware::from_fn_with_state(state.clone(), crate::extract::load_agency))
         // The health check says for itself whether the database answers.
         .route("/healthz", axum::routing::get(crate::routes::public::health::check))
@@ -56,9 +62,12 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), crate::thai_text::mark_up_pages))
         .layer(middleware::from_fn_with_state(cookies, crate::csrf::ensure_cookie))
         .layer(middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::public_url::absolute_links))
         .layer(CompressionLayer::new().compress_when(compress))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state.clone());
+    let health = Router::new().route("/healthz", axum::routing::get(crate::routes::public::health::check));
+    crate::public_url::mount(portal, health.with_state(state.clone()), state.config.public_url.as_ref())
 }
 
 pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Result<()> {

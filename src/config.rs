@@ -57,11 +57,20 @@ pub struct ServerConfig {
     )]
     pub secure_cookies: bool,
 
-    /// The portal's public address (`https://siang.example.go.th`), for the
-    /// absolute links of the Atom feed and printed receipts. Without it they
+    /// The portal's public address (`https://siang.example.go.th`, or under
+    /// the agency's website: `https://www.example.go.th/voice/`). Every link,
+    /// redirect, feed and export is then absolute to it, and the portal
+    /// serves under its path (the proxy passes the path on unchanged; see
+    /// `public_url`). Without it links stay paths, and feeds and receipts
     /// are made from the request's `Host`.
-    #[arg(long, env = "SIANG_PUBLIC_URL")]
-    pub public_url: Option<String>,
+    #[arg(long, env = "SIANG_PUBLIC_URL", value_parser = crate::public_url::PublicUrl::parse)]
+    pub public_url: Option<crate::public_url::PublicUrl>,
+
+    /// Sites allowed to show the widgets (`/widgets/...`) in a frame, besides
+    /// the portal's own origin: origins such as `https://www.example.go.th`,
+    /// separated by commas or spaces. Every other page refuses framing.
+    #[arg(long, env = "SIANG_FRAME_ANCESTORS", value_parser = parse_frame_ancestors, default_value = "")]
+    pub frame_ancestors: FrameAncestors,
 
     /// Largest request body accepted, in bytes; larger ones get 413.
     #[arg(long, env = "SIANG_MAX_BODY_BYTES", default_value_t = 256 * 1024)]
@@ -114,12 +123,36 @@ impl ServerConfig {
             login_free_failures: 1000,
             secure_cookies: false,
             public_url: None,
+            frame_ancestors: FrameAncestors::default(),
             max_body_bytes: 256 * 1024,
             request_timeout: Duration::from_secs(30),
             header_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
         }
     }
+}
+
+/// The origins of `SIANG_FRAME_ANCESTORS`, each checked to be one CSP
+/// source (`https://www.example.go.th`, `https://*.example.go.th`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameAncestors(pub Vec<String>);
+
+fn parse_frame_ancestors(text: &str) -> Result<FrameAncestors, String> {
+    let mut origins = Vec::new();
+    for source in text.split([',', ' ', '\t', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+        let (scheme, host) = source.split_once("://").ok_or_else(|| format!("{source:?} needs https:// or http://"))?;
+        let host = host.strip_suffix('/').unwrap_or(host);
+        let host_ok = !host.is_empty()
+            && host
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| b.is_ascii_alphanumeric() || b"-.:".contains(&b) || (i == 0 && b == b'*'));
+        if !matches!(scheme, "https" | "http") || !host_ok {
+            return Err(format!("{source:?} is not an origin such as https://www.example.go.th"));
+        }
+        origins.push(format!("{scheme}://{}", host.to_ascii_lowercase()));
+    }
+    Ok(FrameAncestors(origins))
 }
 
 /// A count that must allow something: zero would refuse every request.
@@ -155,5 +188,19 @@ mod tests {
         let from_env = Cli::try_parse_from(["siang"]).map(|cli| cli.server.secure_cookies);
         std::env::remove_var("SIANG_SECURE_COOKIES");
         assert!(from_env.unwrap());
+    }
+
+    #[test]
+    fn frame_ancestors_are_origins() {
+        let parsed =
+            super::parse_frame_ancestors("https://www.example.go.th, https://*.example.go.th/ http://Intra.local:8080")
+                .unwrap();
+        assert_eq!(parsed.0, ["https://www.example.go.th", "https://*.example.go.th", "http://intra.local:8080"]);
+        for wrong in
+            ["www.example.go.th", "https://a.example/path", "'none'", "https://a.example;script-src *", "data:"]
+        {
+            assert!(super::parse_frame_ancestors(wrong).is_err(), "{wrong}");
+        }
+        assert!(super::parse_frame_ancestors("").unwrap().0.is_empty());
     }
 }

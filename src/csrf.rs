@@ -36,6 +36,18 @@ impl CookieNames {
             Self { csrf: "siang_csrf", session: "siang_session" }
         }
     }
+
+    /// The names for a portal under a path prefix (`SIANG_PUBLIC_URL` with
+    /// a path), whose cookies carry `Path=/prefix`, which `__Host-` cookies
+    /// may not: `__Secure-` ones over HTTPS (no sibling domain can set them
+    /// over plain HTTP).
+    pub fn under_prefix(secure: bool) -> Self {
+        if secure {
+            Self { csrf: "__Secure-siang_csrf", session: "__Secure-siang_session" }
+        } else {
+            Self::new(false)
+        }
+    }
 }
 
 /// The token for this request's forms, put in the request by [`ensure_cookie`].
@@ -104,6 +116,8 @@ impl CsrfKey {
 pub struct CsrfCookies {
     pub key: CsrfKey,
     pub secure: bool,
+    /// The origin of `SIANG_PUBLIC_URL`, which an `Origin` may also name.
+    pub public_origin: Option<String>,
 }
 
 /// Gives every visitor a CSRF cookie (once) and every request its form token.
@@ -148,13 +162,14 @@ pub async fn refuse_cross_site(
     next: Next,
 ) -> Response {
     use axum::response::IntoResponse;
-    if !request.method().is_safe() && is_cross_site(request.headers(), request.uri(), cookies.secure) {
+    let public = cookies.public_origin.as_deref();
+    if !request.method().is_safe() && is_cross_site(request.headers(), request.uri(), cookies.secure, public) {
         return crate::error::AppError::CrossSite.into_response();
     }
     next.run(request).await
 }
 
-fn is_cross_site(headers: &HeaderMap, uri: &axum::http::Uri, https: bool) -> bool {
+fn is_cross_site(headers: &HeaderMap, uri: &axum::http::Uri, https: bool, public_origin: Option<&str>) -> bool {
     // A header that is not text cannot name this site.
     let header = |name| headers.get(name).map(|v| v.to_str().ok());
     if let Some(site) = header("sec-fetch-site") {
@@ -167,6 +182,9 @@ fn is_cross_site(headers: &HeaderMap, uri: &axum::http::Uri, https: bool) -> boo
     let Some(origin) = origin else {
         return true;
     };
+    if public_origin.is_some_and(|public| public == origin.origin().ascii_serialization()) {
+        return false;
+    }
     let host = header("host").flatten().or_else(|| uri.authority().map(|a| a.as_str()));
     let scheme_ok = if https { origin.scheme() == "https" } else { matches!(origin.scheme(), "http" | "https") };
     let origin_host = match (origin.host_str(), origin.port()) {

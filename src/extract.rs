@@ -74,8 +74,12 @@ pub struct PageContext {
     pub csrf_token: String,
     pub agency: Arc<agency::Model>,
     path: String,
-    /// `https://host`, for absolute links (feeds, printed receipts).
+    /// `https://host` (with `SIANG_PUBLIC_URL`, its base:
+    /// `https://www.example.go.th/voice`), for absolute links (feeds,
+    /// printed receipts, exports, canonical links, widget snippets).
     origin: String,
+    /// Whether `SIANG_PUBLIC_URL` is set: pages then name their canonical address.
+    canonical: bool,
 }
 
 impl PageContext {
@@ -92,6 +96,7 @@ impl PageContext {
             agency: extensions.get::<ServedAgency>().map_or_else(|| state.last_agency(), |served| served.0.clone()),
             path: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
             origin: origin(state, headers),
+            canonical: state.config.public_url.is_some(),
         }
     }
 
@@ -104,6 +109,18 @@ impl PageContext {
     /// The absolute URL of a path on this portal.
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{path}", self.origin)
+    }
+
+    /// The page's canonical address, when the portal has a public URL: the
+    /// same page under it, without the one-off `?done=` notice.
+    pub fn canonical(&self) -> Option<String> {
+        if !self.canonical {
+            return None;
+        }
+        let (path, query) = self.path.split_once('?').unwrap_or((&self.path, ""));
+        let kept: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !pair.starts_with("done=")).collect();
+        let query = if kept.is_empty() { String::new() } else { format!("?{}", kept.join("&")) };
+        Some(self.absolute(&format!("{path}{query}")))
     }
 
     pub fn t<'a>(&self, key: &'a str) -> &'a str {
@@ -207,7 +224,7 @@ impl PageContext {
 /// `Host` with anything but a host name and port is ignored.
 fn origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {
-        return url.trim_end_matches('/').to_owned();
+        return url.base();
     }
     let scheme = if state.config.secure_cookies { "https" } else { "http" };
     let host = headers

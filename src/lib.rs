@@ -16,6 +16,7 @@ pub mod error;
 pub mod error_page;
 pub mod extract;
 pub mod i18n;
+pub mod public_url;
 pub mod qr;
 pub mod rate_limit;
 pub mod read_cache;

@@ -17,21 +17,46 @@ use crate::state::AppState;
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
+/// Pages made to be shown in a frame on the agency's website.
+pub const WIDGETS: &str = "/widgets/";
+
+/// The policy of a widget: as [`CONTENT_SECURITY_POLICY`], but framed by
+/// the portal's own origin (the agency's site, when the portal lives under
+/// it) and by the sites of `SIANG_FRAME_ANCESTORS`.
+pub fn widget_policy(frame_ancestors: &[String]) -> String {
+    let mut ancestors = String::from("'self'");
+    for origin in frame_ancestors {
+        ancestors.push(' ');
+        ancestors.push_str(origin);
+    }
+    CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", &format!("frame-ancestors {ancestors}"))
+}
+
 /// Adds the security headers to every response, error pages and static files
 /// included. HSTS only when the portal is configured for HTTPS: over plain
-/// HTTP it would lock browsers out of a development server.
+/// HTTP it would lock browsers out of a development server. Only the
+/// widgets may be framed, and only by the sites allowed.
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let private = is_private(request.method(), request.uri().path());
+    let widget = request.uri().path().starts_with(WIDGETS);
     let mut response = next.run(request).await;
+    let framed = widget && response.status().is_success();
     let headers = response.headers_mut();
     if private {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+    match framed.then(|| HeaderValue::from_str(&widget_policy(&state.config.frame_ancestors.0))) {
+        Some(Ok(policy)) => {
+            headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+        }
+        _ => {
+            headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        }
+    }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // Tracking codes appear in URLs: never tell another site where the reader came from.
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     if state.config.secure_cookies {
         headers
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));

@@ -73,7 +73,7 @@ impl AppState {
             statistics: AnswerCache::new(512, crate::domain::statistics::STATISTICS_TTL),
             log_pages: AnswerCache::new(2048, crate::domain::participation::public::LOG_TTL),
             active_services: AnswerCache::new(64, std::time::Duration::from_secs(600)),
-            csrf: CsrfKey::new(&secret, CookieNames::new(config.secure_cookies)),
+            csrf: CsrfKey::new(&secret, cookie_names(&config)),
             request_keys: RequestKeys::new(&secret),
             limits,
             downloads: DownloadSlots::new(DOWNLOADS_PER_CLIENT),
@@ -95,6 +95,14 @@ impl AppState {
     pub fn last_agency(&self) -> Arc<agency::Model> {
         // A poisoned lock still holds a whole value: writers only swap the Arc.
         self.last_agency.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// `__Host-` cookies, or `__Secure-` ones under a path prefix.
+fn cookie_names(config: &ServerConfig) -> CookieNames {
+    match config.public_url.as_ref().filter(|url| !url.prefix().is_empty()) {
+        Some(_) => CookieNames::under_prefix(config.secure_cookies),
+        None => CookieNames::new(config.secure_cookies),
     }
 }
 

@@ -82,20 +82,26 @@ impl Browser {
     /// Everything a browser test needs, or `None` (skipped) when ChromeDriver
     /// is not installed outside CI.
     pub async fn start(test: &'static str) -> Option<Self> {
+        Self::start_with(test, ServerConfig::for_tests(), false).await
+    }
+
+    /// As [`Browser::start`], the portal with these settings, and with the
+    /// demo agency's data when `demo`.
+    pub async fn start_with(test: &'static str, config: ServerConfig, demo: bool) -> Option<Self> {
         if Command::new("chromedriver").arg("--version").output().is_err() {
             let hint = "install it with: apt-get install -y --no-install-recommends chromium chromium-driver";
             assert!(!in_ci(), "chromedriver is required in CI; {hint}");
             eprintln!("skipped browser test {test}: chromedriver is not installed; {hint}");
             return None;
         }
-        match Self::try_start(test).await {
+        match Self::try_start(test, config, demo).await {
             Ok(browser) => Some(browser),
             Err(err) => panic!("could not start the browser test {test}: {err:#}"),
         }
     }
 
-    async fn try_start(test: &'static str) -> anyhow::Result<Self> {
-        let (base, data) = serve_portal().await?;
+    async fn try_start(test: &'static str, config: ServerConfig, demo: bool) -> anyhow::Result<Self> {
+        let (base, data) = serve_portal(config, demo).await?;
         let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
         let driver = Driver(
             Command::new("chromedriver")
@@ -138,6 +144,26 @@ impl Browser {
             panic!("{err:#}\n(last screen: {})", shot.display());
         }
         let _ = self.client.clone().close().await;
+    }
+
+    /// The portal's address: `http://127.0.0.1:port`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Opens an address that is not the portal's (a page of another site).
+    pub async fn open_url(&self, url: &str) -> anyhow::Result<()> {
+        self.client.goto(url).await.with_context(|| format!("opening {url}"))
+    }
+
+    /// Works inside the page's frame number `index` (from 0) until
+    /// [`Browser::leave_frame`].
+    pub async fn enter_frame(&self, index: u16) -> anyhow::Result<()> {
+        self.client.enter_frame(index).await.with_context(|| format!("entering frame {index}"))
+    }
+
+    pub async fn leave_frame(&self) -> anyhow::Result<()> {
+        Ok(self.client.enter_parent_frame().await?)
     }
 
     pub async fn open(&self, path: &str) -> anyhow::Result<()> {
@@ -312,6 +338,17 @@ impl Browser {
         self.check_accessibility(&format!("{page} ({lang})")).await
     }
 
+    /// Photographs the current page at every width, without the checks of
+    /// [`Browser::survey`] (for pages that are not the portal's).
+    pub async fn photograph(&self, page: &str, lang: &str) -> anyhow::Result<()> {
+        for width in Width::ALL {
+            let (w, h) = width.size();
+            self.client.set_window_size(w, h).await?;
+            self.screenshot(&format!("{page}-{lang}-{}", width.name())).await?;
+        }
+        Ok(())
+    }
+
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<()> {
         let png = self.client.screenshot().await?;
         std::fs::write(screenshots_dir().join(format!("{name}.png")), png)?;
@@ -361,8 +398,9 @@ fn load_axe() -> Option<String> {
     }
 }
 
-/// The portal on 127.0.0.1 with a fresh SQLite database and an admin.
-async fn serve_portal() -> anyhow::Result<(String, tempfile::TempDir)> {
+/// The portal on 127.0.0.1 with a fresh SQLite database and an admin (and
+/// the demo agency's data when `demo`).
+async fn serve_portal(config: ServerConfig, demo: bool) -> anyhow::Result<(String, tempfile::TempDir)> {
     let data = tempfile::tempdir()?;
     let url = format!("sqlite://{}?mode=rwc", data.path().join("siang.db").display());
     let db = siang::db::connect(&url).await?;
@@ -376,7 +414,10 @@ async fn serve_portal() -> anyhow::Result<(String, tempfile::TempDir)> {
     };
     siang::domain::accounts::create_user(&db, siang::domain::accounts::Creator::Operator, input, chrono::Utc::now())
         .await?;
-    let state = AppState::new(db, ServerConfig::for_tests()).await?;
+    if demo {
+        siang::demo::load(&db, chrono::Utc::now()).await?;
+    }
+    let state = AppState::new(db, config).await?;
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
     let base = format!("http://{}", listener.local_addr()?);
     tokio::spawn(siang::server::run(listener, build_router(state), Duration::from_secs(10), std::future::pending()));

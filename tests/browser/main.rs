@@ -12,6 +12,7 @@
 
 mod browser;
 mod phone;
+mod widgets;
 
 use browser::Browser;
 use siang::i18n::{t, Lang};

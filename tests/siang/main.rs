@@ -16,6 +16,7 @@ mod outage;
 mod pages;
 mod participation;
 mod privacy;
+mod public_url;
 mod qa;
 mod repeats;
 mod residents_rights;

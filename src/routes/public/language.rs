@@ -24,7 +24,12 @@ pub async fn switch(
 ) -> Result<Response, AppError> {
     let lang = Lang::from_code(&code).ok_or(AppError::NotFound)?;
     // Only paths on this site, so the switch cannot be used as an open redirect.
-    let next = next.as_deref().and_then(same_origin_path).unwrap_or_else(|| "/".into());
+    // A full address under the public URL names the same page as its path.
+    let next = next.as_deref().map(|next| match &state.config.public_url {
+        Some(public) => public.portal_path(next).unwrap_or(next),
+        None => next,
+    });
+    let next = next.and_then(same_origin_path).unwrap_or_else(|| "/".into());
     let cookie = cookie_header(Lang::COOKIE, lang.code(), Some(365 * 24 * 3600), state.config.secure_cookies);
     Ok((StatusCode::SEE_OTHER, [(LOCATION, next), (SET_COOKIE, cookie)]).into_response())
 }

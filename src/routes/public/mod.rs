@@ -22,6 +22,7 @@ mod services;
 pub mod stats;
 mod submit;
 mod track;
+mod widgets;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/manual", get(manual::show))
         .route("/ita", get(|| current_year("/ita")))
         .route("/ita/{fiscal_year}", get(ita::show))
+        .merge(widgets::router())
 }
 
 /// A Buddhist-Era fiscal year from a URL; anything else is a page that does

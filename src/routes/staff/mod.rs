@@ -20,6 +20,7 @@ mod participation;
 mod privacy;
 mod services;
 mod submissions;
+mod widgets;
 
 /// Staff sessions end after this long without a request.
 const IDLE_TIMEOUT: time::Duration = time::Duration::hours(2);
@@ -55,6 +56,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/services", get(services::list).post(services::create))
         .route("/staff/services/{id}", get(services::edit).post(services::update))
         .route("/staff/settings", get(admin::settings).post(admin::save_settings))
+        .route("/staff/settings/widgets", get(widgets::show))
         .route("/staff/audit", get(audit::show))
         .route("/staff/privacy", get(privacy::show))
         .route("/staff/privacy/requests/{id}", post(privacy::decide))
