@@ -44,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/log.csv", get(log::csv))
         .route("/log/{tracking_code}", get(log::entry))
         .route("/activities/{id}", get(log::activity))
+        .route("/activities/{id}/files/{file_id}", get(log::evidence_file))
         .route("/feed.atom", get(log::feed))
         .route("/plan", get(plan::latest))
         .route("/plan/{fiscal_year}", get(plan::show))
