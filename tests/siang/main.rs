@@ -9,6 +9,7 @@ mod bad_input;
 mod concurrency;
 mod counts;
 mod escaping;
+mod evidence;
 mod exports;
 mod hardening;
 mod ita;
