@@ -77,6 +77,14 @@ async fn rename_agency(db: &DatabaseConnection) -> anyhow::Result<agency::Model>
     row.name_en = Set("Chon Khram Subdistrict Administrative Organization".into());
     row.address_th = Set("ตำบลชลคราม อำเภอดอนสัก จังหวัดสุราษฎร์ธานี".into());
     row.address_en = Set("Chon Khram Subdistrict, Don Sak District, Surat Thani".into());
+    // Channels as the demo shows them; made up (the .example domain and a
+    // made-up LINE ID and page), with a number in the district's 077 area.
+    row.phone = Set("077-371-234".into());
+    row.email = Set("saraban@chonkhram.example".into());
+    row.line_id = Set("@chonkhram".into());
+    row.facebook_url = Set("https://www.facebook.com/chonkhram.sao.example".into());
+    row.office_hours_th = Set("วันจันทร์–วันศุกร์ เวลา 08.30–16.30 น. (เว้นวันหยุดราชการ)".into());
+    row.office_hours_en = Set("Monday–Friday, 08:30–16:30 (closed on public holidays)".into());
     Ok(row.update(db).await?)
 }
 

@@ -7,6 +7,7 @@
 mod eit;
 mod period;
 mod report;
+pub mod eservice;
 
 use std::collections::BTreeMap;
 
