@@ -109,7 +109,8 @@ pub fn is_upload(method: &axum::http::Method, path: &str) -> bool {
 /// sandboxed PDF viewer would not run); the clean name in the header.
 pub fn response(served: Served) -> Response {
     let name = &served.file.original_name;
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
     let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
     let how = if served.media_type.is_image() { "inline" } else { "attachment" };
     let disposition = format!("{how}; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");

@@ -297,7 +297,13 @@ mod channel_tests {
     fn facebook_pages_and_line_ids_are_checked() {
         assert!(is_facebook_page("https://www.facebook.com/chonkhram.sao"));
         assert!(is_facebook_page(""));
-        for bad in ["http://www.facebook.com/x", "https://evil.example/facebook.com/x", "https://www.facebook.com/", "javascript:alert(1)", "https://facebook.com.evil.example/x"] {
+        for bad in [
+            "http://www.facebook.com/x",
+            "https://evil.example/facebook.com/x",
+            "https://www.facebook.com/",
+            "javascript:alert(1)",
+            "https://facebook.com.evil.example/x",
+        ] {
             assert!(!is_facebook_page(bad), "{bad}");
         }
         assert!(is_line_id("@chonkhram") && is_line_id("chon_khram.1") && is_line_id(""));

@@ -145,7 +145,13 @@ pub fn clean_name(given: &str, media_type: MediaType) -> String {
     let mut clean: String = stem
         .chars()
         .filter(|c| super::validation::printable(*c) && !c.is_control())
-        .map(|c| if matches!(c, '"' | '\'' | ';' | '<' | '>' | '`' | '%' | '\\' | '/' | ':' | '*' | '?' | '|') { '_' } else { c })
+        .map(|c| {
+            if matches!(c, '"' | '\'' | ';' | '<' | '>' | '`' | '%' | '\\' | '/' | ':' | '*' | '?' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
         .take(120)
         .collect::<String>()
         .trim()
@@ -170,7 +176,10 @@ pub trait FileStore: Send + Sync {
 /// Writes the bytes of a checked file to the store (before the row that
 /// names them is committed; see the module's documentation).
 pub async fn keep(store: &dyn FileStore, file: &Checked) -> Result<(), DomainError> {
-    store.put(&file.sha256, &file.bytes).await.map_err(|e| DomainError::Internal(anyhow::anyhow!("storing a file: {e}")))
+    store
+        .put(&file.sha256, &file.bytes)
+        .await
+        .map_err(|e| DomainError::Internal(anyhow::anyhow!("storing a file: {e}")))
 }
 
 /// The agency's row for a checked file: made now, or the one it already has

@@ -131,7 +131,8 @@ async fn a_drafts_evidence_is_404_to_the_public_until_it_is_published(app: TestA
     let page = resident.get(&format!("/activities/{id}")).await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains(&public_path), "the published page links its evidence");
-    for element in ["ประชาชนหมู่ที่ 1–7 และกลุ่มผู้สูงอายุ", "แบ่งกลุ่มย่อยตามหมู่บ้าน", "บรรจุ 14 โครงการในร่างแผน"] {
+    for element in ["ประชาชนหมู่ที่ 1–7 และกลุ่มผู้สูงอายุ", "แบ่งกลุ่มย่อยตามหมู่บ้าน", "บรรจุ 14 โครงการในร่างแผน"]
+    {
         assert!(page.body.contains(element), "the public page shows {element}");
     }
 

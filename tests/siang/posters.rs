@@ -119,7 +119,10 @@ async fn posters_carry_a_qr_code_drawn_as_svg(app: TestApp) {
     assert_eq!(poster.status, 200);
     assert_eq!(poster.body.matches("<svg class=\"qr\"").count(), 2, "feedback and the service standard");
     assert!(poster.body.contains("ชำระภาษีที่ดินและสิ่งปลูกสร้าง"));
-    assert!(poster.body.contains("/submit?kind=service_feedback&#38;service=land-tax"), "the feedback form of this service");
+    assert!(
+        poster.body.contains("/submit?kind=service_feedback&#38;service=land-tax"),
+        "the feedback form of this service"
+    );
 }
 
 on_both_databases!(

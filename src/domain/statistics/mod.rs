@@ -5,9 +5,9 @@
 //! day histograms into medians.
 
 mod eit;
+pub mod eservice;
 mod period;
 mod report;
-pub mod eservice;
 
 use std::collections::BTreeMap;
 

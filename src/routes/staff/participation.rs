@@ -16,9 +16,9 @@ use sea_orm::{ActiveEnum, Iterable};
 
 use super::admin::{optional_id, settle};
 use crate::auth::CurrentStaff;
+use crate::csrf;
 use crate::domain::actor::Staff;
 use crate::domain::calendar::{bangkok, fiscal_year, local_date};
-use crate::csrf;
 use crate::domain::error::DomainError;
 use crate::domain::files;
 use crate::domain::participation::activities::{self, ActivityInput};
