@@ -219,7 +219,43 @@ async fn uploads_need_the_form_token_and_the_right_to_manage_the_activity(app: T
     assert!(stored_files(&app).is_empty());
 }
 
+async fn staff_record_the_items_elements_through_the_form(app: TestApp) {
+    let (staff, id) = admin_with_activity(&app, false).await;
+    let groups = "ประชาชนหมู่ที่ 1–3\nผู้นำชุมชน\nกลุ่มแม่บ้าน";
+    let saved = staff
+        .post_form(
+            &format!("/staff/activities/{id}"),
+            &[
+                ("kind", "hearing"),
+                ("title_th", "เวทีประชาคมหมู่บ้าน"),
+                ("held_on", "2026-03-25"),
+                ("place", "ศาลาประชาคม"),
+                ("participants", "40"),
+                ("description", "รับฟังความคิดเห็น"),
+                ("participant_groups", groups),
+                ("method", "ประชุมกลุ่มย่อย\nแบบสอบถาม"),
+                ("outcome", "ได้ข้อเสนอ 12 เรื่อง"),
+                ("results_used", "บรรจุในแผนพัฒนาท้องถิ่น 5 เรื่อง"),
+                ("published", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let stored = {
+        use sea_orm::EntityTrait;
+        entity::activity::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap()
+    };
+    assert_eq!(stored.participant_groups.as_deref(), Some(groups), "lines are kept");
+    assert_eq!(stored.method.as_deref(), Some("ประชุมกลุ่มย่อย\nแบบสอบถาม"));
+    assert_eq!(stored.results_used.as_deref(), Some("บรรจุในแผนพัฒนาท้องถิ่น 5 เรื่อง"));
+    let page = app.resident().get(&format!("/activities/{id}")).await;
+    assert!(page.body.contains("กลุ่มแม่บ้าน") && page.body.contains("บรรจุในแผนพัฒนาท้องถิ่น 5 เรื่อง"));
+    let form = staff.get(&format!("/staff/activities/{id}")).await;
+    assert!(form.body.contains("enctype=\"multipart/form-data\""), "the evidence form uploads files");
+}
+
 on_both_databases!(
+    staff_record_the_items_elements_through_the_form,
     a_drafts_evidence_is_404_to_the_public_until_it_is_published,
     a_file_that_lies_about_its_type_is_refused_or_served_as_what_it_is,
     an_oversized_file_is_refused_with_a_clear_message_and_nothing_written,
