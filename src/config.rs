@@ -89,6 +89,12 @@ pub struct ServerConfig {
     /// queueing until everyone times out.
     #[arg(long, env = "SIANG_MAX_CONCURRENT_REQUESTS", default_value_t = 256, value_parser = at_least_one)]
     pub max_concurrent_requests: usize,
+
+    /// Directory of stored files (evidence photos and documents), by their
+    /// SHA-256. Several instances must share it. Default: `files` beside a
+    /// SQLite database, `data/files` in the working directory otherwise.
+    #[arg(long, env = "SIANG_FILES_DIR")]
+    pub files_dir: Option<std::path::PathBuf>,
 }
 
 /// A yes-or-no setting in any of the usual spellings, so `=1` or `=TRUE`
@@ -128,6 +134,7 @@ impl ServerConfig {
             request_timeout: Duration::from_secs(30),
             header_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
+            files_dir: None,
         }
     }
 }

@@ -77,6 +77,14 @@ async fn rename_agency(db: &DatabaseConnection) -> anyhow::Result<agency::Model>
     row.name_en = Set("Chon Khram Subdistrict Administrative Organization".into());
     row.address_th = Set("ตำบลชลคราม อำเภอดอนสัก จังหวัดสุราษฎร์ธานี".into());
     row.address_en = Set("Chon Khram Subdistrict, Don Sak District, Surat Thani".into());
+    // Channels as the demo shows them; made up (the .example domain and a
+    // made-up LINE ID and page), with a number in the district's 077 area.
+    row.phone = Set("077-371-234".into());
+    row.email = Set("saraban@chonkhram.example".into());
+    row.line_id = Set("@chonkhram".into());
+    row.facebook_url = Set("https://www.facebook.com/chonkhram.sao.example".into());
+    row.office_hours_th = Set("วันจันทร์–วันศุกร์ เวลา 08.30–16.30 น. (เว้นวันหยุดราชการ)".into());
+    row.office_hours_en = Set("Monday–Friday, 08:30–16:30 (closed on public holidays)".into());
     Ok(row.update(db).await?)
 }
 
@@ -978,6 +986,9 @@ async fn load_activities(
                 participants: 86,
                 description: "ประชาชนร่วมเสนอปัญหาและโครงการที่ต้องการ แบ่งกลุ่มตามหมู่บ้าน และจัดลำดับความสำคัญของโครงการ".into(),
                 outcome: Some("ได้ข้อเสนอ 23 โครงการ บรรจุในร่างแผนพัฒนาท้องถิ่น 14 โครงการ และเผยแพร่ผลบนเว็บไซต์".into()),
+                participant_groups: Some("ประชาชนหมู่ที่ 1–7 ผู้ใหญ่บ้าน สมาชิกสภา อบต. กลุ่มอาชีพ และกลุ่มผู้สูงอายุ".into()),
+                method: Some("เวทีประชาคม แบ่งกลุ่มย่อยตามหมู่บ้าน ระดมความเห็นและลงคะแนนจัดลำดับโครงการ".into()),
+                results_used: Some("บรรจุ 14 โครงการในร่างแผนพัฒนาท้องถิ่น (พ.ศ. 2571–2575) ส่วนที่เหลือส่งต่อหน่วยงานที่เกี่ยวข้อง และแจ้งผลให้ผู้เข้าร่วมทราบทางเว็บไซต์และไลน์ของ อบต.".into()),
                 department_id: office,
                 indicators: vec![8, 10],
                 submission_ids: vec![id_of(submissions, "forum_request")?],
@@ -995,6 +1006,9 @@ async fn load_activities(
                 participants: 142,
                 description: "ให้บริการรับชำระภาษี ลงทะเบียนเบี้ยยังชีพ และรับเรื่องร้องเรียน พร้อมแนะนำช่องทางออนไลน์".into(),
                 outcome: Some("รับเรื่องและข้อเสนอแนะ 31 เรื่อง แนะนำช่องทางแจ้งเรื่องออนไลน์แก่ผู้เข้าร่วม".into()),
+                participant_groups: Some("ผู้สูงอายุ ผู้พิการ ผู้ประกอบการร้านค้า และประชาชนทั่วไปในหมู่ที่ 2 และ 3".into()),
+                method: Some("ออกหน่วยบริการนอกสถานที่ ตั้งโต๊ะรับเรื่องและสัมภาษณ์ผู้รับบริการ".into()),
+                results_used: Some("เรื่องร้องเรียน 31 เรื่องลงทะเบียนในระบบและมอบหมายกองที่รับผิดชอบ ข้อเสนอเรื่องเวลาให้บริการนำไปขยายเวลาเปิดรับชำระภาษีช่วงพักเที่ยง".into()),
                 department_id: office,
                 indicators: vec![6, 7],
                 submission_ids: vec![],
@@ -1012,6 +1026,9 @@ async fn load_activities(
                 participants: 57,
                 description: "สอบถามผู้รับบริการว่าต้องการยื่นคำร้องใดทางออนไลน์ และความยากง่ายในการใช้งาน".into(),
                 outcome: Some("ผู้ตอบร้อยละ 78 ต้องการยื่นคำร้องทั่วไปออนไลน์ นำไปเพิ่มแบบคำร้องในระบบ".into()),
+                participant_groups: Some("ผู้รับบริการที่เคยยื่นคำร้องในปีงบประมาณ 2569 ทั้งที่สำนักงานและทางออนไลน์".into()),
+                method: Some("แบบสอบถามออนไลน์และแบบกระดาษที่จุดบริการ".into()),
+                results_used: Some("เพิ่มแบบคำร้องทั่วไปในระบบ E-Service และจัดอบรมการใช้งานให้ผู้นำชุมชน".into()),
                 department_id: None,
                 indicators: vec![6],
                 submission_ids: vec![id_of(submissions, "eservice")?],
@@ -1029,6 +1046,9 @@ async fn load_activities(
                 participants: 18,
                 description: "ร่างบันทึกการประชุม (ยังไม่เผยแพร่)".into(),
                 outcome: None,
+                participant_groups: None,
+                method: None,
+                results_used: None,
                 department_id: dept(departments, "works"),
                 indicators: vec![8],
                 submission_ids: vec![id_of(submissions, "road")?],

@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod error_page;
 pub mod extract;
+pub mod files;
 pub mod i18n;
 pub mod public_url;
 pub mod qr;

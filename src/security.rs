@@ -41,6 +41,7 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
     let widget = request.uri().path().starts_with(WIDGETS);
     let mut response = next.run(request).await;
     let framed = widget && response.status().is_success();
+    let sandboxed = response.extensions().get::<crate::files::SandboxedFile>().is_some();
     let headers = response.headers_mut();
     if private {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -53,6 +54,10 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
             headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
             headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         }
+    }
+    if sandboxed {
+        // A second policy: the browser enforces both.
+        headers.append(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(crate::files::FILE_POLICY));
     }
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     // Tracking codes appear in URLs: never tell another site where the reader came from.
@@ -78,7 +83,11 @@ fn is_private(method: &Method, path: &str) -> bool {
 /// says so, and while reading otherwise (the extractors turn the read error
 /// into [`AppError::PayloadTooLarge`], see [`body_read_error`]).
 pub async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let max = state.config.max_body_bytes;
+    let max = if crate::files::is_upload(request.method(), request.uri().path()) {
+        crate::domain::files::MAX_UPLOAD_BODY_BYTES.max(state.config.max_body_bytes)
+    } else {
+        state.config.max_body_bytes
+    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)

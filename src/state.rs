@@ -42,6 +42,8 @@ pub struct App {
     pub log_pages: AnswerCache<String, LogPage>,
     /// The services residents may name, for the forms.
     pub active_services: AnswerCache<(), Vec<entity::service::Model>>,
+    /// Where stored files' bytes live (`SIANG_FILES_DIR`).
+    pub files: Arc<dyn crate::domain::files::FileStore>,
     /// The agency served, as last read (see `agency::load` middleware); only
     /// error pages use it, when the database cannot be read.
     last_agency: RwLock<Arc<agency::Model>>,
@@ -66,6 +68,8 @@ impl AppState {
             submissions: Limiter::per_minute(config.submit_per_minute),
             tracking: Limiter::per_minute(config.track_per_minute),
         };
+        let files_dir = config.files_dir.clone().unwrap_or_else(|| crate::files::default_dir(&db));
+        let files = Arc::new(crate::files::DirStore::new(files_dir));
         Ok(Self(Arc::new(App {
             submissions: SubmissionQueue::start(db.clone()),
             db,
@@ -73,6 +77,7 @@ impl AppState {
             statistics: AnswerCache::new(512, crate::domain::statistics::STATISTICS_TTL),
             log_pages: AnswerCache::new(2048, crate::domain::participation::public::LOG_TTL),
             active_services: AnswerCache::new(64, std::time::Duration::from_secs(600)),
+            files,
             csrf: CsrfKey::new(&secret, cookie_names(&config)),
             request_keys: RequestKeys::new(&secret),
             limits,

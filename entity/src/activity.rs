@@ -34,8 +34,19 @@ pub struct Model {
     pub participants: i32,
     #[sea_orm(column_type = "Text")]
     pub description: String,
+    /// The results (ผลการดำเนินการ).
     #[sea_orm(column_type = "Text", nullable)]
     pub outcome: Option<String>,
+    /// Who took part: the groups (residents of which villages, community
+    /// leaders, businesses…), not only how many.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub participant_groups: Option<String>,
+    /// How the public took part (a hearing, a survey, a working group…).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub method: Option<String>,
+    /// How the results were used.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub results_used: Option<String>,
     /// `None`: the whole agency.
     pub department_id: Option<i64>,
     /// Drafts stay off every public page.

@@ -15,6 +15,13 @@ pub struct Model {
     pub address_en: String,
     pub phone: String,
     pub email: String,
+    /// The agency's Facebook page (an `https://` address), or empty.
+    pub facebook_url: String,
+    /// The agency's LINE official account ID (`@chonkhram`), or empty.
+    pub line_id: String,
+    /// When the office serves the public, as residents read it.
+    pub office_hours_th: String,
+    pub office_hours_en: String,
     /// Days a resident waits at most for the first answer.
     pub first_answer_days: i32,
     /// Days from receipt until a submission should be closed.

@@ -2,6 +2,7 @@
 //! several tables (kinds, statuses, channels) live in `enums`.
 
 pub mod activity;
+pub mod activity_file;
 pub mod activity_indicator;
 pub mod activity_submission;
 pub mod agency;
@@ -28,6 +29,7 @@ pub mod service;
 pub mod service_step;
 pub mod staff_session;
 pub mod staff_user;
+pub mod stored_file;
 pub mod submission;
 pub mod submission_event;
 pub mod submission_indicator;

@@ -81,6 +81,12 @@ pub struct Settings {
     pub address_en: String,
     pub phone: String,
     pub email: String,
+    /// The agency's Facebook page: `https://www.facebook.com/…`, or empty.
+    pub facebook_url: String,
+    /// Its LINE official account (`@chonkhram`), or empty.
+    pub line_id: String,
+    pub office_hours_th: String,
+    pub office_hours_en: String,
     pub first_answer_days: i32,
     pub closing_days: i32,
     pub show_staff_names: bool,
@@ -168,6 +174,10 @@ pub async fn update_settings(
         ("address_en", &input.address_en, 500),
         ("phone", &input.phone, 64),
         ("email", &input.email, 200),
+        ("facebook_url", &input.facebook_url, 300),
+        ("line_id", &input.line_id, 100),
+        ("office_hours_th", &input.office_hours_th, 300),
+        ("office_hours_en", &input.office_hours_en, 300),
     ] {
         if value.chars().count() > max {
             errors.add(field, "message_too_long");
@@ -177,6 +187,12 @@ pub async fn update_settings(
     }
     if optional_email(input.email.trim()).is_err() {
         errors.add("email", "email");
+    }
+    if !is_facebook_page(input.facebook_url.trim()) {
+        errors.add("facebook_url", "facebook_url");
+    }
+    if !is_line_id(input.line_id.trim()) {
+        errors.add("line_id", "line_id");
     }
     for (field, days) in [("first_answer_days", input.first_answer_days), ("closing_days", input.closing_days)] {
         if !(1..=365).contains(&days) {
@@ -195,6 +211,10 @@ pub async fn update_settings(
     row.address_en = Set(input.address_en.trim().to_owned());
     row.phone = Set(input.phone.trim().to_owned());
     row.email = Set(input.email.trim().to_owned());
+    row.facebook_url = Set(input.facebook_url.trim().to_owned());
+    row.line_id = Set(input.line_id.trim().to_owned());
+    row.office_hours_th = Set(input.office_hours_th.trim().to_owned());
+    row.office_hours_en = Set(input.office_hours_en.trim().to_owned());
     row.first_answer_days = Set(input.first_answer_days);
     row.closing_days = Set(input.closing_days);
     row.show_staff_names = Set(input.show_staff_names);
@@ -202,4 +222,91 @@ pub async fn update_settings(
     audit::record(&txn, actor, Entry::new(Action::SettingsUpdated).on("agency", saved.id), now).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Empty, or the address of a page on Facebook over HTTPS (what a poster's
+/// QR code and the footer link to: never another site).
+pub fn is_facebook_page(text: &str) -> bool {
+    if text.is_empty() {
+        return true;
+    }
+    let Ok(url) = url::Url::parse(text) else { return false };
+    url.scheme() == "https"
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.port().is_none()
+        && matches!(url.host_str(), Some("www.facebook.com" | "facebook.com" | "m.facebook.com" | "web.facebook.com"))
+        && url.path().trim_matches('/').len() >= 2
+}
+
+/// Empty, or a LINE ID as LINE writes them: letters, digits, `.`, `_`, `-`,
+/// an official account's leading `@`; up to 40 characters.
+pub fn is_line_id(text: &str) -> bool {
+    let id = text.strip_prefix('@').unwrap_or(text);
+    text.is_empty()
+        || ((1..=40).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
+}
+
+/// The agency's own ways to reach it besides this portal, in the order
+/// posters and the footer list them; only those it has.
+pub fn channels(agency: &agency::Model) -> Vec<AgencyChannel> {
+    let mut channels = Vec::new();
+    if !agency.line_id.is_empty() {
+        let id = agency.line_id.clone();
+        let target = format!("https://line.me/R/ti/p/{}", id.replace('@', "%40"));
+        channels.push(AgencyChannel { code: "line", shown: id, target });
+    }
+    if !agency.facebook_url.is_empty() {
+        let shown = agency.facebook_url.trim_start_matches("https://").trim_end_matches('/').to_owned();
+        channels.push(AgencyChannel { code: "facebook", shown, target: agency.facebook_url.clone() });
+    }
+    if !agency.phone.is_empty() {
+        let digits: String = agency.phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        channels.push(AgencyChannel { code: "phone", shown: agency.phone.clone(), target: format!("tel:{digits}") });
+    }
+    if !agency.email.is_empty() {
+        let target = format!("mailto:{}", agency.email);
+        channels.push(AgencyChannel { code: "email", shown: agency.email.clone(), target });
+    }
+    channels
+}
+
+/// One way to reach the agency: its code (`line`, `facebook`, `phone`,
+/// `email`), what people read, and where a link or QR code goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyChannel {
+    pub code: &'static str,
+    pub shown: String,
+    pub target: String,
+}
+
+/// The office hours in the reader's language (Thai where no English was
+/// written); empty when not set.
+pub fn office_hours(agency: &agency::Model, lang: Lang) -> &str {
+    match lang {
+        Lang::En if !agency.office_hours_en.is_empty() => &agency.office_hours_en,
+        _ => &agency.office_hours_th,
+    }
+}
+
+#[cfg(test)]
+mod channel_tests {
+    use super::*;
+
+    #[test]
+    fn facebook_pages_and_line_ids_are_checked() {
+        assert!(is_facebook_page("https://www.facebook.com/chonkhram.sao"));
+        assert!(is_facebook_page(""));
+        for bad in [
+            "http://www.facebook.com/x",
+            "https://evil.example/facebook.com/x",
+            "https://www.facebook.com/",
+            "javascript:alert(1)",
+            "https://facebook.com.evil.example/x",
+        ] {
+            assert!(!is_facebook_page(bad), "{bad}");
+        }
+        assert!(is_line_id("@chonkhram") && is_line_id("chon_khram.1") && is_line_id(""));
+        assert!(!is_line_id("@") && !is_line_id("ชลคราม") && !is_line_id("a b") && !is_line_id(&"a".repeat(41)));
+    }
 }

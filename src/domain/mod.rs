@@ -8,6 +8,7 @@ pub mod agency;
 pub mod audit;
 pub mod calendar;
 pub mod error;
+pub mod files;
 pub mod links;
 pub mod participation;
 pub mod permissions;

@@ -60,6 +60,7 @@ const THAI: &[&str] = &[
     include_str!("th/privacy.toml"),
     include_str!("th/ita.toml"),
     include_str!("th/widgets.toml"),
+    include_str!("th/ita_evidence.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -72,6 +73,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/privacy.toml"),
     include_str!("en/ita.toml"),
     include_str!("en/widgets.toml"),
+    include_str!("en/ita_evidence.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

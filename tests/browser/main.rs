@@ -33,6 +33,8 @@ const PUBLIC_PAGES: &[(&str, &str)] = &[
     ("ita", "/ita"),
     ("complaint-report", "/stats/2569/report/half"),
     ("privacy", "/privacy"),
+    ("eservice", "/eservice"),
+    ("posters", "/posters"),
     ("staff-login", "/staff/login"),
 ];
 
@@ -52,6 +54,12 @@ async fn complaint_flow(browser: &Browser) -> anyhow::Result<()> {
         browser.open(path).await?;
         browser.survey(name).await?;
     }
+    // A poster for the office's notice board, one A4 page: its QR code is
+    // drawn on the server as inline SVG.
+    browser.open("/posters/channel/web").await?;
+    browser.expect_element("#poster svg.qr").await?;
+    browser.survey("poster-web").await?;
+
     let year = siang::domain::calendar::fiscal_year(siang::domain::calendar::local_date(chrono::Utc::now()));
     let stats = format!("/stats/{year}");
     browser.open(&stats).await?;

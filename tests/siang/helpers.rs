@@ -29,6 +29,9 @@ pub struct TestApp {
     router: Router,
     postgres_schema: Option<String>,
     _dir: Option<tempfile::TempDir>,
+    /// Where the app keeps stored files (evidence).
+    pub files_dir: std::path::PathBuf,
+    _files: Option<tempfile::TempDir>,
 }
 
 /// Runs each named scenario `async fn name(app: TestApp)` on SQLite and, when
@@ -103,15 +106,25 @@ impl TestApp {
 
     async fn build(
         db: DatabaseConnection,
-        config: ServerConfig,
+        mut config: ServerConfig,
         postgres_schema: Option<String>,
         dir: Option<tempfile::TempDir>,
     ) -> Self {
+        // Stored files go to a directory of the test's own (beside the
+        // SQLite file, or a temporary one for PostgreSQL).
+        let files = match (&config.files_dir, &dir) {
+            (None, None) => Some(tempfile::tempdir().expect("temp dir for files")),
+            _ => None,
+        };
+        if let Some(files) = &files {
+            config.files_dir = Some(files.path().to_owned());
+        }
+        let files_dir = config.files_dir.clone().unwrap_or_else(|| siang::files::default_dir(&db));
         migration::Migrator::up(&db, None).await.expect("migrate");
         siang::domain::tally::ensure_counted(&db).await.expect("count");
         let state = AppState::new(db.clone(), config).await.expect("state");
         let router = build_router(state);
-        Self { db, router, postgres_schema, _dir: dir }
+        Self { db, router, postgres_schema, _dir: dir, files_dir, _files: files }
     }
 
     /// The SQLite file of a SQLite test app.

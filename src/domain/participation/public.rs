@@ -61,6 +61,12 @@ pub struct PublicActivity {
     pub place: String,
     pub participants: i32,
     pub description: String,
+    /// The elements of ITA item O19 besides the results (`entry.outcome_th`).
+    pub participant_groups: Option<String>,
+    pub method: Option<String>,
+    pub results_used: Option<String>,
+    /// Photos and documents as evidence.
+    pub evidence: Vec<crate::domain::files::PublicFile>,
     /// Published submissions that led to it.
     pub from_submissions: Vec<PublicLogEntry>,
 }
@@ -416,6 +422,19 @@ pub async fn published_activity(
     };
     let departments = department_names(db, agency_id).await?;
     let (place, participants, description) = (found.place.clone(), found.participants, found.description.clone());
+    let (participant_groups, method, results_used) =
+        (found.participant_groups.clone(), found.method.clone(), found.results_used.clone());
+    let evidence = super::activities::evidence_files(db, agency_id, id)
+        .await?
+        .into_iter()
+        .map(|file| crate::domain::files::PublicFile {
+            path: format!("/activities/{id}/files/{}", file.id),
+            id: file.id,
+            name: file.original_name,
+            media_type: file.media_type,
+            size_bytes: file.size_bytes,
+        })
+        .collect();
     let Some((_, entry)) = activity_entries(db, vec![found], &departments).await?.pop() else {
         return Ok(None);
     };
@@ -428,7 +447,17 @@ pub async fn published_activity(
         .collect();
     let from_submissions =
         published_submissions_by_id(db, agency_id, linked, &departments).await?.into_iter().map(|(_, e)| e).collect();
-    Ok(Some(PublicActivity { entry, place, participants, description, from_submissions }))
+    Ok(Some(PublicActivity {
+        entry,
+        place,
+        participants,
+        description,
+        participant_groups,
+        method,
+        results_used,
+        evidence,
+        from_submissions,
+    }))
 }
 
 /// A measure of the plan as the public sees it.

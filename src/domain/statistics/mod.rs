@@ -5,6 +5,7 @@
 //! day histograms into medians.
 
 mod eit;
+pub mod eservice;
 mod period;
 mod report;
 

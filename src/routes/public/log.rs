@@ -288,3 +288,16 @@ pub async fn feed(State(state): State<AppState>, page: PageContext) -> Result<Re
         .map_err(|e| AppError::Internal(e.into()))?;
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
 }
+
+/// An evidence file of a published activity; 404 for drafts, for files not
+/// attached to it, and for unknown numbers.
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    page: PageContext,
+    Path((id, file_id)): Path<(i64, i64)>,
+) -> Result<axum::response::Response, AppError> {
+    use crate::domain::participation::activities::{self, Reader};
+    let served =
+        activities::evidence_file(&state.db, state.files.as_ref(), Reader::Public, page.agency.id, id, file_id).await?;
+    Ok(crate::files::response(served))
+}

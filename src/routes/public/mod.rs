@@ -7,6 +7,7 @@ use crate::state::AppState;
 
 mod corruption;
 pub mod device;
+mod eservice;
 pub mod form;
 pub mod health;
 mod home;
@@ -16,6 +17,7 @@ pub mod log;
 pub mod manual;
 mod open_data;
 mod plan;
+mod posters;
 pub mod privacy;
 mod qa;
 mod services;
@@ -45,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .route("/log.csv", get(log::csv))
         .route("/log/{tracking_code}", get(log::entry))
         .route("/activities/{id}", get(log::activity))
+        .route("/activities/{id}/files/{file_id}", get(log::evidence_file))
         .route("/feed.atom", get(log::feed))
         .route("/plan", get(plan::latest))
         .route("/plan/{fiscal_year}", get(plan::show))
@@ -55,6 +58,11 @@ pub fn router() -> Router<AppState> {
         .route("/ita", get(|| current_year("/ita")))
         .route("/ita/{fiscal_year}", get(ita::show))
         .merge(widgets::router())
+        .route("/eservice", get(|| current_year("/eservice")))
+        .route("/eservice/{fiscal_year}", get(eservice::show))
+        .route("/posters", get(posters::index))
+        .route("/posters/channel/{code}", get(posters::channel))
+        .route("/posters/service/{slug}", get(posters::service))
 }
 
 /// A Buddhist-Era fiscal year from a URL; anything else is a page that does

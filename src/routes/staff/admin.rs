@@ -310,6 +310,14 @@ pub struct SettingsForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
+    facebook_url: String,
+    #[serde(default)]
+    line_id: String,
+    #[serde(default)]
+    office_hours_th: String,
+    #[serde(default)]
+    office_hours_en: String,
+    #[serde(default)]
     first_answer_days: String,
     #[serde(default)]
     closing_days: String,
@@ -330,6 +338,10 @@ pub async fn save_settings(
         address_en: form.address_en,
         phone: form.phone,
         email: form.email,
+        facebook_url: form.facebook_url,
+        line_id: form.line_id,
+        office_hours_th: form.office_hours_th,
+        office_hours_en: form.office_hours_en,
         // A number that does not parse is out of range, and reported so.
         first_answer_days: form.first_answer_days.trim().parse().unwrap_or(0),
         closing_days: form.closing_days.trim().parse().unwrap_or(0),

@@ -3,6 +3,7 @@
 //! an anonymous visitor is sent to log in; what each role may do is decided
 //! by `domain::permissions`.
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use tower_sessions::cookie::SameSite;
@@ -65,6 +66,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/activities", get(participation::activities).post(participation::create_activity))
         .route("/staff/activities/new", get(participation::new_activity))
         .route("/staff/activities/{id}", get(participation::edit_activity).post(participation::update_activity))
+        .route(
+            "/staff/activities/{id}/evidence",
+            post(participation::upload_evidence)
+                .layer(DefaultBodyLimit::max(crate::domain::files::MAX_UPLOAD_BODY_BYTES)),
+        )
+        .route("/staff/activities/{id}/files/{file_id}", get(participation::evidence_file))
+        .route("/staff/activities/{id}/files/{file_id}/remove", post(participation::remove_evidence))
         .route("/staff/plan", get(participation::plan_now))
         .route("/staff/plan/{fiscal_year}", get(participation::plan).post(participation::create_measure))
         .route("/staff/measures/{id}", get(participation::edit_measure).post(participation::update_measure))

@@ -4,7 +4,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::State;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
 use axum::response::{Redirect, Response};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use entity::activity::{self, ActivityKind};
@@ -14,9 +16,11 @@ use sea_orm::{ActiveEnum, Iterable};
 
 use super::admin::{optional_id, settle};
 use crate::auth::CurrentStaff;
+use crate::csrf;
 use crate::domain::actor::Staff;
 use crate::domain::calendar::{bangkok, fiscal_year, local_date};
 use crate::domain::error::DomainError;
+use crate::domain::files;
 use crate::domain::participation::activities::{self, ActivityInput};
 use crate::domain::participation::ita::{self, ItaItem, SurveyInput};
 use crate::domain::participation::plan::{self, AnalysisInput, Evidence, MeasureInput};
@@ -116,6 +120,9 @@ pub struct ActivityForm {
     participants: String,
     description: String,
     outcome: String,
+    participant_groups: String,
+    method: String,
+    results_used: String,
     department: Option<i64>,
     indicators: Vec<i16>,
     submissions: String,
@@ -129,6 +136,8 @@ pub struct ActivityPage {
     me: Staff,
     form: ActivityForm,
     departments: Vec<department::Model>,
+    /// The evidence files of a stored activity.
+    files: Vec<entity::stored_file::Model>,
     errors: Vec<String>,
 }
 
@@ -139,6 +148,10 @@ impl ActivityPage {
 
     pub fn indicators(&self) -> Vec<i16> {
         INDICATORS.collect()
+    }
+
+    pub fn size_text(&self, bytes: &i64) -> String {
+        files::size_text(*bytes)
     }
 
     pub fn action(&self) -> String {
@@ -160,7 +173,11 @@ async fn activity_page(
         return Err(AppError::Forbidden);
     }
     let departments = agency::departments(&state.db, page.agency.id).await?;
-    Ok(ActivityPage { page, me, form, departments, errors })
+    let files = match form.id {
+        Some(id) => activities::evidence_files(&state.db, page.agency.id, id).await?,
+        None => Vec::new(),
+    };
+    Ok(ActivityPage { page, me, form, departments, files, errors })
 }
 
 pub async fn new_activity(
@@ -178,9 +195,15 @@ pub async fn edit_activity(
     CurrentStaff(me): CurrentStaff,
     Path(id): Path<i64>,
 ) -> Result<ActivityPage, AppError> {
-    let (found, indicators, submission_codes) = workspace::activity(&state.db, &me, page.agency.id, id).await?;
+    let form = stored_activity_form(&state, &me, page.agency.id, id).await?;
+    activity_page(&state, page, me, form, Vec::new()).await
+}
+
+/// The form of a stored activity, as the staff member may read it.
+async fn stored_activity_form(state: &AppState, me: &Staff, agency_id: i64, id: i64) -> Result<ActivityForm, AppError> {
+    let (found, indicators, submission_codes) = workspace::activity(&state.db, me, agency_id, id).await?;
     let local = found.held_at.with_timezone(&bangkok());
-    let form = ActivityForm {
+    Ok(ActivityForm {
         id: Some(found.id),
         kind: found.kind.to_value(),
         title_th: found.title_th,
@@ -191,12 +214,14 @@ pub async fn edit_activity(
         participants: found.participants.to_string(),
         description: found.description,
         outcome: found.outcome.unwrap_or_default(),
+        participant_groups: found.participant_groups.unwrap_or_default(),
+        method: found.method.unwrap_or_default(),
+        results_used: found.results_used.unwrap_or_default(),
         department: found.department_id,
         indicators,
         submissions: submission_codes.join(" "),
         published: found.published,
-    };
-    activity_page(&state, page, me, form, Vec::new()).await
+    })
 }
 
 fn activity_form(id: Option<i64>, fields: &Fields) -> ActivityForm {
@@ -211,6 +236,9 @@ fn activity_form(id: Option<i64>, fields: &Fields) -> ActivityForm {
         participants: fields.get("participants"),
         description: fields.get("description"),
         outcome: fields.get("outcome"),
+        participant_groups: fields.get("participant_groups"),
+        method: fields.get("method"),
+        results_used: fields.get("results_used"),
         department: optional_id(&fields.get("department")),
         indicators: fields.all("indicators").iter().filter_map(|i| i.parse().ok()).collect(),
         submissions: fields.get("submissions"),
@@ -230,6 +258,9 @@ async fn activity_input(state: &AppState, agency_id: i64, form: &ActivityForm) -
         participants,
         description: form.description.clone(),
         outcome: Some(form.outcome.clone()),
+        participant_groups: Some(form.participant_groups.clone()),
+        method: Some(form.method.clone()),
+        results_used: Some(form.results_used.clone()),
         department_id: form.department,
         indicators: form.indicators.clone(),
         submission_ids: workspace::submission_ids(&state.db, agency_id, &codes(&form.submissions), "submissions")
@@ -277,6 +308,120 @@ pub async fn update_activity(
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     save_activity(state, page, me, Some(id), Fields(pairs)).await
+}
+
+// ----- evidence files -----
+
+/// The error of a multipart body: too large (cut off while read), or broken.
+fn multipart_error(err: MultipartError) -> AppError {
+    if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::PayloadTooLarge;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(current) = source {
+        if current.is::<http_body_util::LengthLimitError>() {
+            return AppError::PayloadTooLarge;
+        }
+        source = current.source();
+    }
+    AppError::Malformed(err.body_text())
+}
+
+/// What an upload form sent: the file, or why there is none to store.
+enum Received {
+    File(files::Upload),
+    TooLarge,
+    Nothing,
+}
+
+/// Reads an upload form (`multipart/form-data`): its form token must come
+/// before the file (the form puts it first), so no file is read for a
+/// forged request; a file over the limit stops being read at the limit.
+async fn read_upload(state: &AppState, headers: &HeaderMap, mut multipart: Multipart) -> Result<Received, AppError> {
+    let mut token_ok = false;
+    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+        match field.name() {
+            Some(csrf::FIELD) => {
+                let token = field.text().await.map_err(multipart_error)?;
+                token_ok = state.csrf.verify(headers, &token);
+            }
+            Some("file") if token_ok => {
+                let name = field.file_name().unwrap_or_default().to_owned();
+                let mut bytes = bytes::BytesMut::new();
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                    if bytes.len() + chunk.len() > files::MAX_BYTES {
+                        return Ok(Received::TooLarge);
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                if bytes.is_empty() {
+                    return Ok(Received::Nothing);
+                }
+                return Ok(Received::File(files::Upload { name, bytes: bytes.freeze() }));
+            }
+            _ if !token_ok => return Err(AppError::Csrf),
+            _ => {}
+        }
+    }
+    if token_ok {
+        Ok(Received::Nothing)
+    } else {
+        Err(AppError::Csrf)
+    }
+}
+
+pub async fn upload_evidence(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let multipart = multipart.map_err(|e| AppError::Malformed(e.body_text()))?;
+    let result = match read_upload(&state, &headers, multipart).await? {
+        Received::File(upload) => {
+            let store = state.files.as_ref();
+            activities::attach_evidence(&state.db, store, &me, page.agency.id, id, upload, Utc::now()).await.map(|_| ())
+        }
+        Received::TooLarge => Err(files::too_large("file")),
+        Received::Nothing => Err(DomainError::invalid("file", "file_missing")),
+    };
+    let agency_id = page.agency.id;
+    settle(page, result.map(|()| format!("/staff/activities/{id}")), async |page, errors| {
+        let form = stored_activity_form(&state, &me, agency_id, id).await?;
+        activity_page(&state, page, me, form, errors).await
+    })
+    .await
+}
+
+pub async fn remove_evidence(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path((id, file_id)): Path<(i64, i64)>,
+    CsrfForm(_): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let result = activities::detach_evidence(&state.db, &me, page.agency.id, id, file_id, Utc::now()).await;
+    let agency_id = page.agency.id;
+    settle(page, result.map(|()| format!("/staff/activities/{id}")), async |page, errors| {
+        let form = stored_activity_form(&state, &me, agency_id, id).await?;
+        activity_page(&state, page, me, form, errors).await
+    })
+    .await
+}
+
+/// A file of an activity as staff see it (drafts too).
+pub async fn evidence_file(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path((id, file_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let reader = activities::Reader::Staff(&me);
+    let served =
+        activities::evidence_file(&state.db, state.files.as_ref(), reader, page.agency.id, id, file_id).await?;
+    Ok(crate::files::response(served))
 }
 
 // ----- the plan -----
