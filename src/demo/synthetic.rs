@@ -25,6 +25,7 @@ use super::Loaded;
 use crate::domain::calendar::{fiscal_month, fiscal_year, local_date};
 use crate::domain::participation::activities::{save_activity, ActivityInput};
 use crate::domain::submissions::access::{hash_access_key, tracking_code};
+use crate::domain::submissions::outcome::Closing;
 use crate::domain::submissions::questions;
 use crate::domain::tally::{Changes, Counted};
 use crate::domain::write;
@@ -321,6 +322,9 @@ impl Rows {
             first_answered_at: Set(first_answered_at),
             closed_at: Set(closed_at),
             updated_at: Set(closed_at.or(first_answered_at).unwrap_or(received)),
+            outcome: Set(Closing::implied_by(status).map(|c| c.columns().0)),
+            outcome_reason: Set(Closing::implied_by(status).and_then(|c| c.columns().1)),
+            reopened_at: Set(None),
         });
 
         let event = |at: DateTime<Utc>, kind: EventKind, status: Option<Status>, message: Option<&str>, staff| {
@@ -359,8 +363,12 @@ impl Rows {
             due_at,
             first_answered_at,
             closed_at,
+            close_due_at,
+            outcome: Closing::implied_by(status),
+            reopened: false,
             indicators: Vec::new(),
             ratings: Vec::new(),
+            verdict: None,
         };
         if answered || kind == Kind::ServiceFeedback {
             let indicators: &[i16] = match kind {

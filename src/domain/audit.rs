@@ -44,10 +44,12 @@ pub enum Action {
     ContactErased,
     ErasureRefused,
     ContactPurged,
+    VerdictGiven,
+    Reopened,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 35] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -81,6 +83,8 @@ impl Action {
         Action::ContactErased,
         Action::ErasureRefused,
         Action::ContactPurged,
+        Action::VerdictGiven,
+        Action::Reopened,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +122,8 @@ impl Action {
             Action::ContactErased => "contact_erased",
             Action::ErasureRefused => "erasure_refused",
             Action::ContactPurged => "contact_purged",
+            Action::VerdictGiven => "verdict_given",
+            Action::Reopened => "reopened",
         }
     }
 }
