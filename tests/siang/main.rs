@@ -13,6 +13,7 @@ mod exports;
 mod hardening;
 mod ita;
 mod outage;
+mod outcomes;
 mod pages;
 mod participation;
 mod privacy;

@@ -172,6 +172,15 @@ async fn record_resident(
     audit::append(db, None, "resident", entry, None, now).await
 }
 
+/// The submission `id` of `agency_id`, for the page after a resident's step.
+pub async fn item(db: &impl ConnectionTrait, agency_id: i64, id: i64) -> Result<submission::Model, DomainError> {
+    submission::Entity::find_by_id(id)
+        .filter(submission::Column::AgencyId.eq(agency_id))
+        .one(db)
+        .await?
+        .ok_or(DomainError::NotFound)
+}
+
 /// The submission `id` as it is now, under the held write.
 async fn current(db: &impl ConnectionTrait, id: i64) -> Result<submission::Model, DomainError> {
     submission::Entity::find_by_id(id).one(db).await?.ok_or(DomainError::NotFound)
