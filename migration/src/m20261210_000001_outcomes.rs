@@ -30,7 +30,8 @@ const CHECKS: &[(&str, &str)] = &[
     (
         "ck_submission_outcome_reason",
         "(outcome_reason IS NULL AND (outcome IS NULL OR outcome <> 'not_possible')) \
-         OR (outcome = 'not_possible' AND outcome_reason IN ('budget', 'not_authority', 'duplicate', 'not_found'))",
+         OR (outcome = 'not_possible' AND outcome_reason IS NOT NULL \
+         AND outcome_reason IN ('budget', 'not_authority', 'duplicate', 'not_found'))",
     ),
 ];
 
