@@ -10,8 +10,8 @@ use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveEnum, ConnectionTrait, EntityTrait};
 use siang::domain::actor::Staff;
 use siang::domain::participation::publication::{self, PublishInput};
-use siang::domain::submissions::triage::{self, Assignment, DueChange, StatusChange};
 use siang::domain::submissions::outcome::Closing;
+use siang::domain::submissions::triage::{self, Assignment, DueChange, StatusChange};
 use siang::domain::submissions::verdict::{self, VerdictInput};
 use siang::domain::submissions::{workflow, NewSubmission};
 use siang::domain::tally;
@@ -121,7 +121,8 @@ async fn random_workflow(app: &TestApp, admin: &Staff, seed: u64) {
             }
             // Reopening, by the resident or by staff.
             8 => match rng.random_bool(0.5) {
-                true => match verdict::reopen_by_resident(&app.db, item.agency_id, id, "ยังไม่เสร็จ", at).await {
+                true => match verdict::reopen_by_resident(&app.db, item.agency_id, id, "ยังไม่เสร็จ", at).await
+                {
                     // Not closed (any more): the other click's answer.
                     Err(siang::domain::error::DomainError::Conflict) => Ok(()),
                     other => other,

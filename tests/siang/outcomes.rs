@@ -159,9 +159,7 @@ async fn every_outcome_is_recorded_and_counted_apart(app: TestApp) {
         summary_th: "ขอไฟถนนเพิ่มในซอย 4".into(),
         ..Default::default()
     };
-    siang::domain::participation::publication::publish(&app.db, &staff, published.id, input, Utc::now())
-        .await
-        .unwrap();
+    siang::domain::participation::publication::publish(&app.db, &staff, published.id, input, Utc::now()).await.unwrap();
     let resident = app.resident();
     let entry = resident.get(&format!("/log/{}", published.tracking_code)).await;
     assert!(entry.body.contains("ดำเนินการไม่ได้: ไม่มีงบประมาณ"), "{}", entry.body);
@@ -189,7 +187,8 @@ async fn track(client: &Client<'_>, code: &str, key: &str) -> (TestResponse, Str
 /// A resident's complaint through the API, closed by staff at `closed_at`;
 /// (id, code, key).
 async fn resident_item(app: &TestApp, staff: &Staff, closed_at: DateTime<Utc>) -> (i64, String, String) {
-    let (id, code, key) = app.submit(json!({"kind": "complaint", "subject": "ไฟถนนดับ", "details": "ซอย 4 มืดทั้งซอย"})).await;
+    let (id, code, key) =
+        app.submit(json!({"kind": "complaint", "subject": "ไฟถนนดับ", "details": "ซอย 4 มืดทั้งซอย"})).await;
     close(app, staff, id, Status::Resolved, "fixed", closed_at).await;
     (id, code, key)
 }
@@ -200,7 +199,8 @@ async fn a_verdict_is_given_once_and_only_with_the_key(app: TestApp) {
     let resident = app.resident();
 
     // A wrong key opens nothing, so asks nothing; a forged pass writes nothing.
-    let wrong = resident.post_form("/track", &[("tracking_code", &code), ("access_key", "AAAAA-BBBBB-CCCCC-DDDDD")]).await;
+    let wrong =
+        resident.post_form("/track", &[("tracking_code", &code), ("access_key", "AAAAA-BBBBB-CCCCC-DDDDD")]).await;
     assert_eq!(wrong.status, 404);
     assert!(!wrong.body.contains("verdict-form"));
     let forged = format!("{code}.{}.00", (Utc::now() + Duration::hours(1)).timestamp());
@@ -211,7 +211,8 @@ async fn a_verdict_is_given_once_and_only_with_the_key(app: TestApp) {
     let (page, pass) = track(&resident, &code, &key).await;
     assert!(page.body.contains("verdict-form"), "a closed item asks for the verdict");
     assert!(page.body.contains("แก้ไขแล้ว / ตอบแล้ว"), "and says how it ended");
-    let answer = [("pass", pass.as_str()), ("resolved", "partly"), ("satisfaction", "3"), ("comment", "ซ่อมแล้วแต่ยังกะพริบ")];
+    let answer =
+        [("pass", pass.as_str()), ("resolved", "partly"), ("satisfaction", "3"), ("comment", "ซ่อมแล้วแต่ยังกะพริบ")];
     let first = resident.post_form("/track/verdict", &answer).await;
     assert_eq!(first.status, 200, "{}", first.body);
     assert!(first.body.contains("ขอบคุณสำหรับคำตอบ"));
@@ -228,10 +229,19 @@ async fn a_verdict_is_given_once_and_only_with_the_key(app: TestApp) {
     assert!(app.audit_actions().await.contains(&"verdict_given".to_owned()));
 
     // The domain refuses it as well, and refuses a verdict on an open item.
-    field_error(verdict::give(&app.db, agency_id(&app).await, id, said("yes", "5", ""), Utc::now()).await, "verdict_already_given");
+    field_error(
+        verdict::give(&app.db, agency_id(&app).await, id, said("yes", "5", ""), Utc::now()).await,
+        "verdict_already_given",
+    );
     let (open, _) = submit_at(&app, complaint("ถนนแตก"), Channel::Web, Utc::now()).await;
-    field_error(verdict::give(&app.db, agency_id(&app).await, open.id, said("yes", "5", ""), Utc::now()).await, "verdict_not_closed");
-    field_error(verdict::give(&app.db, agency_id(&app).await, id, said("maybe", "9", ""), Utc::now()).await, "choose_one");
+    field_error(
+        verdict::give(&app.db, agency_id(&app).await, open.id, said("yes", "5", ""), Utc::now()).await,
+        "verdict_not_closed",
+    );
+    field_error(
+        verdict::give(&app.db, agency_id(&app).await, id, said("maybe", "9", ""), Utc::now()).await,
+        "choose_one",
+    );
 
     // Staff see it, with the comment, on the item's page.
     app.staff("somchai", Role::Admin, None).await;
@@ -324,7 +334,8 @@ async fn two_reopen_clicks_at_once_reopen_once(app: TestApp) {
         let page = resident.post_form("/track/verdict", &no).await;
         assert!(page.body.contains("reopen-form"), "a no within the window offers reopening");
         let click = [("pass", pass.as_str()), ("comment", "ยังไม่ได้ซ่อม")];
-        let (x, y) = tokio::join!(resident.post_form("/track/reopen", &click), resident.post_form("/track/reopen", &click));
+        let (x, y) =
+            tokio::join!(resident.post_form("/track/reopen", &click), resident.post_form("/track/reopen", &click));
         let mut answers = [x.status.as_u16(), y.status.as_u16()];
         answers.sort_unstable();
         assert_eq!(answers, [200, 409], "round {round}: one reopens, the other is told");
@@ -357,9 +368,15 @@ async fn staff_reopen_only_what_they_may_work(app: TestApp) {
     let staff = admin(&app).await;
     let (works, office) = (app.department_id("works").await, app.department_id("office").await);
     let item = closed_item(&app, &staff, Status::Resolved, "partly", 5, 1).await;
-    triage::assign(&app.db, &staff, item.id, triage::Assignment { department_id: Some(works), ..Default::default() }, Utc::now())
-        .await
-        .unwrap();
+    triage::assign(
+        &app.db,
+        &staff,
+        item.id,
+        triage::Assignment { department_id: Some(works), ..Default::default() },
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     let viewer = app.staff("viewer", Role::Viewer, None).await;
     let other = app.staff("office", Role::Officer, Some("office")).await;
     let own = app.staff("works", Role::Officer, Some("works")).await;
@@ -395,9 +412,15 @@ async fn statistics_of_outcomes_verdicts_and_reopenings_equal_a_recount(app: Tes
     for (n, code) in codes.iter().enumerate() {
         let item = closed_item(&app, &staff, Status::Resolved, code, 20, 12 - n as i64).await;
         if n % 2 == 0 {
-            triage::assign(&app.db, &staff, item.id, triage::Assignment { department_id: Some(works), ..Default::default() }, now)
-                .await
-                .unwrap();
+            triage::assign(
+                &app.db,
+                &staff,
+                item.id,
+                triage::Assignment { department_id: Some(works), ..Default::default() },
+                now,
+            )
+            .await
+            .unwrap();
         }
         let (resolved, satisfaction) = [("yes", "5"), ("partly", "3"), ("no", "1")][n % 3];
         verdict::give(&app.db, agency, item.id, said(resolved, satisfaction, "ความเห็น"), now).await.unwrap();

@@ -56,7 +56,8 @@ async fn no_public_answer_carries_private_data(app: TestApp) {
         internal_note(&app, &item, &admin, &format!("PRIVINTERNAL{tag}")).await;
         // The resident's verdict and reopening comments are for staff only.
         if *kind != "corruption" {
-            let said = VerdictInput { resolved: "no".into(), satisfaction: "1".into(), comment: format!("PRIVVERDICT{tag}") };
+            let said =
+                VerdictInput { resolved: "no".into(), satisfaction: "1".into(), comment: format!("PRIVVERDICT{tag}") };
             verdict::give(&app.db, agency.id, item.id, said, now).await.unwrap();
             if i == 0 {
                 let within = item.closed_at.unwrap() + chrono::Duration::days(1);

@@ -267,7 +267,8 @@ pub async fn reopen_by_resident(
     if item.closed_at.is_none_or(|closed| now > closed + REOPEN_WINDOW) {
         return Err(DomainError::invalid("reopen", "reopen_window_passed"));
     }
-    let closing_days = agency::Entity::find_by_id(agency_id).one(&txn).await?.ok_or(DomainError::NotFound)?.closing_days;
+    let closing_days =
+        agency::Entity::find_by_id(agency_id).one(&txn).await?.ok_or(DomainError::NotFound)?.closing_days;
     let counted = Counted::load(&txn, &item).await?;
     let after = reopened(&item, closing_days, now);
     if !save_if_unchanged(&txn, &item, &after).await? {
@@ -285,8 +286,7 @@ pub async fn reopen_by_resident(
     }
     Changes::change(&counted, &counted.with_row(&after)).apply(&txn).await?;
     let detail = format!("{} → in_progress", item.status.to_value());
-    record_resident(&txn, &item, EventKind::Reopened, Some(Status::InProgress), Action::Reopened, detail, now)
-        .await?;
+    record_resident(&txn, &item, EventKind::Reopened, Some(Status::InProgress), Action::Reopened, detail, now).await?;
     txn.commit().await?;
     Ok(())
 }
