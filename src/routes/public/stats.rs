@@ -107,12 +107,12 @@ pub fn count_tables(page: &PageContext, stats: &Statistics) -> Vec<CountTable> {
     ]
 }
 
+/// One row of a satisfaction table: (code, label, answers, average).
+pub type SatisfactionLine = (String, String, i64, String);
+
 /// Satisfaction by department, kind and service, as the page and the CSV
-/// show them: (caption key, rows of (code, label, answers, average)).
-pub fn satisfaction_tables(
-    page: &PageContext,
-    stats: &Statistics,
-) -> Vec<(&'static str, Vec<(String, String, i64, String)>)> {
+/// show them: (caption key, rows).
+pub fn satisfaction_tables(page: &PageContext, stats: &Statistics) -> Vec<(&'static str, Vec<SatisfactionLine>)> {
     let named = |row: &statistics::SatisfactionRow| match page.lang {
         crate::i18n::Lang::En if !row.name_en.is_empty() => row.name_en.clone(),
         _ => row.name_th.clone(),
@@ -201,7 +201,7 @@ impl StatsTemplate {
 
     /// Satisfaction by department, kind and service: (caption key, rows of
     /// (code, label, answers, average)).
-    fn satisfaction_tables(&self) -> Vec<(&'static str, Vec<(String, String, i64, String)>)> {
+    fn satisfaction_tables(&self) -> Vec<(&'static str, Vec<SatisfactionLine>)> {
         satisfaction_tables(&self.page, &self.stats)
     }
 
