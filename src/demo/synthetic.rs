@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::activity::ActivityKind;
-use entity::enums::{Channel, EventKind, Kind, Status};
+use entity::enums::{Channel, EventKind, Kind, OutcomeReason, Status};
 use entity::{
     contact, corruption_detail, publication, submission, submission_event, submission_indicator, submission_rating,
     tracking_counter,
@@ -277,6 +277,20 @@ impl Rows {
             )
         };
         let closed = matches!(status, Status::Resolved | Status::Rejected | Status::Referred);
+        // Closed is not fixed: some resolved items were done partly, or not at all.
+        let closing = match status {
+            Status::Resolved => Some(weighted(
+                rng,
+                &[
+                    (Closing::Fixed, 78),
+                    (Closing::Partly, 12),
+                    (Closing::NotPossible(OutcomeReason::Budget), 5),
+                    (Closing::NotPossible(OutcomeReason::NotFound), 3),
+                    (Closing::NotPossible(OutcomeReason::Duplicate), 2),
+                ],
+            )),
+            other => Closing::implied_by(other),
+        };
         let answered = status != Status::Received;
         let first_answered_at = answered.then(|| (received + Duration::hours(rng.random_range(2..24 * 20))).min(now));
         let closed_at = closed.then(|| {
@@ -322,8 +336,8 @@ impl Rows {
             first_answered_at: Set(first_answered_at),
             closed_at: Set(closed_at),
             updated_at: Set(closed_at.or(first_answered_at).unwrap_or(received)),
-            outcome: Set(Closing::implied_by(status).map(|c| c.columns().0)),
-            outcome_reason: Set(Closing::implied_by(status).and_then(|c| c.columns().1)),
+            outcome: Set(closing.map(|c| c.columns().0)),
+            outcome_reason: Set(closing.and_then(|c| c.columns().1)),
             reopened_at: Set(None),
         });
 
@@ -364,7 +378,7 @@ impl Rows {
             first_answered_at,
             closed_at,
             close_due_at,
-            outcome: Closing::implied_by(status),
+            outcome: closing,
             reopened: false,
             indicators: Vec::new(),
             ratings: Vec::new(),
