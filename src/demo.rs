@@ -956,6 +956,8 @@ pub async fn replay(
             },
             referred_to: history.referred_to.to_owned(),
             seen: None,
+            // What the closing status itself means.
+            outcome: String::new(),
         };
         triage::change_status(db, staff, item.id, change, at(if last { days } else { started })).await?;
     }

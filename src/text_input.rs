@@ -42,6 +42,7 @@ const MULTI_LINE: &[&str] = &[
     "responsible_unit",
     "time_frames",
     "executive_complaints",
+    "comment",
 ];
 
 /// Secrets compared as typed: checked, never altered.

@@ -105,6 +105,69 @@ pub enum EventKind {
     /// The retention period ended and the daily job erased the contact data.
     #[sea_orm(string_value = "contact_expired")]
     ContactExpired,
+    /// The resident said whether the closed item was resolved (the comment
+    /// stays in `submission_verdict`, never in the timeline).
+    #[sea_orm(string_value = "verdict_given")]
+    VerdictGiven,
+    /// Back to work after closing (by the resident or staff); the message is
+    /// why.
+    #[sea_orm(string_value = "reopened")]
+    Reopened,
+}
+
+/// What came of a closed submission: its status says it is closed, this says
+/// whether the problem is gone.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Fixed, or (a question) answered.
+    #[sea_orm(string_value = "fixed")]
+    Fixed,
+    #[sea_orm(string_value = "partly")]
+    Partly,
+    /// Not possible, for an [`OutcomeReason`].
+    #[sea_orm(string_value = "not_possible")]
+    NotPossible,
+    /// Referred to another agency (named in `referred_to`).
+    #[sea_orm(string_value = "referred")]
+    Referred,
+}
+
+/// Why something was not possible.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeReason {
+    #[sea_orm(string_value = "budget")]
+    Budget,
+    /// Not within the agency's authority.
+    #[sea_orm(string_value = "not_authority")]
+    NotAuthority,
+    #[sea_orm(string_value = "duplicate")]
+    Duplicate,
+    /// Nothing found on site.
+    #[sea_orm(string_value = "not_found")]
+    NotFound,
+}
+
+/// A resident's answer to "was it resolved?".
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(8))")]
+#[serde(rename_all = "snake_case")]
+pub enum Resolved {
+    #[sea_orm(string_value = "yes")]
+    Yes,
+    #[sea_orm(string_value = "partly")]
+    Partly,
+    #[sea_orm(string_value = "no")]
+    No,
 }
 
 /// What a staff user may do; decided in `domain::permissions`.

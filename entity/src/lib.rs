@@ -35,6 +35,7 @@ pub mod submission_event;
 pub mod submission_indicator;
 pub mod submission_rating;
 pub mod submission_request;
+pub mod submission_verdict;
 pub mod tally;
 pub mod tracking_counter;
 

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-use crate::enums::{Channel, Kind, Status};
+use crate::enums::{Channel, Kind, Outcome, OutcomeReason, Status};
 
 /// What a resident sent. Identity and contact data are *not* here: they live
 /// in `contact`, read only through the permissions module.
@@ -46,6 +46,12 @@ pub struct Model {
     pub first_answered_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub updated_at: DateTimeUtc,
+    /// What came of it; set exactly while closed.
+    pub outcome: Option<Outcome>,
+    /// Why it was not possible (outcome `not_possible` only).
+    pub outcome_reason: Option<OutcomeReason>,
+    /// When it was last reopened after closing, if ever: the "reopened" mark.
+    pub reopened_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::activity::ActivityKind;
-use entity::enums::{Channel, EventKind, Kind, Status};
+use entity::enums::{Channel, EventKind, Kind, OutcomeReason, Status};
 use entity::{
     contact, corruption_detail, publication, submission, submission_event, submission_indicator, submission_rating,
     tracking_counter,
@@ -25,6 +25,7 @@ use super::Loaded;
 use crate::domain::calendar::{fiscal_month, fiscal_year, local_date};
 use crate::domain::participation::activities::{save_activity, ActivityInput};
 use crate::domain::submissions::access::{hash_access_key, tracking_code};
+use crate::domain::submissions::outcome::Closing;
 use crate::domain::submissions::questions;
 use crate::domain::tally::{Changes, Counted};
 use crate::domain::write;
@@ -276,6 +277,20 @@ impl Rows {
             )
         };
         let closed = matches!(status, Status::Resolved | Status::Rejected | Status::Referred);
+        // Closed is not fixed: some resolved items were done partly, or not at all.
+        let closing = match status {
+            Status::Resolved => Some(weighted(
+                rng,
+                &[
+                    (Closing::Fixed, 78),
+                    (Closing::Partly, 12),
+                    (Closing::NotPossible(OutcomeReason::Budget), 5),
+                    (Closing::NotPossible(OutcomeReason::NotFound), 3),
+                    (Closing::NotPossible(OutcomeReason::Duplicate), 2),
+                ],
+            )),
+            other => Closing::implied_by(other),
+        };
         let answered = status != Status::Received;
         let first_answered_at = answered.then(|| (received + Duration::hours(rng.random_range(2..24 * 20))).min(now));
         let closed_at = closed.then(|| {
@@ -321,6 +336,9 @@ impl Rows {
             first_answered_at: Set(first_answered_at),
             closed_at: Set(closed_at),
             updated_at: Set(closed_at.or(first_answered_at).unwrap_or(received)),
+            outcome: Set(closing.map(|c| c.columns().0)),
+            outcome_reason: Set(closing.and_then(|c| c.columns().1)),
+            reopened_at: Set(None),
         });
 
         let event = |at: DateTime<Utc>, kind: EventKind, status: Option<Status>, message: Option<&str>, staff| {
@@ -359,8 +377,12 @@ impl Rows {
             due_at,
             first_answered_at,
             closed_at,
+            close_due_at,
+            outcome: closing,
+            reopened: false,
             indicators: Vec::new(),
             ratings: Vec::new(),
+            verdict: None,
         };
         if answered || kind == Kind::ServiceFeedback {
             let indicators: &[i16] = match kind {

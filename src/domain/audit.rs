@@ -46,10 +46,12 @@ pub enum Action {
     ContactPurged,
     EvidenceAdded,
     EvidenceRemoved,
+    VerdictGiven,
+    Reopened,
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 37] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -85,6 +87,8 @@ impl Action {
         Action::ContactPurged,
         Action::EvidenceAdded,
         Action::EvidenceRemoved,
+        Action::VerdictGiven,
+        Action::Reopened,
     ];
 
     pub fn code(self) -> &'static str {
@@ -124,6 +128,8 @@ impl Action {
             Action::ContactPurged => "contact_purged",
             Action::EvidenceAdded => "evidence_added",
             Action::EvidenceRemoved => "evidence_removed",
+            Action::VerdictGiven => "verdict_given",
+            Action::Reopened => "reopened",
         }
     }
 }

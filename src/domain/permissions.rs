@@ -174,6 +174,9 @@ mod tests {
             first_answered_at: None,
             closed_at: None,
             updated_at: now,
+            outcome: None,
+            outcome_reason: None,
+            reopened_at: None,
         }
     }
 

@@ -13,8 +13,10 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
-use entity::enums::{Channel, Code, Kind, Status};
-use entity::{app_setting, inbox_tally, submission, submission_indicator, submission_rating, tally};
+use entity::enums::{Channel, Code, Kind, Outcome, OutcomeReason, Resolved, Status};
+use entity::{
+    app_setting, inbox_tally, submission, submission_indicator, submission_rating, submission_verdict, tally,
+};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     AccessMode, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, EntityTrait,
@@ -22,12 +24,13 @@ use sea_orm::{
 };
 
 use super::calendar::local_date;
+use super::submissions::outcome::Closing;
 use super::submissions::questions::{self, Answer};
 use super::write;
 
 /// The counting rules' edition. Raise it when [`Counted::keys`] changes:
 /// at start, counts made under older rules are recounted.
-pub const RULES: i64 = 2;
+pub const RULES: i64 = 3;
 const RULES_SETTING: &str = "tally_rules";
 
 /// The figures of a fiscal year. Those kept per month serve the periods
@@ -67,10 +70,22 @@ pub enum Figure {
     /// Feedback that answered any question of an indicator. Key: the
     /// indicator, or `service:indicator`.
     Responses,
+    /// Closed submissions by outcome and whether closed by the closing due
+    /// date (rules 3). Key: `outcome:on_time|late`, the outcome as
+    /// `outcome::Closing`'s code.
+    Outcome,
+    /// Submissions reopened after closing (rules 3). Key: department id, or
+    /// `none`.
+    Reopened,
+    /// Residents' verdicts (rules 3). Key: `yes`, `partly` or `no`.
+    Verdict,
+    /// Residents' satisfaction 1–5 (rules 3). Key: `all:n`,
+    /// `department:id|none:n`, `kind:kind:n`, `service:id:n`.
+    Satisfaction,
 }
 
 impl Figure {
-    const ALL: [Figure; 15] = [
+    const ALL: [Figure; 19] = [
         Figure::Kind,
         Figure::Channel,
         Figure::Status,
@@ -86,6 +101,10 @@ impl Figure {
         Figure::Rating,
         Figure::Benefit,
         Figure::Responses,
+        Figure::Outcome,
+        Figure::Reopened,
+        Figure::Verdict,
+        Figure::Satisfaction,
     ];
 
     pub fn code(self) -> &'static str {
@@ -105,6 +124,10 @@ impl Figure {
             Figure::Rating => "rating",
             Figure::Benefit => "benefit",
             Figure::Responses => "responses",
+            Figure::Outcome => "outcome",
+            Figure::Reopened => "reopened",
+            Figure::Verdict => "verdict",
+            Figure::Satisfaction => "satisfaction",
         }
     }
 
@@ -141,9 +164,15 @@ pub struct Counted {
     pub due_at: DateTime<Utc>,
     pub first_answered_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub close_due_at: DateTime<Utc>,
+    pub outcome: Option<Closing>,
+    /// Reopened after closing, ever.
+    pub reopened: bool,
     pub indicators: Vec<i16>,
     /// (question, answer 1–4)
     pub ratings: Vec<(String, i16)>,
+    /// The resident's verdict: (resolved?, satisfaction 1–5).
+    pub verdict: Option<(Resolved, i16)>,
 }
 
 /// The columns of `submission` that counting reads.
@@ -163,6 +192,10 @@ struct CountedRow {
     due_at: DateTime<Utc>,
     first_answered_at: Option<DateTime<Utc>>,
     closed_at: Option<DateTime<Utc>>,
+    close_due_at: DateTime<Utc>,
+    outcome: Option<Outcome>,
+    outcome_reason: Option<OutcomeReason>,
+    reopened_at: Option<DateTime<Utc>>,
 }
 
 impl Counted {
@@ -181,8 +214,12 @@ impl Counted {
             due_at: item.due_at,
             first_answered_at: item.first_answered_at,
             closed_at: item.closed_at,
+            close_due_at: item.close_due_at,
+            outcome: Closing::from_columns(item.outcome, item.outcome_reason),
+            reopened: item.reopened_at.is_some(),
             indicators,
             ratings,
+            verdict: None,
         }
     }
 
@@ -202,12 +239,14 @@ impl Counted {
             .into_iter()
             .map(|r| (r.question_id, r.value))
             .collect();
-        Ok(Self::new(item, indicators, ratings))
+        let verdict =
+            submission_verdict::Entity::find_by_id(item.id).one(db).await?.map(|v| (v.resolved, v.satisfaction));
+        Ok(Self { verdict, ..Self::new(item, indicators, ratings) })
     }
 
     /// The same submission with `item`'s row (its links and answers kept).
     pub fn with_row(&self, item: &submission::Model) -> Self {
-        Self::new(item, self.indicators.clone(), self.ratings.clone())
+        Self { verdict: self.verdict, ..Self::new(item, self.indicators.clone(), self.ratings.clone()) }
     }
 
     /// Every group this submission counts in, once each.
@@ -263,6 +302,24 @@ impl Counted {
                 for indicator in answered_indicators(&self.ratings, self.asked_for_benefit) {
                     year(0, Figure::Responses, scoped(service, indicator.to_string()));
                 }
+            }
+        }
+
+        if let (Some(outcome), Some(closed)) = (self.outcome, self.closed_at) {
+            let timely = if closed <= self.close_due_at { "on_time" } else { "late" };
+            year(0, Figure::Outcome, format!("{}:{timely}", outcome.code()));
+        }
+        let department = self.department_id.map_or_else(|| "none".to_owned(), |id| id.to_string());
+        if self.reopened {
+            year(0, Figure::Reopened, department.clone());
+        }
+        if let Some((resolved, satisfaction)) = self.verdict {
+            year(0, Figure::Verdict, resolved.code());
+            year(0, Figure::Satisfaction, format!("all:{satisfaction}"));
+            year(0, Figure::Satisfaction, format!("department:{department}:{satisfaction}"));
+            year(0, Figure::Satisfaction, format!("kind:{}:{satisfaction}", self.kind.code()));
+            if let Some(service) = self.service_id {
+                year(0, Figure::Satisfaction, format!("service:{service}:{satisfaction}"));
             }
         }
 
@@ -506,6 +563,10 @@ async fn fold_rows(db: &impl ConnectionTrait, agency_id: i64) -> Result<HashMap<
                 submission::Column::DueAt,
                 submission::Column::FirstAnsweredAt,
                 submission::Column::ClosedAt,
+                submission::Column::CloseDueAt,
+                submission::Column::Outcome,
+                submission::Column::OutcomeReason,
+                submission::Column::ReopenedAt,
             ])
             .filter(submission::Column::AgencyId.eq(agency_id))
             .filter(submission::Column::Id.gt(after))
@@ -533,6 +594,14 @@ async fn fold_rows(db: &impl ConnectionTrait, agency_id: i64) -> Result<HashMap<
         {
             ratings.entry(rating.submission_id).or_default().push((rating.question_id, rating.value));
         }
+        let mut verdicts: HashMap<i64, (Resolved, i16)> = HashMap::new();
+        for verdict in submission_verdict::Entity::find()
+            .filter(submission_verdict::Column::SubmissionId.between(range.0, range.1))
+            .all(db)
+            .await?
+        {
+            verdicts.insert(verdict.submission_id, (verdict.resolved, verdict.satisfaction));
+        }
         for row in rows {
             let counted = Counted {
                 agency_id: row.agency_id,
@@ -548,8 +617,12 @@ async fn fold_rows(db: &impl ConnectionTrait, agency_id: i64) -> Result<HashMap<
                 due_at: row.due_at,
                 first_answered_at: row.first_answered_at,
                 closed_at: row.closed_at,
+                close_due_at: row.close_due_at,
+                outcome: Closing::from_columns(row.outcome, row.outcome_reason),
+                reopened: row.reopened_at.is_some(),
                 indicators: indicators.remove(&row.id).unwrap_or_default(),
                 ratings: ratings.remove(&row.id).unwrap_or_default(),
+                verdict: verdicts.remove(&row.id),
             };
             for key in counted.keys() {
                 *counts.entry(key).or_default() += 1;
@@ -727,8 +800,12 @@ mod tests {
             due_at: at + Duration::days(15),
             first_answered_at: None,
             closed_at: None,
+            close_due_at: at + Duration::days(30),
+            outcome: None,
+            reopened: false,
             indicators: vec![],
             ratings: vec![("courtesy".into(), 4)],
+            verdict: None,
         }
     }
 

@@ -61,6 +61,7 @@ const THAI: &[&str] = &[
     include_str!("th/ita.toml"),
     include_str!("th/widgets.toml"),
     include_str!("th/ita_evidence.toml"),
+    include_str!("th/outcomes.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -74,6 +75,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/ita.toml"),
     include_str!("en/widgets.toml"),
     include_str!("en/ita_evidence.toml"),
+    include_str!("en/outcomes.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

@@ -199,6 +199,90 @@ async fn staff_pages(browser: &Browser) -> anyhow::Result<()> {
     Ok(())
 }
 
+#[tokio::test]
+async fn a_resident_says_not_fixed_and_reopens_on_a_phone() {
+    let Some(browser) = Browser::start("phone-reopen").await else { return };
+    let outcome = not_fixed_then_reopen(&browser).await;
+    browser.finish(outcome).await;
+}
+
+/// Staff close a complaint as fixed; the resident, on a phone, says it is
+/// not, and reopens it with a comment; staff see it back, marked.
+async fn not_fixed_then_reopen(browser: &Browser) -> anyhow::Result<()> {
+    browser.phone().await?;
+    browser.open("/submit?kind=complaint").await?;
+    browser.fill("#f-subject", SUBJECT).await?;
+    browser.fill("#f-details", "น้ำท่วมขังทุกครั้งที่ฝนตก").await?;
+    browser.click_button_with_text(t(Lang::Th, "form.send")).await?;
+    let code = browser.text("#tracking-code").await?;
+    let key = browser.text("#access-key").await?;
+
+    // Staff close it as fixed.
+    browser.open("/staff/login").await?;
+    browser.fill("#f-username", "admin").await?;
+    browser.fill("#f-password", browser::STAFF_PASSWORD).await?;
+    browser.click_button_with_text(t(Lang::Th, "staff.login.submit")).await?;
+    browser.click_link(&code).await?;
+    let item = browser.path().await?;
+    for status in ["accepted", "in_progress", "resolved"] {
+        browser.select("#f-status", status).await?;
+        if status == "resolved" {
+            browser.select("#f-outcome", "fixed").await?;
+            browser.fill("#f-status-message", "ขุดลอกท่อแล้ว").await?;
+        }
+        browser.click_button_with_text(t(Lang::Th, "staff.detail.save_status")).await?;
+        browser.expect_text(t(Lang::Th, &format!("status.{status}"))).await?;
+    }
+    browser.expect_text(t(Lang::Th, "outcome.fixed")).await?;
+
+    // The resident opens it: closed, it asks whether it was solved.
+    browser.open("/track").await?;
+    browser.fill("#f-tracking-code", &code).await?;
+    browser.fill("#f-access-key", &key).await?;
+    browser.click_button_with_text(t(Lang::Th, "track.open")).await?;
+    browser.expect_element("#verdict-form").await?;
+    browser.expect_no_sideways_scroll().await?;
+    // Each answer is a large target.
+    let smallest = browser
+        .eval(
+            "return Math.min(...[...document.querySelectorAll('#verdict-form .option')]
+                .map(o => o.getBoundingClientRect().height))",
+        )
+        .await?;
+    anyhow::ensure!(smallest.as_f64().unwrap_or(0.0) >= 44.0, "an answer is only {smallest} px tall");
+    browser.survey("phone-verdict").await?;
+    browser.press("#f-resolved-no").await?;
+    browser.press("#f-satisfaction-2").await?;
+    browser.fill("#f-verdict-comment", "น้ำยังท่วมเหมือนเดิม").await?;
+    browser.click_css("#verdict-submit").await?;
+    browser.expect_text(t(Lang::Th, "verdict.thanks")).await?;
+    anyhow::ensure!(!visible(browser, "#verdict-form").await?, "the verdict is asked once");
+
+    // "Not solved" offers reopening, until a date in the Buddhist Era.
+    browser.expect_element("#reopen-form").await?;
+    let until = browser.text("#reopen-hint").await?;
+    let year = siang::domain::calendar::local_date(chrono::Utc::now() + chrono::Duration::days(30));
+    let be = chrono::Datelike::year(&year) + siang::domain::calendar::BUDDHIST_ERA_OFFSET;
+    anyhow::ensure!(until.contains(&be.to_string()), "the last day is not in the Buddhist Era: {until:?}");
+    browser.expect_no_sideways_scroll().await?;
+    browser.fill("#f-reopen-comment", "ฝนตกเมื่อวานน้ำก็ท่วมอีก").await?;
+    browser.click_css("#reopen-submit").await?;
+    browser.expect_text(t(Lang::Th, "verdict.reopened")).await?;
+    browser.expect_element("#reopened-mark").await?;
+    anyhow::ensure!(!visible(browser, "#reopen-form").await?, "reopened once");
+    browser.expect_text(t(Lang::Th, "status.in_progress")).await?;
+    browser.survey("phone-reopened").await?;
+
+    // Staff find it back in progress, marked, with the resident's words.
+    browser.open(&item).await?;
+    browser.expect_element(".flag.reopened").await?;
+    browser.expect_text("ฝนตกเมื่อวานน้ำก็ท่วมอีก").await?;
+    browser.expect_no_sideways_scroll().await?;
+    browser.open("/staff").await?;
+    browser.expect_element(".inbox .flag.reopened").await?;
+    Ok(())
+}
+
 /// Whether an element is displayed (has a box).
 async fn visible(browser: &Browser, css: &str) -> anyhow::Result<bool> {
     let script = format!(

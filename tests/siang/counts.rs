@@ -10,7 +10,9 @@ use rand::{Rng, SeedableRng};
 use sea_orm::{ActiveEnum, ConnectionTrait, EntityTrait};
 use siang::domain::actor::Staff;
 use siang::domain::participation::publication::{self, PublishInput};
+use siang::domain::submissions::outcome::Closing;
 use siang::domain::submissions::triage::{self, Assignment, DueChange, StatusChange};
+use siang::domain::submissions::verdict::{self, VerdictInput};
 use siang::domain::submissions::{workflow, NewSubmission};
 use siang::domain::tally;
 
@@ -74,17 +76,24 @@ async fn random_workflow(app: &TestApp, admin: &Staff, seed: u64) {
         }
         let id = items[rng.random_range(0..items.len())];
         let item = submission::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
-        let result = match rng.random_range(0..7) {
+        let result = match rng.random_range(0..9) {
             0 => {
                 let next = workflow::next_statuses(item.status);
                 let Some(to) = (!next.is_empty()).then(|| next[rng.random_range(0..next.len())]) else { continue };
                 let message =
                     if rng.random_bool(0.6) || workflow::needs_message(to) { "ตอบกลับ" } else { "" };
+                // Each outcome the closing allows, or none said.
+                let outcomes = Closing::for_status(to);
+                let outcome = match rng.random_range(0..=outcomes.len()) {
+                    n if n < outcomes.len() => outcomes[n].code(),
+                    _ => String::new(),
+                };
                 let change = StatusChange {
                     to: to.to_value(),
                     message: message.into(),
                     referred_to: "อำเภอ".into(),
                     seen: Some(item.status.to_value()),
+                    outcome,
                 };
                 triage::change_status(&app.db, admin, id, change, at).await
             }
@@ -101,6 +110,25 @@ async fn random_workflow(app: &TestApp, admin: &Staff, seed: u64) {
                 let date = (item.received_at + Duration::days(rng.random_range(1..60))).format("%Y-%m-%d").to_string();
                 triage::change_due(&app.db, admin, id, DueChange { date, reason: "เหตุผล".into(), seen: None }, at).await
             }
+            // The resident's verdict (refused unless closed, and after the first).
+            7 => {
+                let input = VerdictInput {
+                    resolved: ["yes", "partly", "no"][rng.random_range(0..3)].into(),
+                    satisfaction: rng.random_range(1..=5).to_string(),
+                    comment: String::new(),
+                };
+                verdict::give(&app.db, item.agency_id, id, input, at).await
+            }
+            // Reopening, by the resident or by staff.
+            8 => match rng.random_bool(0.5) {
+                true => match verdict::reopen_by_resident(&app.db, item.agency_id, id, "ยังไม่เสร็จ", at).await
+                {
+                    // Not closed (any more): the other click's answer.
+                    Err(siang::domain::error::DomainError::Conflict) => Ok(()),
+                    other => other,
+                },
+                false => triage::reopen(&app.db, admin, id, "เปิดใหม่", None, at).await,
+            },
             _ => {
                 let input = PublishInput { summary_th: format!("สรุป {step}"), ..Default::default() };
                 match rng.random_bool(0.7) {

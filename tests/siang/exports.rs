@@ -34,11 +34,12 @@ async fn the_log_exports_with_dates_in_both_eras_and_absolute_links(app: TestApp
     let lines: Vec<&str> = csv.body.lines().collect();
     assert_eq!(
         lines[0],
-        "\u{feff}type,reference,date,date_be,fiscal_year,kind,status,indicators,department,summary,outcome,url"
+        "\u{feff}type,reference,date,date_be,fiscal_year,kind,status,indicators,department,summary,outcome,url,closed_as,reopened"
     );
     assert_eq!(lines.len(), 4);
     assert!(lines[1].contains(",2026-03-12,12 มีนาคม 2569,2569,"), "ISO and Buddhist-Era dates: {}", lines[1]);
-    assert!(lines[1].ends_with(",http://voice.chonkram.go.th/log/2569-000003"), "{}", lines[1]);
+    assert!(lines[1].contains(",http://voice.chonkram.go.th/log/2569-000003,"), "{}", lines[1]);
+    assert!(lines[1].ends_with(",แก้ไขแล้ว / ตอบแล้ว,"), "how it ended, never reopened: {}", lines[1]);
     let page = app.resident().get("/log").await;
     assert!(page.body.contains("<code>date_be</code>"), "the log page explains the columns");
 }

@@ -15,6 +15,7 @@ mod exports;
 mod hardening;
 mod ita;
 mod outage;
+mod outcomes;
 mod pages;
 mod participation;
 mod posters;

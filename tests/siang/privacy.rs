@@ -7,6 +7,7 @@ use entity::enums::{Channel, Role, Status};
 use siang::domain::participation::activities::{save_activity, ActivityInput};
 use siang::domain::participation::plan::{link_evidence, note_progress, save_measure, Evidence, MeasureInput};
 use siang::domain::participation::publication::{publish, unpublish, PublishInput};
+use siang::domain::submissions::verdict::{self, VerdictInput};
 use siang::domain::submissions::{ContactInput, CorruptionFacts, NewSubmission};
 
 use crate::fixtures::{bangkok, department_id, internal_note, settle, staff, submit_at};
@@ -53,6 +54,19 @@ async fn no_public_answer_carries_private_data(app: TestApp) {
         let (item, key) = submit_at(&app, marked(kind, &tag), Channel::Web, bangkok(2026, 2, 3 + i as u32)).await;
         let item = settle(&app, &item, Status::Resolved, Some(1), Some(3), Some(works), &[6, 8]).await;
         internal_note(&app, &item, &admin, &format!("PRIVINTERNAL{tag}")).await;
+        // The resident's verdict and reopening comments are for staff only.
+        if *kind != "corruption" {
+            let said =
+                VerdictInput { resolved: "no".into(), satisfaction: "1".into(), comment: format!("PRIVVERDICT{tag}") };
+            verdict::give(&app.db, agency.id, item.id, said, now).await.unwrap();
+            if i == 0 {
+                let within = item.closed_at.unwrap() + chrono::Duration::days(1);
+                verdict::reopen_by_resident(&app.db, agency.id, item.id, &format!("PRIVREOPEN{tag}"), within)
+                    .await
+                    .unwrap();
+            }
+            markers.extend([format!("PRIVVERDICT{tag}"), format!("PRIVREOPEN{tag}")]);
+        }
         markers.extend(
             [
                 "PRIVSUBJECT",

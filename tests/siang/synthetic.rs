@@ -15,6 +15,8 @@ async fn synthetic_submissions_fill_five_fiscal_years_and_real_ones_follow(app: 
     assert_eq!(generated.submissions, 3_000);
     assert_eq!(app.count("submission").await, 3_000 + demo.submissions as i64);
     assert_eq!(generated.activities, 3, "one activity per thousand");
+    let differences = siang::domain::tally::check(&app.db).await.unwrap();
+    assert!(differences.is_empty(), "the generated counts (outcomes too) equal a recount: {differences:?}");
 
     // Every one of the five years has its share, of every kind and several statuses.
     let current = fiscal_year(local_date(now));

@@ -42,6 +42,12 @@ pub struct PublicLogEntry {
     pub kind: String,
     /// Submissions only.
     pub status: Option<String>,
+    /// A closed submission's outcome (`outcome::Closing`'s code: `fixed`,
+    /// `partly`, the reason it was not possible, `referred`), so that
+    /// "closed" never reads as "fixed".
+    pub closed_as: Option<String>,
+    /// Reopened after closing, ever (submissions only).
+    pub reopened: bool,
     /// The staff-written summary of a submission, the title of an activity.
     pub title_th: String,
     pub title_en: Option<String>,
@@ -298,6 +304,12 @@ async fn submission_entries(
                     fiscal_year: item.fiscal_year,
                     kind: item.kind.code(),
                     status: Some(item.status.code()),
+                    closed_as: crate::domain::submissions::outcome::Closing::from_columns(
+                        item.outcome,
+                        item.outcome_reason,
+                    )
+                    .map(|c| c.code()),
+                    reopened: item.reopened_at.is_some(),
                     title_th: publication.summary_th,
                     title_en: publication.summary_en,
                     outcome_th: publication.outcome_th,
@@ -343,6 +355,8 @@ async fn activity_entries(
                     fiscal_year: item.fiscal_year,
                     kind: item.kind.code(),
                     status: None,
+                    closed_as: None,
+                    reopened: false,
                     title_th: item.title_th,
                     title_en: item.title_en,
                     outcome_th: item.outcome,

@@ -29,6 +29,11 @@ impl Opened {
     pub fn tracking_code(&self) -> &str {
         &self.0.tracking_code
     }
+
+    /// The submission opened (a pass proves its key was shown).
+    pub fn submission(&self) -> &submission::Model {
+        &self.0
+    }
 }
 
 /// The submission a pass opens; `None` for a forged, expired or unknown one.

@@ -4,6 +4,7 @@
 //! folds those rows into the tables the page shows: months into quarters,
 //! day histograms into medians.
 
+mod closing;
 mod eit;
 pub mod eservice;
 mod period;
@@ -18,6 +19,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, Iterable, QueryFilter, QuerySelect};
 use serde::Serialize;
 
+pub use closing::{ClosingFigures, OutcomeCount, ReopenedCount, SatisfactionRow};
 pub use eit::{EitEstimate, QuestionAverage, ServiceFigures};
 pub use report::{complaint_report, ComplaintReport, ReportPart, ReportRow};
 
@@ -105,6 +107,8 @@ pub struct Statistics {
     pub questions: Vec<QuestionAverage>,
     pub eit: Vec<EitEstimate>,
     pub corruption: Vec<CorruptionPeriod>,
+    /// How items ended: outcomes, reopenings, residents' verdicts.
+    pub closing: ClosingFigures,
 }
 
 impl Statistics {
@@ -219,6 +223,7 @@ pub async fn fiscal_year_statistics(
     let answered = year.total(Figure::Answered);
     let survey = eit::YearSurvey::from_counts(&year.0);
     let services = crate::domain::services::all(db, agency_id).await?;
+    let closing = closing::closing_figures(&year, &departments, &services);
     let by_service = services
         .into_iter()
         .filter_map(|service| {
@@ -266,6 +271,7 @@ pub async fn fiscal_year_statistics(
         questions: all.averages(),
         eit: all.estimates(),
         corruption,
+        closing,
     })
 }
 

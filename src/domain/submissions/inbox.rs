@@ -56,6 +56,8 @@ pub struct Row {
     pub received_at: DateTime<Utc>,
     pub next_due_at: Option<DateTime<Utc>>,
     pub asked_for_benefit: Option<bool>,
+    /// Reopened after closing: the "reopened" mark.
+    pub reopened_at: Option<DateTime<Utc>>,
 }
 
 impl Row {
@@ -134,7 +136,7 @@ enum Sort {
     Arrival,
 }
 
-const ROW_COLUMNS: [submission::Column; 10] = [
+const ROW_COLUMNS: [submission::Column; 11] = [
     submission::Column::Id,
     submission::Column::TrackingCode,
     submission::Column::Kind,
@@ -145,6 +147,7 @@ const ROW_COLUMNS: [submission::Column; 10] = [
     submission::Column::ReceivedAt,
     submission::Column::NextDueAt,
     submission::Column::AskedForBenefit,
+    submission::Column::ReopenedAt,
 ];
 
 /// Cursor `"<unix micros>.<id>"` of the sort key of the last row shown.

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod inbox;
 pub mod intake;
+pub mod outcome;
 pub mod questions;
 pub mod queue;
 pub mod search;
@@ -12,6 +13,7 @@ pub mod staff_view;
 pub mod submit;
 pub mod track;
 pub mod triage;
+pub mod verdict;
 pub mod workflow;
 
 pub use intake::{ContactInput, CorruptionFacts, NewSubmission};

@@ -4,11 +4,12 @@ use chrono::{DateTime, Utc};
 use entity::enums::{EventKind, Kind, Status};
 use entity::{
     contact, corruption_detail, department, publication, service, staff_user, submission, submission_event,
-    submission_indicator, submission_rating,
+    submission_indicator, submission_rating, submission_verdict,
 };
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{questions, workflow};
+use super::outcome::Closing;
+use super::{questions, verdict, workflow};
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::error::DomainError;
@@ -54,6 +55,12 @@ pub struct StaffSubmission {
     /// Its publication, live or withdrawn, if it ever had one.
     pub publication: Option<publication::Model>,
     pub next_statuses: &'static [Status],
+    /// The resident's verdict, with the comments meant for staff.
+    pub verdict: Option<submission_verdict::Model>,
+    /// What came of it, while closed (`outcome::Closing`).
+    pub outcome: Option<Closing>,
+    /// Closed, and this staff member may work it: they may reopen it.
+    pub can_reopen: bool,
 }
 
 /// Loads the submission for `actor`, or refuses.
@@ -120,6 +127,9 @@ pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<Sta
     let contact = contact_view(db, actor, &item, false).await?;
     let publication = publication::Entity::find().filter(publication::Column::SubmissionId.eq(id)).one(db).await?;
     Ok(StaffSubmission {
+        verdict: verdict::of_item(db, id).await?,
+        outcome: Closing::from_columns(item.outcome, item.outcome_reason),
+        can_reopen: workflow::is_closed(item.status) && permissions::can_work(actor, &item),
         can_publish: permissions::can_publish(actor, &item),
         publication,
         assignee: item.assignee_id.and_then(|id| names.get(&id).cloned()),

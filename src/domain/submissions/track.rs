@@ -9,6 +9,7 @@ use entity::{staff_user, submission, submission_event};
 use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::access::{hash_access_key, normalize_tracking_code};
+use super::verdict::{resident_view, ResidentView};
 use crate::domain::privacy::resident::{personal_data, PersonalData};
 
 /// What the resident may see of their submission: no contact data, no
@@ -24,6 +25,8 @@ pub struct TrackedSubmission {
     pub events: Vec<TrackedEvent>,
     /// Whether contact data is held or was erased, and any open request to erase it.
     pub personal_data: PersonalData,
+    /// The outcome, and what the resident may say or do about it.
+    pub closing: ResidentView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,16 +66,28 @@ pub async fn track(
     let Some(found) = submission::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };
-    Ok(Some(TrackedSubmission {
+    tracked(db, found, show_staff_names, Utc::now()).await.map(Some)
+}
+
+/// The tracking page of `found`, a submission whose key was proved (by the
+/// key itself, or the tracking page's pass).
+pub async fn tracked(
+    db: &impl ConnectionTrait,
+    found: submission::Model,
+    show_staff_names: bool,
+    now: DateTime<Utc>,
+) -> Result<TrackedSubmission, DbErr> {
+    Ok(TrackedSubmission {
         events: public_events(db, found.id, show_staff_names).await?,
         personal_data: personal_data(db, found.id).await?,
+        closing: resident_view(db, &found, now).await?,
         tracking_code: found.tracking_code,
         kind: found.kind,
         status: found.status,
         subject: found.subject,
         received_at: found.received_at,
         due_at: found.due_at,
-    }))
+    })
 }
 
 /// The public part of a submission's timeline, oldest first.

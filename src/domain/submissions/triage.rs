@@ -19,7 +19,8 @@ use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
 };
 
-use super::workflow;
+use super::outcome::Closing;
+use super::{verdict, workflow};
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::bangkok;
@@ -89,6 +90,9 @@ impl<'a> Work<'a> {
             referred_to: Set(after.referred_to.clone()),
             first_answered_at: Set(after.first_answered_at),
             closed_at: Set(after.closed_at),
+            outcome: Set(after.outcome),
+            outcome_reason: Set(after.outcome_reason),
+            reopened_at: Set(after.reopened_at),
             updated_at: Set(self.now),
             ..Default::default()
         };
@@ -262,6 +266,9 @@ pub struct StatusChange {
     pub referred_to: String,
     /// The status the staff member saw, if the form says.
     pub seen: Option<String>,
+    /// What came of it, when closing (`outcome::Closing`'s code); empty
+    /// means what the closing status itself means.
+    pub outcome: String,
 }
 
 pub async fn change_status(
@@ -291,6 +298,12 @@ pub async fn change_status(
         None
     };
 
+    let closing = match workflow::is_closed(to) {
+        true => Some(Closing::choose(to, &change.outcome)?),
+        false => None,
+    };
+    let (outcome, outcome_reason) = closing.map(Closing::columns).unzip();
+
     let work = Work::begin(db, actor, id, now).await?;
     let item = &work.item;
     let moved_on = change.seen.as_deref().is_some_and(|seen| seen != item.status.to_value());
@@ -307,13 +320,16 @@ pub async fn change_status(
         first_answered_at: item.first_answered_at.or(text.as_ref().map(|_| now)),
         closed_at: workflow::is_closed(to).then_some(now),
         referred_to: referred_to.clone().or(item.referred_to.clone()),
+        outcome,
+        outcome_reason: outcome_reason.flatten(),
         ..item.clone()
     };
     work.save(&after).await?;
     let detail = format!(
-        "{} → {}{}",
+        "{} → {}{}{}",
         work.item.status.to_value(),
         to.to_value(),
+        closing.map(|c| format!(" [{}]", c.code())).unwrap_or_default(),
         referred_to.map(|r| format!(" ({r})")).unwrap_or_default()
     );
     let step = Step {
@@ -411,6 +427,45 @@ pub async fn change_due(
         message: Some(reason),
         action: Action::DueChanged,
         detail: Some(format!("→ {date}")),
+    };
+    work.finish(step).await
+}
+
+/// Staff reopen a closed submission: back to its department, in progress,
+/// with a new closing date and the "reopened" mark; `reason` is what the
+/// resident reads. Conditional on the item still having the closed status
+/// seen (`seen`, or as read): a second reopening is a conflict.
+pub async fn reopen(
+    db: &DatabaseConnection,
+    actor: &Staff,
+    id: i64,
+    reason: &str,
+    seen: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    let reason = message("reason", reason)?;
+    let work = Work::begin(db, actor, id, now).await?;
+    let item = &work.item;
+    if seen.as_deref().is_some_and(|seen| seen != item.status.to_value()) {
+        return Err(DomainError::Conflict);
+    }
+    if !workflow::is_closed(item.status) {
+        return Err(DomainError::invalid("reopen", "reopen_not_closed"));
+    }
+    let closing_days = entity::agency::Entity::find_by_id(actor.agency_id)
+        .one(&work.txn)
+        .await?
+        .ok_or(DomainError::NotFound)?
+        .closing_days;
+    let after = verdict::reopened(item, closing_days, now);
+    work.save(&after).await?;
+    let step = Step {
+        kind: EventKind::Reopened,
+        public: true,
+        status: Some(Status::InProgress),
+        message: Some(reason),
+        action: Action::Reopened,
+        detail: Some(format!("{} → in_progress", work.item.status.to_value())),
     };
     work.finish(step).await
 }

@@ -169,7 +169,7 @@ pub async fn index(
 }
 
 /// The columns of `/log.csv` (explained under the log's download link).
-const CSV_COLUMNS: [&str; 12] = [
+const CSV_COLUMNS: [&str; 14] = [
     "type",
     "reference",
     "date",
@@ -182,6 +182,8 @@ const CSV_COLUMNS: [&str; 12] = [
     "summary",
     "outcome",
     "url",
+    "closed_as",
+    "reopened",
 ];
 
 /// The whole (filtered) log as CSV, streamed a chunk at a time as it is
@@ -232,6 +234,8 @@ fn csv_row(page: &PageContext, entry: &PublicLogEntry) -> Vec<String> {
         entry.title(page.lang).to_owned(),
         entry.outcome(page.lang).unwrap_or_default().to_owned(),
         page.absolute(&entry.path),
+        entry.closed_as.as_ref().map(|c| page.label("outcome", c)).unwrap_or_default(),
+        if entry.reopened { page.t("outcome.reopened_mark").to_owned() } else { String::new() },
     ]
 }
 

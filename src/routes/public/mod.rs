@@ -25,6 +25,7 @@ pub mod stats;
 mod submit;
 mod track;
 mod widgets;
+mod verdict;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/track/data", post(privacy::data))
         .route("/track/data.json", post(privacy::data_json))
         .route("/track/erasure", post(privacy::request_erasure))
+        .route("/track/verdict", post(verdict::give))
+        .route("/track/reopen", post(verdict::reopen))
         .route("/privacy", get(privacy::notice))
         .route("/qa", get(qa::show).post(qa::ask))
         .route("/services", get(services::list))

@@ -107,6 +107,33 @@ pub fn count_tables(page: &PageContext, stats: &Statistics) -> Vec<CountTable> {
     ]
 }
 
+/// One row of a satisfaction table: (code, label, answers, average).
+pub type SatisfactionLine = (String, String, i64, String);
+
+/// Satisfaction by department, kind and service, as the page and the CSV
+/// show them: (caption key, rows).
+pub fn satisfaction_tables(page: &PageContext, stats: &Statistics) -> Vec<(&'static str, Vec<SatisfactionLine>)> {
+    let named = |row: &statistics::SatisfactionRow| match page.lang {
+        crate::i18n::Lang::En if !row.name_en.is_empty() => row.name_en.clone(),
+        _ => row.name_th.clone(),
+    };
+    let rows = |list: &[statistics::SatisfactionRow], label: &dyn Fn(&statistics::SatisfactionRow) -> String| {
+        list.iter().map(|r| (r.code.clone(), label(r), r.answers, decimal(r.average, 2))).collect()
+    };
+    let department = |r: &statistics::SatisfactionRow| {
+        if r.code == "none" {
+            page.t("stats.unassigned").to_owned()
+        } else {
+            named(r)
+        }
+    };
+    vec![
+        ("stats.verdicts.by_department", rows(&stats.closing.satisfaction_by_department, &department)),
+        ("stats.verdicts.by_kind", rows(&stats.closing.satisfaction_by_kind, &|r| page.label("kind", &r.code))),
+        ("stats.verdicts.by_service", rows(&stats.closing.satisfaction_by_service, &named)),
+    ]
+}
+
 /// Numbers as the page and the CSV both print them.
 pub fn decimal(value: Option<f64>, places: usize) -> String {
     value.map(|v| format!("{v:.places$}")).unwrap_or_default()
@@ -162,6 +189,20 @@ impl StatsTemplate {
 
     fn score(&self, value: &Option<f64>) -> String {
         decimal(*value, 2)
+    }
+
+    fn reopened_department(&self, row: &statistics::ReopenedCount) -> String {
+        let name = match self.page.lang {
+            crate::i18n::Lang::Th => row.department_th.clone(),
+            crate::i18n::Lang::En => row.department_en.clone(),
+        };
+        name.unwrap_or_else(|| self.page.t("stats.unassigned").to_owned())
+    }
+
+    /// Satisfaction by department, kind and service: (caption key, rows of
+    /// (code, label, answers, average)).
+    fn satisfaction_tables(&self) -> Vec<(&'static str, Vec<SatisfactionLine>)> {
+        satisfaction_tables(&self.page, &self.stats)
     }
 
     fn service_name<'a>(&self, row: &'a statistics::ServiceCount) -> &'a str {
@@ -248,6 +289,40 @@ fn stats_csv(page: &PageContext, stats: &Statistics, tables: &[CountTable]) -> C
             s.feedback.to_string(),
             decimal(s.eit6, 2),
         ]);
+    }
+    for o in &stats.closing.by_outcome {
+        out.row([
+            "by_outcome".to_owned(),
+            o.code.clone(),
+            page.label("outcome", &o.code),
+            o.total().to_string(),
+            o.on_time.to_string(),
+            o.late.to_string(),
+        ]);
+    }
+    for r in &stats.closing.reopened {
+        let name = match page.lang {
+            crate::i18n::Lang::Th => r.department_th.clone(),
+            crate::i18n::Lang::En => r.department_en.clone(),
+        };
+        let name = name.unwrap_or_else(|| page.t("stats.unassigned").to_owned());
+        out.row(["reopened".to_owned(), name.clone(), name, r.count.to_string()]);
+    }
+    for v in &stats.closing.verdicts {
+        out.row(["verdicts".to_owned(), v.code.clone(), page.label("verdict.resolved", &v.code), v.count.to_string()]);
+    }
+    out.row([
+        "satisfaction".to_owned(),
+        "all".to_owned(),
+        page.t("stats.verdicts.satisfaction").to_owned(),
+        stats.closing.satisfaction_answers.to_string(),
+        decimal(stats.closing.satisfaction_average, 2),
+    ]);
+    for (caption, rows) in satisfaction_tables(page, stats) {
+        let table = caption.trim_start_matches("stats.verdicts.");
+        for (code, label, answers, average) in rows {
+            out.row([format!("satisfaction_{table}"), code, label, answers.to_string(), average]);
+        }
     }
     for c in &stats.corruption {
         // A period that has not begun has no figures yet, not zeros.

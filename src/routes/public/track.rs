@@ -55,6 +55,46 @@ pub struct TrackedPage {
     remembered: bool,
     /// Carried by the personal-data buttons instead of the key (`privacy::pass`).
     pass: String,
+    /// After the resident's verdict or reopening: what happened (a message key).
+    notice: Option<&'static str>,
+    /// Or what to correct.
+    errors: Vec<String>,
+}
+
+impl TrackedPage {
+    /// The tracking page again after a step taken with its pass.
+    pub fn after_step(
+        page: PageContext,
+        submission: TrackedSubmission,
+        pass: String,
+        notice: Option<&'static str>,
+        errors: Vec<String>,
+    ) -> Self {
+        Self { page, submission, remembered: false, pass, notice, errors }
+    }
+
+    /// The resident's answer to "was it resolved?", once given.
+    pub fn given_resolved(&self) -> Option<String> {
+        self.submission.closing.given.map(|(resolved, _)| resolved.code())
+    }
+
+    pub fn given_satisfaction(&self) -> Option<String> {
+        self.submission.closing.given.map(|(_, n)| n.to_string())
+    }
+
+    /// Said "no", and the 30 days to reopen have passed.
+    pub fn reopen_window_passed(&self) -> bool {
+        let closing = &self.submission.closing;
+        closing.reopen_until.is_some() && !closing.may_reopen
+    }
+
+    pub fn resolved_codes(&self) -> [&'static str; 3] {
+        ["yes", "partly", "no"]
+    }
+
+    pub fn satisfaction_values(&self) -> [&'static str; 5] {
+        ["5", "4", "3", "2", "1"]
+    }
 }
 
 #[derive(Deserialize)]
@@ -99,7 +139,9 @@ pub async fn lookup(
     match track(&state.db, &form.tracking_code, &key, page.agency.show_staff_names).await? {
         Some(submission) => {
             let pass = state.csrf.pass_key().issue(&submission.tracking_code, Utc::now());
-            let mut response = TrackedPage { page, submission, remembered: remember, pass }.into_response();
+            let mut response =
+                TrackedPage { page, submission, remembered: remember, pass, notice: None, errors: Vec::new() }
+                    .into_response();
             if remember {
                 let device = device.with(&form.tracking_code, &key);
                 set_cookie(&mut response, &device.set_cookie(&state.csrf, state.config.secure_cookies));
@@ -170,7 +212,7 @@ fn set_cookie(response: &mut Response, value: &str) {
 /// Answers that may carry a key or a resident's submission: never stored
 /// by the browser or a proxy, so the back button on a shared computer
 /// does not bring them back.
-fn private(mut response: Response) -> Response {
+pub(super) fn private(mut response: Response) -> Response {
     response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }

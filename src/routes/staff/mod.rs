@@ -43,6 +43,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/submissions/{id}/assign", post(submissions::assign))
         .route("/staff/submissions/{id}/indicators", post(submissions::indicators))
         .route("/staff/submissions/{id}/status", post(submissions::status))
+        .route("/staff/submissions/{id}/reopen", post(submissions::reopen))
         .route("/staff/submissions/{id}/reply", post(submissions::reply))
         .route("/staff/submissions/{id}/notes", post(submissions::note))
         .route("/staff/submissions/{id}/due", post(submissions::due))

@@ -17,6 +17,7 @@ use crate::domain::actor::Staff;
 use crate::domain::error::DomainError;
 use crate::domain::participation::publication::{self, PublishInput};
 use crate::domain::submissions::access::RequestScope;
+use crate::domain::submissions::outcome::Closing;
 use crate::domain::submissions::staff_view::{self, ContactView, StaffSubmission};
 use crate::domain::submissions::triage::{self, Assignment, DueChange, StatusChange};
 use crate::domain::submissions::{self, submit, Receipt};
@@ -149,6 +150,9 @@ pub struct StatusForm {
     referred_to: String,
     /// The status the page showed.
     seen: Option<String>,
+    /// What came of it, when closing (`outcome::Closing`'s code).
+    #[serde(default)]
+    outcome: String,
 }
 
 pub async fn status(
@@ -158,10 +162,35 @@ pub async fn status(
     Path(id): Path<i64>,
     CsrfForm(form): CsrfForm<StatusForm>,
 ) -> Result<Response, AppError> {
-    let change =
-        StatusChange { to: form.status, message: form.message, referred_to: form.referred_to, seen: form.seen };
+    let change = StatusChange {
+        to: form.status,
+        message: form.message,
+        referred_to: form.referred_to,
+        seen: form.seen,
+        outcome: form.outcome,
+    };
     let result = triage::change_status(&state.db, &me, id, change, Utc::now()).await;
     after_action(&state, page, me, id, result, "status").await
+}
+
+#[derive(Deserialize)]
+pub struct ReopenForm {
+    #[serde(default)]
+    reason: String,
+    /// The status the page showed.
+    seen: Option<String>,
+}
+
+/// Reopens a closed submission (back to its department, in progress).
+pub async fn reopen(
+    State(state): State<AppState>,
+    page: PageContext,
+    CurrentStaff(me): CurrentStaff,
+    Path(id): Path<i64>,
+    CsrfForm(form): CsrfForm<ReopenForm>,
+) -> Result<Response, AppError> {
+    let result = triage::reopen(&state.db, &me, id, &form.reason, form.seen, Utc::now()).await;
+    after_action(&state, page, me, id, result, "reopened").await
 }
 
 #[derive(Deserialize)]
@@ -305,6 +334,20 @@ impl SubmissionPage {
 
     pub fn channel_code(&self) -> String {
         self.view.item.channel.code()
+    }
+
+    /// Every outcome a closing may record (`outcome::Closing`'s codes).
+    pub fn outcome_codes(&self) -> Vec<String> {
+        Closing::all().into_iter().map(Closing::code).collect()
+    }
+
+    pub fn outcome_code(&self) -> Option<String> {
+        self.view.outcome.map(Closing::code)
+    }
+
+    /// The resident's answer to "was it resolved?", as a code.
+    pub fn verdict_resolved(&self) -> Option<String> {
+        self.view.verdict.as_ref().map(|v| v.resolved.code())
     }
 
     pub fn next_status_codes(&self) -> Vec<String> {
