@@ -21,6 +21,7 @@ mod m20261201_100003_login_failures;
 mod m20261202_000001_data_lifecycle;
 mod m20261206_000001_ita_documents;
 mod m20261208_000001_inbox_status;
+mod m20261211_000001_open311;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_data_lifecycle::Migration),
             Box::new(m20261206_000001_ita_documents::Migration),
             Box::new(m20261208_000001_inbox_status::Migration),
+            Box::new(m20261211_000001_open311::Migration),
         ]
     }
 }

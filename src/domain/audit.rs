@@ -44,10 +44,12 @@ pub enum Action {
     ContactErased,
     ErasureRefused,
     ContactPurged,
+    ApiKeyIssued,
+    ApiKeyRevoked,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 35] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -81,6 +83,8 @@ impl Action {
         Action::ContactErased,
         Action::ErasureRefused,
         Action::ContactPurged,
+        Action::ApiKeyIssued,
+        Action::ApiKeyRevoked,
     ];
 
     pub fn code(self) -> &'static str {
@@ -118,6 +122,8 @@ impl Action {
             Action::ContactErased => "contact_erased",
             Action::ErasureRefused => "erasure_refused",
             Action::ContactPurged => "contact_purged",
+            Action::ApiKeyIssued => "api_key_issued",
+            Action::ApiKeyRevoked => "api_key_revoked",
         }
     }
 }

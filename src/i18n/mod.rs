@@ -59,6 +59,7 @@ const THAI: &[&str] = &[
     include_str!("th/security.toml"),
     include_str!("th/privacy.toml"),
     include_str!("th/ita.toml"),
+    include_str!("th/open311.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -70,6 +71,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/security.toml"),
     include_str!("en/privacy.toml"),
     include_str!("en/ita.toml"),
+    include_str!("en/open311.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);
