@@ -26,10 +26,11 @@ use crate::domain::submissions::search::like_pattern;
 use crate::i18n::Lang;
 
 /// One entry of the participation log, as anyone may see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicLogEntry {
     /// `submission` or `activity`.
     #[serde(rename = "type")]
+    #[schema(value_type = String)]
     pub entry_type: &'static str,
     /// The tracking code of a submission, the number of an activity.
     pub reference: String,
