@@ -194,11 +194,11 @@ impl ServiceCode {
     }
 }
 
-/// Every service code a client may use: the kinds, then the published
-/// services of the catalogue.
+/// Every service code a client may use: the kinds, then the services a
+/// resident may name on the web form.
 pub async fn service_codes(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<ServiceCode>, DbErr> {
     let mut codes: Vec<ServiceCode> = KINDS.iter().copied().map(ServiceCode::Kind).collect();
-    codes.extend(services::published(db, agency_id).await?.into_iter().map(ServiceCode::Service));
+    codes.extend(services::active(db, agency_id).await?.into_iter().map(ServiceCode::Service));
     Ok(codes)
 }
 
@@ -212,7 +212,7 @@ pub async fn service_code(
         return Ok(Some(ServiceCode::Kind(*kind)));
     }
     let Some(slug) = code.strip_prefix(SERVICE_PREFIX) else { return Ok(None) };
-    Ok(services::published(db, agency_id).await?.into_iter().find(|s| s.slug == slug).map(ServiceCode::Service))
+    Ok(services::active_by_slug(db, agency_id, slug).await?.map(ServiceCode::Service))
 }
 
 /// A service request as an Open311 client sends it (`POST requests`).

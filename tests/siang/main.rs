@@ -12,6 +12,8 @@ mod escaping;
 mod exports;
 mod hardening;
 mod ita;
+mod open311;
+mod openapi;
 mod outage;
 mod pages;
 mod participation;
