@@ -203,11 +203,7 @@ pub async fn service_codes(db: &impl ConnectionTrait, agency_id: i64) -> Result<
 }
 
 /// The service a code names, if a client may use it.
-pub async fn service_code(
-    db: &impl ConnectionTrait,
-    agency_id: i64,
-    code: &str,
-) -> Result<Option<ServiceCode>, DbErr> {
+pub async fn service_code(db: &impl ConnectionTrait, agency_id: i64, code: &str) -> Result<Option<ServiceCode>, DbErr> {
     if let Some(kind) = KINDS.iter().find(|k| entity::enums::Code::code(*k) == code) {
         return Ok(Some(ServiceCode::Kind(*kind)));
     }

@@ -93,7 +93,8 @@ fn type_of(schema: &Value) -> String {
         })
         .collect();
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let listed: Vec<String> = values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
+        let listed: Vec<String> =
+            values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
         parts.push(format!("one of: {}", listed.join(", ")));
     }
     if parts.is_empty() {
@@ -175,8 +176,13 @@ fn reference_from(document: &Value) -> Reference {
     let mut schemas = Vec::new();
     if let Some(all) = document.pointer("/components/schemas").and_then(Value::as_object) {
         for (name, schema) in all {
-            let required: Vec<&str> =
-                schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
             let properties = schema
                 .get("properties")
                 .and_then(Value::as_object)

@@ -13,7 +13,13 @@ pub mod public;
 pub mod staff;
 
 pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new().merge(public::router()).merge(staff::router(state)).merge(open311::router()).merge(api::router()).merge(api_reference::router()).fallback(not_found)
+    Router::new()
+        .merge(public::router())
+        .merge(staff::router(state))
+        .merge(open311::router())
+        .merge(api::router())
+        .merge(api_reference::router())
+        .fallback(not_found)
 }
 
 async fn not_found() -> AppError {

@@ -61,10 +61,8 @@ fn answer<T: Serialize>(format: Format, status: StatusCode, json: &T, xml: impl 
     match format {
         Format::Json => (status, axum::Json(json)).into_response(),
         Format::Xml => match xml.render() {
-            Ok(body) => {
-                (status, [(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"))], body)
-                    .into_response()
-            }
+            Ok(body) => (status, [(header::CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=utf-8"))], body)
+                .into_response(),
             Err(err) => AppError::Internal(err.into()).into_response(),
         },
     }
@@ -90,10 +88,21 @@ fn refuse(format: Format, status: StatusCode, descriptions: Vec<String>) -> Resp
 }
 
 fn refuse_fields(format: Format, lang: Lang, errors: &FieldErrors) -> Response {
-    let descriptions = localize(errors, lang)
+    let mut descriptions: Vec<String> = localize(errors, lang)
         .into_iter()
         .flat_map(|(field, list)| {
-            let field = if field == "details" { "description".to_owned() } else { field };
+            // The intake's names for the standard's fields (the subject is
+            // the description's first line).
+            let field = match field.as_str() {
+                "details" | "subject" => "description",
+                "location" => "address_string",
+                "contact.name" => "first_name",
+                "contact.email" => "email",
+                "contact.phone" => "phone",
+                "consent" => "attribute[consent]",
+                other => other,
+            }
+            .to_owned();
             list.as_array()
                 .cloned()
                 .unwrap_or_default()
@@ -101,6 +110,7 @@ fn refuse_fields(format: Format, lang: Lang, errors: &FieldErrors) -> Response {
                 .filter_map(move |m| m.as_str().map(|m| format!("{field}: {m}")))
         })
         .collect();
+    descriptions.dedup();
     refuse(format, StatusCode::BAD_REQUEST, descriptions)
 }
 
@@ -342,9 +352,8 @@ fn filter_from(
     services: &[ServiceCode],
     now: DateTime<Utc>,
 ) -> Result<(RequestFilter, u64, u64), &'static str> {
-    let value = |name: &str| {
-        pairs.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
-    };
+    let value =
+        |name: &str| pairs.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty());
     let list = |v: &str| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect::<Vec<_>>();
     let date = |name: &str| -> Result<Option<DateTime<Utc>>, &'static str> {
         value(name)
@@ -561,7 +570,8 @@ async fn create(
         Err(other) => return Err(other.into()),
     };
     if !state.limits.submissions.allow(&client) {
-        let mut refused = refuse(format, StatusCode::TOO_MANY_REQUESTS, vec![page.t("error.rate_limited.message").to_owned()]);
+        let mut refused =
+            refuse(format, StatusCode::TOO_MANY_REQUESTS, vec![page.t("error.rate_limited.message").to_owned()]);
         refused.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(60));
         return Ok(refused);
     }

@@ -24,6 +24,9 @@ async fn issue_key_as_admin(app: &TestApp, name: &str) -> (String, i64) {
     let key = page.body.split("id=\"issued-key\"").nth(1).and_then(|rest| rest.split("value=\"").nth(1)).unwrap();
     let key = key.split('"').next().unwrap().to_owned();
     assert!(key.starts_with("siang311_"), "{key}");
+    let later = admin.get("/staff/api-keys").await;
+    assert_eq!(later.status, 200);
+    assert!(later.body.contains(name) && !later.body.contains(&key), "the key is shown once only");
     let client = entity::open311_client::Entity::find()
         .filter(entity::open311_client::Column::Name.eq(name))
         .one(&app.db)
@@ -41,7 +44,13 @@ async fn post_request(app: &TestApp, fields: &[(&str, &str)], format: &str) -> T
 }
 
 fn complaint<'a>(key: &'a str, description: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![("api_key", key), ("service_code", "complaint"), ("description", description), ("lat", "13.75"), ("long", "100.5")]
+    vec![
+        ("api_key", key),
+        ("service_code", "complaint"),
+        ("description", description),
+        ("lat", "13.75"),
+        ("long", "100.5"),
+    ]
 }
 
 async fn an_issued_key_posts_requests_until_it_is_revoked(app: TestApp) {
@@ -212,7 +221,13 @@ async fn published_requests_show_the_public_summary_and_nothing_private(app: Tes
 
     // The standard's filters.
     let ids_of = |response: TestResponse| -> Vec<String> {
-        response.json().as_array().unwrap().iter().map(|r| r["service_request_id"].as_str().unwrap().to_owned()).collect()
+        response
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["service_request_id"].as_str().unwrap().to_owned())
+            .collect()
     };
     assert_eq!(ids_of(client.get(&format!("{V2}/requests.json?status=closed")).await), [codes[0].clone()]);
     assert_eq!(ids_of(client.get(&format!("{V2}/requests.json?status=open,closed")).await).len(), 2);
@@ -225,7 +240,12 @@ async fn published_requests_show_the_public_summary_and_nothing_private(app: Tes
     assert_eq!(ids_of(client.get(&format!("{V2}/requests.json?page_size=1&page=3")).await).len(), 0);
     let long_ago = "start_date=2020-01-01T00:00:00Z&end_date=2020-02-01T00:00:00Z";
     assert_eq!(ids_of(client.get(&format!("{V2}/requests.json?{long_ago}")).await).len(), 0);
-    for bad in ["status=pending", "start_date=yesterday", "page=0", "start_date=2020-01-01T00:00:00Z&end_date=2021-01-01T00:00:00Z"] {
+    for bad in [
+        "status=pending",
+        "start_date=yesterday",
+        "page=0",
+        "start_date=2020-01-01T00:00:00Z&end_date=2021-01-01T00:00:00Z",
+    ] {
         let refused = client.get(&format!("{V2}/requests.json?{bad}")).await;
         assert_eq!(refused.status, 400, "{bad}: {}", refused.body);
     }
@@ -241,7 +261,12 @@ async fn published_requests_show_the_public_summary_and_nothing_private(app: Tes
     markers.push("ได้รับเรื่องและดำเนินการแล้ว".into());
     markers.push(codes[2].clone());
     for i in 0..3 {
-        markers.extend([format!("PRIVDETAILS{i}"), format!("PRIVADDRESS{i}"), format!("priv{i}@example.org"), format!("PRIVNAME{i}")]);
+        markers.extend([
+            format!("PRIVDETAILS{i}"),
+            format!("PRIVADDRESS{i}"),
+            format!("priv{i}@example.org"),
+            format!("PRIVNAME{i}"),
+        ]);
     }
     let mut paths: Vec<String> = ["discovery", "services", "requests", "requests?status=closed"]
         .iter()
@@ -277,7 +302,8 @@ fn parsed(response: &TestResponse) -> roxmltree::Document<'_> {
         "{:?}",
         response.headers["content-type"]
     );
-    roxmltree::Document::parse(&response.body).unwrap_or_else(|e| panic!("not well-formed XML ({e}):\n{}", response.body))
+    roxmltree::Document::parse(&response.body)
+        .unwrap_or_else(|e| panic!("not well-formed XML ({e}):\n{}", response.body))
 }
 
 async fn xml_is_well_formed_with_the_standards_element_names(app: TestApp) {
@@ -301,7 +327,8 @@ async fn xml_is_well_formed_with_the_standards_element_names(app: TestApp) {
         .unwrap()
         .unwrap();
     let admin = staff(&app, "xmladmin", "ผู้ดูแล", Role::Admin, None).await;
-    let input = PublishInput { summary_th: "ท่อ <แตก> & \"น้ำ\" ไหล".into(), ..Default::default() };
+    let input =
+        PublishInput { summary_th: "ท่อ <แตก> & \"น้ำ\" ไหล".into(), ..Default::default() };
     publish(&app.db, &admin, item.id, input, chrono::Utc::now()).await.unwrap();
 
     let services = client.get(&format!("{V2}/services.xml")).await;
@@ -309,7 +336,10 @@ async fn xml_is_well_formed_with_the_standards_element_names(app: TestApp) {
     assert_eq!(doc.root_element().tag_name().name(), "services");
     let first = doc.root_element().first_element_child().unwrap();
     assert_eq!(first.tag_name().name(), "service");
-    assert_eq!(children(first), ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]);
+    assert_eq!(
+        children(first),
+        ["service_code", "service_name", "description", "metadata", "type", "keywords", "group"]
+    );
 
     let definition = client.get(&format!("{V2}/services/complaint.xml")).await;
     let doc = parsed(&definition);

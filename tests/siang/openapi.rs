@@ -137,10 +137,14 @@ async fn the_document_lists_every_api_route_with_its_contract(app: TestApp) {
     assert_eq!(idempotency.expect("Idempotency-Key is documented")["in"], "header");
     assert_eq!(create["responses"]["429"]["$ref"], "#/components/responses/RateLimited");
     assert!(doc["components"]["responses"]["RateLimited"]["headers"]["Retry-After"].is_object());
-    assert_eq!(create["responses"]["422"]["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ValidationErrors");
+    assert_eq!(
+        create["responses"]["422"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ValidationErrors"
+    );
     assert!(create["responses"]["201"]["headers"]["Idempotent-Replayed"].is_object());
     let schemas = &doc["components"]["schemas"];
-    for name in ["ErrorBody", "ValidationErrors", "SubmissionRequest", "Created", "Tracked", "LogAnswer", "Statistics"] {
+    for name in ["ErrorBody", "ValidationErrors", "SubmissionRequest", "Created", "Tracked", "LogAnswer", "Statistics"]
+    {
         assert!(schemas[name].is_object(), "{name} is described");
     }
     // Unknown fields are refused, and the document says so.

@@ -798,7 +798,9 @@ pub async fn open311_requests(
             let mut any = Condition::any();
             for kind in kinds {
                 any = any.add(
-                    Condition::all().add(submission::Column::Kind.eq(*kind)).add(submission::Column::ServiceId.is_null()),
+                    Condition::all()
+                        .add(submission::Column::Kind.eq(*kind))
+                        .add(submission::Column::ServiceId.is_null()),
                 );
             }
             if !service_ids.is_empty() {

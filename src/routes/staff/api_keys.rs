@@ -66,9 +66,7 @@ pub async fn issue(
             let shown = Some((issued.client.name, issued.key));
             Ok(keys_page(&state, page, me, shown, Vec::new()).await?.into_response())
         }
-        Err(err) => {
-            settle(page, Err(err), async |page, errors| keys_page(&state, page, me, None, errors).await).await
-        }
+        Err(err) => settle(page, Err(err), async |page, errors| keys_page(&state, page, me, None, errors).await).await,
     }
 }
 
