@@ -37,8 +37,8 @@ def publish_as_staff(base, username, password, request_id, summary):
         allow_redirects=False,
     )
     check(answer.status_code == 303, "staff log in")
-    inbox = staff.get(f"{base}/staff", params={"q": request_id}).text
-    found = re.search(r'href="/staff/submissions/(\d+)"', inbox)
+    inbox = staff.get(f"{base}/staff", params={"channel": "open311"}).text
+    found = re.search(rf'href="/staff/submissions/(\d+)">{re.escape(request_id)}<', inbox)
     check(found is not None, f"staff find {request_id} in the inbox")
     item = f"{base}/staff/submissions/{found.group(1)}"
     page = staff.get(item).text
