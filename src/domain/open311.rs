@@ -182,7 +182,7 @@ pub enum ServiceCode {
     /// A submission kind (`complaint`, `suggestion`, `question`).
     Kind(Kind),
     /// A service of the catalogue: complaints about it.
-    Service(service::Model),
+    Service(Box<service::Model>),
 }
 
 impl ServiceCode {
@@ -198,7 +198,7 @@ impl ServiceCode {
 /// resident may name on the web form.
 pub async fn service_codes(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<ServiceCode>, DbErr> {
     let mut codes: Vec<ServiceCode> = KINDS.iter().copied().map(ServiceCode::Kind).collect();
-    codes.extend(services::active(db, agency_id).await?.into_iter().map(ServiceCode::Service));
+    codes.extend(services::active(db, agency_id).await?.into_iter().map(|s| ServiceCode::Service(Box::new(s))));
     Ok(codes)
 }
 
@@ -208,7 +208,7 @@ pub async fn service_code(db: &impl ConnectionTrait, agency_id: i64, code: &str)
         return Ok(Some(ServiceCode::Kind(*kind)));
     }
     let Some(slug) = code.strip_prefix(SERVICE_PREFIX) else { return Ok(None) };
-    Ok(services::active_by_slug(db, agency_id, slug).await?.map(ServiceCode::Service))
+    Ok(services::active_by_slug(db, agency_id, slug).await?.map(|s| ServiceCode::Service(Box::new(s))))
 }
 
 /// A service request as an Open311 client sends it (`POST requests`).
