@@ -1,5 +1,5 @@
 //! The `siang` command line: `serve` (the default), `migrate`, `user create`,
-//! `demo`, `recount`, `purge`, `backup` and `restore`.
+//! `api-key issue`, `demo`, `recount`, `purge`, `backup` and `restore`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -41,6 +41,9 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the API keys of Open311 clients.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
     /// Count every figure again from the submissions, replacing the counts
     /// the writes keep; with `--check`, only compare and print differences
     /// (exit status 1 when there are any).
@@ -86,6 +89,17 @@ pub enum UserCommand {
         /// Read the password from standard input (the only way: never on the command line).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Issue an API key to an Open311 client; the key is printed once (only
+    /// its hash is kept). Admins can also issue and revoke keys at /staff/api-keys.
+    Issue {
+        /// Who the key is for (an application, an organisation).
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -146,6 +160,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(UserCommand::Create { username, role, department, name, password_stdin: _ }) => {
             create_user(&counted(&url).await?, username, &role, department.as_deref(), name).await
+        }
+        Command::ApiKey(ApiKeyCommand::Issue { name }) => {
+            let db = counted(&url).await?;
+            match crate::domain::open311::issue_key(&db, accounts::Creator::Operator, &name, chrono::Utc::now()).await {
+                Ok(issued) => {
+                    println!("{}", issued.key);
+                    Ok(())
+                }
+                Err(DomainError::Invalid(_)) => anyhow::bail!("the name must be one line of 1 to 200 characters"),
+                Err(other) => Err(other.into()),
+            }
         }
         Command::Purge { dry_run } => purge(&counted(&url).await?, dry_run).await,
         // A backup copies the database as it is: a newer binary must not

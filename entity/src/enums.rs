@@ -66,6 +66,9 @@ pub enum Channel {
     Damrongdhama,
     #[sea_orm(string_value = "hotline_1111")]
     Hotline1111,
+    /// Sent by a client of the Open311 GeoReport v2 interface.
+    #[sea_orm(string_value = "open311")]
+    Open311,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]

@@ -22,6 +22,7 @@ mod m20261202_000001_data_lifecycle;
 mod m20261206_000001_ita_documents;
 mod m20261208_000001_inbox_status;
 mod m20261210_000001_outcomes;
+mod m20261211_000001_open311;
 mod m20261212_000001_channels_and_evidence;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000001_ita_documents::Migration),
             Box::new(m20261208_000001_inbox_status::Migration),
             Box::new(m20261210_000001_outcomes::Migration),
+            Box::new(m20261211_000001_open311::Migration),
             Box::new(m20261212_000001_channels_and_evidence::Migration),
         ]
     }

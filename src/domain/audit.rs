@@ -48,10 +48,12 @@ pub enum Action {
     EvidenceRemoved,
     VerdictGiven,
     Reopened,
+    ApiKeyIssued,
+    ApiKeyRevoked,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 39] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -89,6 +91,8 @@ impl Action {
         Action::EvidenceRemoved,
         Action::VerdictGiven,
         Action::Reopened,
+        Action::ApiKeyIssued,
+        Action::ApiKeyRevoked,
     ];
 
     pub fn code(self) -> &'static str {
@@ -130,6 +134,8 @@ impl Action {
             Action::EvidenceRemoved => "evidence_removed",
             Action::VerdictGiven => "verdict_given",
             Action::Reopened => "reopened",
+            Action::ApiKeyIssued => "api_key_issued",
+            Action::ApiKeyRevoked => "api_key_revoked",
         }
     }
 }

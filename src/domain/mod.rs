@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod error;
 pub mod files;
 pub mod links;
+pub mod open311;
 pub mod participation;
 pub mod permissions;
 pub mod privacy;

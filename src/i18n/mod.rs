@@ -62,6 +62,7 @@ const THAI: &[&str] = &[
     include_str!("th/widgets.toml"),
     include_str!("th/ita_evidence.toml"),
     include_str!("th/outcomes.toml"),
+    include_str!("th/open311.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -76,6 +77,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/widgets.toml"),
     include_str!("en/ita_evidence.toml"),
     include_str!("en/outcomes.toml"),
+    include_str!("en/open311.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

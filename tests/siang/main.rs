@@ -14,6 +14,8 @@ mod evidence;
 mod exports;
 mod hardening;
 mod ita;
+mod open311;
+mod openapi;
 mod outage;
 mod outcomes;
 mod pages;

@@ -228,6 +228,15 @@ async fn no_public_answer_carries_private_data(app: TestApp) {
     .map(String::from)
     .to_vec();
     paths.extend(public_codes.iter().map(|code| format!("/log/{code}")));
+    // Open311 GeoReport v2, in both formats: the items were received in
+    // February 2026, so the range names that time.
+    let february = "start_date=2026-01-25T00:00:00Z&end_date=2026-03-01T00:00:00Z";
+    for format in ["json", "xml"] {
+        paths.push(format!("/open311/v2/services.{format}"));
+        paths.push(format!("/open311/v2/requests.{format}?{february}"));
+        paths.push(format!("/open311/v2/requests.{format}?{february}&status=closed&service_code=complaint,suggestion"));
+        paths.extend(public_codes.iter().map(|code| format!("/open311/v2/requests/{code}.{format}")));
+    }
     paths.push(format!("/activities/{public_id}"));
 
     let resident = app.resident();
@@ -246,8 +255,13 @@ async fn no_public_answer_carries_private_data(app: TestApp) {
     for code in &public_codes {
         assert!(log.contains(code.as_str()));
     }
+    let listed = resident.get(&format!("/open311/v2/requests.json?{february}")).await.body;
     for code in &hidden_codes {
         assert_eq!(resident.get(&format!("/log/{code}")).await.status, 404);
+        assert_eq!(resident.get(&format!("/open311/v2/requests/{code}.json")).await.status, 404);
+    }
+    for code in &public_codes {
+        assert!(listed.contains(code.as_str()), "Open311 lists the published {code}");
     }
     assert_eq!(resident.get(&format!("/activities/{draft_id}")).await.status, 404);
     assert!(resident.get("/plan/2569").await.body.contains("เวทีสาธารณะ"), "public evidence is listed");

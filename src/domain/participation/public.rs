@@ -26,10 +26,11 @@ use crate::domain::submissions::search::like_pattern;
 use crate::i18n::Lang;
 
 /// One entry of the participation log, as anyone may see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PublicLogEntry {
     /// `submission` or `activity`.
     #[serde(rename = "type")]
+    #[schema(value_type = String)]
     pub entry_type: &'static str,
     /// The tracking code of a submission, the number of an activity.
     pub reference: String,
@@ -782,4 +783,124 @@ impl PublicMeasure {
     pub fn department(&self, lang: impl Borrow<Lang>) -> Option<&str> {
         self.department_th.as_deref().map(|th| in_lang(lang, th, self.department_en.as_deref()))
     }
+}
+
+/// A published submission as Open311 GeoReport v2 clients read it: the
+/// staff-written summary and outcome of the log, its status, service and
+/// division, and its dates. The resident's own words and place, their
+/// contact data, internal notes and replies addressed to them are not here;
+/// corruption reports are never listed.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicRequest {
+    pub tracking_code: String,
+    pub kind: Kind,
+    pub status: Status,
+    pub closed: bool,
+    pub service_slug: Option<String>,
+    pub service_th: Option<String>,
+    pub service_en: Option<String>,
+    pub summary_th: String,
+    pub summary_en: Option<String>,
+    pub outcome_th: Option<String>,
+    pub outcome_en: Option<String>,
+    pub department_th: Option<String>,
+    pub department_en: Option<String>,
+    pub requested_at: DateTime<Utc>,
+    /// The last public change: published, or closed after.
+    pub updated_at: DateTime<Utc>,
+    /// When it should be closed, while it is open.
+    pub expected_at: Option<DateTime<Utc>>,
+}
+
+/// Which published requests an Open311 client asks for.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    /// Tracking codes; when given, every other filter is ignored.
+    pub tracking_codes: Vec<String>,
+    /// `None`: any service. Otherwise kinds asked for without a service, and
+    /// the ids of services asked for (both empty: nothing matches).
+    pub services: Option<(Vec<Kind>, Vec<i64>)>,
+    pub closed: Option<bool>,
+    pub received_from: Option<DateTime<Utc>>,
+    pub received_until: Option<DateTime<Utc>>,
+}
+
+/// Published requests, newest first: `limit` of them after skipping `offset`.
+pub async fn open311_requests(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    filter: &RequestFilter,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<PublicRequest>, DbErr> {
+    let mut query = published_submissions(agency_id);
+    if !filter.tracking_codes.is_empty() {
+        query = query.filter(submission::Column::TrackingCode.is_in(filter.tracking_codes.clone()));
+    } else {
+        if let Some((kinds, service_ids)) = &filter.services {
+            let mut any = Condition::any();
+            for kind in kinds {
+                any = any.add(
+                    Condition::all()
+                        .add(submission::Column::Kind.eq(*kind))
+                        .add(submission::Column::ServiceId.is_null()),
+                );
+            }
+            if !service_ids.is_empty() {
+                any = any.add(submission::Column::ServiceId.is_in(service_ids.clone()));
+            }
+            if kinds.is_empty() && service_ids.is_empty() {
+                return Ok(Vec::new());
+            }
+            query = query.filter(any);
+        }
+        match filter.closed {
+            Some(true) => query = query.filter(submission::Column::ClosedAt.is_not_null()),
+            Some(false) => query = query.filter(submission::Column::ClosedAt.is_null()),
+            None => {}
+        }
+        if let Some(from) = filter.received_from {
+            query = query.filter(submission::Column::ReceivedAt.gte(from));
+        }
+        if let Some(until) = filter.received_until {
+            query = query.filter(submission::Column::ReceivedAt.lte(until));
+        }
+    }
+    let rows = query
+        .order_by_desc(submission::Column::ReceivedAt)
+        .order_by_desc(submission::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let departments = department_names(db, agency_id).await?;
+    let services: HashMap<i64, entity::service::Model> =
+        crate::domain::services::all(db, agency_id).await?.into_iter().map(|s| (s.id, s)).collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(item, publication)| {
+            let publication = publication?;
+            let department = item.department_id.and_then(|id| departments.get(&id));
+            let service = item.service_id.and_then(|id| services.get(&id));
+            let closed = item.closed_at.is_some();
+            Some(PublicRequest {
+                tracking_code: item.tracking_code,
+                kind: item.kind,
+                status: item.status,
+                closed,
+                service_slug: service.map(|s| s.slug.clone()),
+                service_th: service.map(|s| s.name_th.clone()),
+                service_en: service.map(|s| s.name_en.clone()),
+                summary_th: publication.summary_th,
+                summary_en: publication.summary_en,
+                outcome_th: publication.outcome_th,
+                outcome_en: publication.outcome_en,
+                department_th: department.map(|d| d.0.clone()),
+                department_en: department.map(|d| d.1.clone()),
+                requested_at: item.received_at,
+                updated_at: item.closed_at.map_or(publication.published_at, |c| c.max(publication.published_at)),
+                expected_at: (!closed).then_some(item.close_due_at),
+            })
+        })
+        .collect())
 }

@@ -15,7 +15,7 @@ use crate::domain::submissions::outcome::Closing;
 use crate::domain::tally::Figure;
 
 /// Closed items of one outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct OutcomeCount {
     /// `outcome::Closing`'s code: `fixed`, `partly`, a reason, `referred`.
     pub code: String,
@@ -33,7 +33,7 @@ impl OutcomeCount {
 }
 
 /// A group (department, kind or service) and the satisfaction of its verdicts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SatisfactionRow {
     /// Department id (`none`: unassigned), kind code, or service slug.
     pub code: String,
@@ -45,7 +45,7 @@ pub struct SatisfactionRow {
 }
 
 /// Items reopened in one department.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ReopenedCount {
     /// `None`: not assigned to a division.
     pub department_th: Option<String>,
@@ -53,7 +53,7 @@ pub struct ReopenedCount {
     pub count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default, utoipa::ToSchema)]
 pub struct ClosingFigures {
     pub by_outcome: Vec<OutcomeCount>,
     pub reopened: Vec<ReopenedCount>,

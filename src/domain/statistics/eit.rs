@@ -21,7 +21,7 @@ pub fn scale_score(value: i16) -> f64 {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct QuestionAverage {
     pub question: String,
     pub indicator: u8,
@@ -33,7 +33,7 @@ pub struct QuestionAverage {
     pub yes: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct EitEstimate {
     pub indicator: u8,
     /// Mean score 0–100 of the indicator's answered questions; `None` without answers.

@@ -33,13 +33,13 @@ pub const STATISTICS_TTL: std::time::Duration = std::time::Duration::from_secs(6
 pub use period::Period;
 
 /// One row of a count table: a code (or number, as text) and its count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Count {
     pub code: String,
     pub count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DepartmentCount {
     /// `None`: not yet assigned to a division.
     pub department_th: Option<String>,
@@ -48,7 +48,7 @@ pub struct DepartmentCount {
 }
 
 /// Complaints and service feedback about one service of the catalogue.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ServiceCount {
     pub slug: String,
     pub service_th: String,
@@ -61,7 +61,7 @@ pub struct ServiceCount {
 }
 
 /// One period (month, quarter or half-year) of the fiscal year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PeriodCount {
     /// 1-based within the fiscal year.
     pub period: i32,
@@ -69,7 +69,7 @@ pub struct PeriodCount {
 }
 
 /// Corruption reports of one period, in the form ITA assessors check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CorruptionPeriod {
     pub period: i32,
     pub received: i64,
@@ -79,7 +79,7 @@ pub struct CorruptionPeriod {
     pub future: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Statistics {
     pub fiscal_year: i32,
     pub period: Period,

@@ -9,6 +9,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use entity::enums::{Channel, Code};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::domain::submissions::access::{RequestId, RequestScope};
 use crate::domain::submissions::submit::repeated;
@@ -20,9 +21,11 @@ use crate::state::AppState;
 
 /// The request body. Unknown fields are refused, so a misspelt field is an
 /// error rather than silently lost data.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmissionRequest {
+    /// `complaint`, `suggestion`, `question`, `corruption` or `service_feedback`.
+    #[schema(example = "complaint")]
     kind: String,
     #[serde(default)]
     subject: String,
@@ -40,7 +43,8 @@ pub struct SubmissionRequest {
     consent: bool,
 }
 
-#[derive(Debug, Deserialize)]
+/// The facts of a corruption report (kind `corruption` only).
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CorruptionRequest {
     #[serde(default)]
@@ -51,7 +55,8 @@ pub struct CorruptionRequest {
     evidence: String,
 }
 
-#[derive(Debug, Deserialize)]
+/// The resident's contact data; needs `consent: true`.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRequest {
     #[serde(default)]
@@ -86,7 +91,9 @@ impl From<SubmissionRequest> for NewSubmission {
     }
 }
 
-#[derive(Serialize)]
+/// The receipt: the tracking code is public, the access key is shown only
+/// here (only its hash is kept).
+#[derive(Serialize, ToSchema)]
 pub struct Created {
     tracking_code: String,
     access_key: String,
@@ -118,6 +125,29 @@ fn idempotency_key(state: &AppState, headers: &HeaderMap) -> Result<Option<Reque
     }
 }
 
+/// Sends a submission, as the web form does. A request repeated with the
+/// same `Idempotency-Key` and body within 24 hours gets the first answer again
+/// (with `Idempotent-Replayed: true`); the same key with another body is refused.
+#[utoipa::path(
+    post,
+    path = "/submissions",
+    operation_id = "create_submission",
+    tag = "submissions",
+    request_body(content = SubmissionRequest, content_type = "application/json"),
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: 1–255 visible ASCII characters"),
+    ),
+    responses(
+        (status = 201, description = "Stored", body = Created,
+            headers(("Idempotent-Replayed" = String, description = "`true` when this repeats the first answer"))),
+        (status = 400, description = "A body that could not be read", body = super::ErrorBody),
+        (status = 413, description = "Body too large", body = super::ErrorBody),
+        (status = 415, description = "Not `application/json`", body = super::ErrorBody),
+        (status = 422, description = "What to correct, field by field", body = super::ValidationErrors),
+        (status = 429, response = super::RateLimited),
+        (status = 503, response = super::Unavailable),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ServedAgency(agency): ServedAgency,
@@ -162,7 +192,8 @@ pub async fn create(
     Ok(response)
 }
 
-#[derive(Serialize)]
+/// A submission as its resident follows it.
+#[derive(Serialize, ToSchema)]
 pub struct Tracked {
     tracking_code: String,
     kind: String,
@@ -173,7 +204,8 @@ pub struct Tracked {
     events: Vec<TrackedEvent>,
 }
 
-#[derive(Serialize)]
+/// One public event of a submission's timeline.
+#[derive(Serialize, ToSchema)]
 pub struct TrackedEvent {
     at: DateTime<Utc>,
     #[serde(rename = "type")]
@@ -184,6 +216,25 @@ pub struct TrackedEvent {
     staff_name: Option<String>,
 }
 
+/// A submission's status and public timeline, for its resident (who holds
+/// the access key).
+#[utoipa::path(
+    get,
+    path = "/submissions/{tracking_code}",
+    operation_id = "track_submission",
+    tag = "submissions",
+    params(
+        ("tracking_code" = String, Path, description = "The tracking code, e.g. `2569-000042`", example = "2569-000001"),
+        ("X-Access-Key" = Option<String>, Header, description = "The access key given with the receipt"),
+    ),
+    responses(
+        (status = 200, description = "The submission", body = Tracked),
+        (status = 400, description = "Control characters in the address", body = super::ErrorBody),
+        (status = 404, description = "No such submission, or the wrong key", body = super::ErrorBody),
+        (status = 429, response = super::RateLimited),
+        (status = 503, response = super::Unavailable),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     ServedAgency(agency): ServedAgency,

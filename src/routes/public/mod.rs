@@ -24,8 +24,8 @@ mod services;
 pub mod stats;
 mod submit;
 mod track;
-mod widgets;
 mod verdict;
+mod widgets;
 
 pub fn router() -> Router<AppState> {
     Router::new()

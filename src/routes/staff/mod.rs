@@ -13,6 +13,7 @@ use crate::auth::session_store::DbSessionStore;
 use crate::state::AppState;
 
 mod admin;
+mod api_keys;
 mod audit;
 mod guide;
 mod inbox;
@@ -84,5 +85,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/ita/{fiscal_year}/survey", post(participation::save_survey))
         .route("/staff/plan/{fiscal_year}/analysis", post(participation::save_analysis))
         .route("/staff/manual", get(guide::edit).post(guide::save))
+        .route("/staff/api-keys", get(api_keys::list).post(api_keys::issue))
+        .route("/staff/api-keys/{id}/revoke", post(api_keys::revoke))
         .layer(sessions)
 }

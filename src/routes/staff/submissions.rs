@@ -500,7 +500,8 @@ pub struct RecordedPage {
 
 impl NewSubmissionPage {
     pub fn channels(&self) -> Vec<String> {
-        Channel::iter().map(|c| c.code()).collect()
+        // Open311 clients send their own; staff do not record on their behalf.
+        Channel::iter().filter(|c| *c != Channel::Open311).map(|c| c.code()).collect()
     }
 
     pub fn kinds(&self) -> Vec<String> {
@@ -540,12 +541,12 @@ pub async fn record(
 ) -> Result<Response, AppError> {
     let form = FormState::from_pairs(&pairs);
     let result = match Channel::try_from_value(&form.value("channel").to_owned()) {
-        Ok(channel) => {
+        Ok(channel) if channel != Channel::Open311 => {
             let request = state.request_keys.request(RequestScope::Form, &form.request_id());
             let input = resident_form::new_submission(&form);
             submit(&state.db, &page.agency, input, channel, Some(&me), Some(request), Utc::now()).await
         }
-        Err(_) => Err(DomainError::invalid("channel", "unknown_channel")),
+        _ => Err(DomainError::invalid("channel", "unknown_channel")),
     };
     match result {
         Ok(receipt) => Ok(RecordedPage { page, me, receipt }.into_response()),
