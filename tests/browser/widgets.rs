@@ -27,9 +27,9 @@ fn agency_page(portal: &str, lang: &str) -> String {
     };
     format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>อบต.ชลคราม</title></head>\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Agency website</title></head>\
          <body style=\"font-family:sans-serif;background:#f3efe6;margin:0;padding:1rem\">\
-         <h1>องค์การบริหารส่วนตำบลชลคราม</h1>{}{}{}{}</body></html>",
+         <h1>The agency&#39;s own website (another origin)</h1>{}{}{}{}</body></html>",
         frame("/widgets/log", "log", 420),
         frame("/widgets/figures", "figures", 220),
         frame("/widgets/button", "button", 130),

@@ -152,9 +152,13 @@ fn after_cursor(cursor: Option<Cursor>, rank: u8, date: impl ColumnTrait, id: im
     match rank.cmp(&c.rank) {
         std::cmp::Ordering::Greater => Condition::all().add(earlier),
         std::cmp::Ordering::Less => Condition::all().add(date.lte(c.date)),
-        std::cmp::Ordering::Equal => {
-            Condition::any().add(earlier).add(Condition::all().add(date.eq(c.date)).add(id.lt(c.id)))
-        }
+        // A row comparison, not `date < d OR (date = d AND id < i)`: the
+        // planners read it as one range of the (date, id) index, where the
+        // OR made PostgreSQL read every older row for each page.
+        std::cmp::Ordering::Equal => Condition::all().add(
+            Expr::tuple([Expr::col(date.as_column_ref()).into(), Expr::col(id.as_column_ref()).into()])
+                .lt(Expr::tuple([Expr::value(c.date).into(), Expr::value(c.id).into()])),
+        ),
     }
 }
 
