@@ -157,7 +157,7 @@ fn after_cursor(cursor: Option<Cursor>, rank: u8, date: impl ColumnTrait, id: im
         // OR made PostgreSQL read every older row for each page.
         std::cmp::Ordering::Equal => Condition::all().add(
             Expr::tuple([Expr::col(date.as_column_ref()).into(), Expr::col(id.as_column_ref()).into()])
-                .lt(Expr::tuple([Expr::value(c.date).into(), Expr::value(c.id).into()])),
+                .lt(Expr::tuple([Expr::value(c.date), Expr::value(c.id)])),
         ),
     }
 }
