@@ -264,21 +264,10 @@ async fn the_migration_repairs_what_races_left(db: sea_orm::DatabaseConnection) 
 
 #[tokio::test]
 async fn the_migration_repairs_what_races_left_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
-    the_migration_repairs_what_races_left(siang::db::connect(&url).await.unwrap()).await;
+    crate::helpers::on_bare_sqlite(the_migration_repairs_what_races_left).await;
 }
 
 #[tokio::test]
 async fn the_migration_repairs_what_races_left_on_postgres() {
-    let Some(url) = crate::helpers::postgres_url() else {
-        return eprintln!("skipped on PostgreSQL: SIANG_TEST_POSTGRES_URL is not set");
-    };
-    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin = sea_orm::Database::connect(&url).await.unwrap();
-    admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.unwrap();
-    let mut options = sea_orm::ConnectOptions::new(url);
-    options.set_schema_search_path(schema.clone());
-    the_migration_repairs_what_races_left(siang::db::connect_with(options).await.unwrap()).await;
-    admin.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    crate::helpers::on_bare_postgres(the_migration_repairs_what_races_left).await;
 }

@@ -257,6 +257,32 @@ pub fn postgres_url() -> Option<String> {
     std::env::var("SIANG_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
 }
 
+/// Runs `test` on a connection to a fresh SQLite file that nothing has
+/// migrated: for tests that build an old schema by hand.
+pub async fn on_bare_sqlite<F: std::future::Future<Output = ()>>(test: impl FnOnce(sea_orm::DatabaseConnection) -> F) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
+    test(siang::db::connect(&url).await.unwrap()).await;
+}
+
+/// As [`on_bare_sqlite`], in a new PostgreSQL schema dropped afterwards;
+/// skipped without `SIANG_TEST_POSTGRES_URL`.
+pub async fn on_bare_postgres<F: std::future::Future<Output = ()>>(
+    test: impl FnOnce(sea_orm::DatabaseConnection) -> F,
+) {
+    use sea_orm::ConnectionTrait;
+    let Some(url) = postgres_url() else {
+        return eprintln!("skipped on PostgreSQL: SIANG_TEST_POSTGRES_URL is not set");
+    };
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&url).await.unwrap();
+    admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.unwrap();
+    let mut options = sea_orm::ConnectOptions::new(url);
+    options.set_schema_search_path(schema.clone());
+    test(siang::db::connect_with(options).await.unwrap()).await;
+    admin.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+}
+
 pub struct Cleanup {
     schema: Option<String>,
 }

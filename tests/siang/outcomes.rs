@@ -559,21 +559,10 @@ async fn closed_items_get_a_default_outcome(db: sea_orm::DatabaseConnection) {
 
 #[tokio::test]
 async fn closed_items_get_a_default_outcome_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}?mode=rwc", dir.path().join("old.db").display());
-    closed_items_get_a_default_outcome(siang::db::connect(&url).await.unwrap()).await;
+    crate::helpers::on_bare_sqlite(closed_items_get_a_default_outcome).await;
 }
 
 #[tokio::test]
 async fn closed_items_get_a_default_outcome_on_postgres() {
-    let Some(url) = crate::helpers::postgres_url() else {
-        return eprintln!("skipped on PostgreSQL: SIANG_TEST_POSTGRES_URL is not set");
-    };
-    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let admin = sea_orm::Database::connect(&url).await.unwrap();
-    admin.execute_unprepared(&format!("CREATE SCHEMA {schema}")).await.unwrap();
-    let mut options = sea_orm::ConnectOptions::new(url);
-    options.set_schema_search_path(schema.clone());
-    closed_items_get_a_default_outcome(siang::db::connect_with(options).await.unwrap()).await;
-    admin.execute_unprepared(&format!("DROP SCHEMA {schema} CASCADE")).await.unwrap();
+    crate::helpers::on_bare_postgres(closed_items_get_a_default_outcome).await;
 }

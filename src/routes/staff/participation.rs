@@ -387,12 +387,7 @@ pub async fn upload_evidence(
         Received::TooLarge => Err(files::too_large("file")),
         Received::Nothing => Err(DomainError::invalid("file", "file_missing")),
     };
-    let agency_id = page.agency.id;
-    settle(page, result.map(|()| format!("/staff/activities/{id}")), async |page, errors| {
-        let form = stored_activity_form(&state, &me, agency_id, id).await?;
-        activity_page(&state, page, me, form, errors).await
-    })
-    .await
+    back_to_activity(&state, page, me, id, result).await
 }
 
 pub async fn remove_evidence(
@@ -403,10 +398,22 @@ pub async fn remove_evidence(
     CsrfForm(_): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let result = activities::detach_evidence(&state.db, &me, page.agency.id, id, file_id, Utc::now()).await;
+    back_to_activity(&state, page, me, id, result).await
+}
+
+/// After a change to an activity's evidence: its page, with the errors if
+/// the change was refused.
+async fn back_to_activity(
+    state: &AppState,
+    page: PageContext,
+    me: Staff,
+    id: i64,
+    result: Result<(), DomainError>,
+) -> Result<Response, AppError> {
     let agency_id = page.agency.id;
     settle(page, result.map(|()| format!("/staff/activities/{id}")), async |page, errors| {
-        let form = stored_activity_form(&state, &me, agency_id, id).await?;
-        activity_page(&state, page, me, form, errors).await
+        let form = stored_activity_form(state, &me, agency_id, id).await?;
+        activity_page(state, page, me, form, errors).await
     })
     .await
 }
