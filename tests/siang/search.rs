@@ -54,4 +54,23 @@ async fn searching_finds_pieces_of_thai_and_english_and_only_them(app: TestApp) 
     }
 }
 
-on_both_databases!(searching_finds_pieces_of_thai_and_english_and_only_them);
+async fn a_common_term_counts_its_first_matches_and_says_so(app: TestApp) {
+    app.staff("admin", Role::Admin, None).await;
+    let admin = app.client([10, 3, 0, 2]);
+    admin.login("admin").await;
+    for n in 0..201 {
+        app.submit(json!({"kind": "complaint", "subject": format!("ไฟกิ่งดับ จุดที่ {n}"), "details": "ดับทั้งซอย"})).await;
+    }
+    app.submit(json!({"kind": "complaint", "subject": "ไฟกิ่งดับ อีกจุด", "details": "ดับทั้งซอย"})).await;
+    let page = admin.get("/staff?q=%E0%B9%84%E0%B8%9F%E0%B8%81%E0%B8%B4%E0%B9%88%E0%B8%87").await.body;
+    assert!(page.contains("นับจากรายการที่ตรงกันได้สูงสุด 200 รายการ"), "a search's counts stop at 200 and say so");
+    assert!(page.contains("<span class=\"count\">200+</span>"), "the counts read 200+");
+
+    let few = admin.get("/staff?q=%E0%B8%AD%E0%B8%B5%E0%B8%81%E0%B8%88%E0%B8%B8%E0%B8%94").await.body;
+    assert!(!few.contains("นับจากรายการที่ตรงกัน"), "a rare term is counted whole");
+}
+
+on_both_databases!(
+    searching_finds_pieces_of_thai_and_english_and_only_them,
+    a_common_term_counts_its_first_matches_and_says_so
+);

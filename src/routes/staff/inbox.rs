@@ -118,6 +118,15 @@ impl InboxTemplate {
         self.result.counts.iter().find(|(s, _)| s.code() == status).map(|(_, n)| *n).unwrap_or(0)
     }
 
+    /// Why the counts end in "+": they stopped at `cap` matching items.
+    pub fn counts_capped(&self, cap: &u64) -> String {
+        crate::i18n::t_with(
+            self.page.lang,
+            "staff.inbox.counts_capped",
+            &[("cap", &crate::i18n::group_digits(&cap.to_string()))],
+        )
+    }
+
     pub fn department_name(&self, id: &Option<i64>) -> String {
         id.and_then(|id| self.department_names.get(&id).cloned())
             .unwrap_or_else(|| self.page.t("staff.unassigned").to_owned())
