@@ -88,11 +88,9 @@ pub(crate) async fn public_event(
         .map(|&lang| {
             let mut section = Section::new(lang, i18n::t(lang, "mail.greeting").to_owned());
             let line = match purpose {
-                Purpose::PublicReply => i18n::t_with(
-                    lang,
-                    "mail.reply.lead",
-                    &[("agency", agency_name(&agency, lang)), ("code", code)],
-                ),
+                Purpose::PublicReply => {
+                    i18n::t_with(lang, "mail.reply.lead", &[("agency", agency_name(&agency, lang)), ("code", code)])
+                }
                 _ => i18n::t_with(lang, "mail.status.changed", &[("code", code), ("status", &status_label(lang))]),
             };
             section.lines.push(line);
@@ -108,7 +106,10 @@ pub(crate) async fn public_event(
             match lang {
                 Lang::Th => thai,
                 Lang::En => {
-                    format!("{thai} / {}", i18n::t_with(lang, "mail.status.subject", &[("code", code), ("status", &en)]))
+                    format!(
+                        "{thai} / {}",
+                        i18n::t_with(lang, "mail.status.subject", &[("code", code), ("status", &en)])
+                    )
                 }
             }
         }
@@ -138,7 +139,11 @@ pub(crate) async fn assigned(
         let mut section = Section::new(lang, i18n::t(lang, "mail.greeting_staff").to_owned());
         section.lines = vec![
             i18n::t_with(lang, "mail.assigned.lead", &[("code", code), ("kind", &kind), ("department", &department)]),
-            i18n::t_with(lang, "mail.assigned.due", &[("date", &format_date(lang, item.next_due_at.unwrap_or(item.due_at)))]),
+            i18n::t_with(
+                lang,
+                "mail.assigned.due",
+                &[("date", &format_date(lang, item.next_due_at.unwrap_or(item.due_at)))],
+            ),
         ];
         section.link = staff_link(&settings, lang, item.id);
         let subject = i18n::t_with(lang, "mail.assigned.subject", &[("code", code), ("department", &department)]);
@@ -185,9 +190,10 @@ pub async fn daily_digests(db: &impl ConnectionTrait, agency_id: i64, now: DateT
                     section.lines.extend(list.iter().map(|item| line(item)));
                 }
             }
-            section.link = settings.public_url.as_ref().map(|base| {
-                (i18n::t(lang, "mail.inbox_link").to_owned(), format!("{base}/staff/inbox"))
-            });
+            section.link = settings
+                .public_url
+                .as_ref()
+                .map(|base| (i18n::t(lang, "mail.inbox_link").to_owned(), format!("{base}/staff/inbox")));
             let subject = i18n::t_with(
                 lang,
                 "mail.digest.subject",
@@ -264,7 +270,10 @@ async fn enqueue_letter(
 }
 
 async fn agency_of(db: &impl ConnectionTrait, agency_id: i64) -> Result<agency::Model, DbErr> {
-    agency::Entity::find_by_id(agency_id).one(db).await?.ok_or_else(|| DbErr::RecordNotFound(format!("agency {agency_id}")))
+    agency::Entity::find_by_id(agency_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("agency {agency_id}")))
 }
 
 fn agency_name(agency: &agency::Model, lang: Lang) -> &str {

@@ -18,6 +18,7 @@ use chrono::Utc;
 use entity::enums::Role;
 use entity::outbox_message::{self, MessageChannel, MessageState};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use siang::domain::notices;
 use siang::domain::outbox::{self, MailSettings, NewMessage, Purpose};
 use siang::domain::submissions::triage::{self, Assignment, StatusChange};
 use siang::i18n::Lang;
@@ -38,6 +39,8 @@ on_both_databases!(
     two_senders_racing_deliver_each_message_exactly_once,
     messages_failing_past_the_limit_show_as_failed_to_staff,
     nothing_is_enqueued_while_email_is_off,
+    a_resident_writing_in_english_is_written_to_in_english,
+    each_department_gets_one_digest_a_day,
 );
 
 async fn residents_get_receipt_status_and_reply_but_never_an_internal_note(app: TestApp) {
@@ -58,7 +61,9 @@ async fn residents_get_receipt_status_and_reply_but_never_an_internal_note(app: 
         .unwrap();
     triage::add_message(&app.db, &admin, item.id, "บันทึกภายใน: ห้ามแจ้งผู้ร้อง", false, now).await.unwrap();
     triage::add_message(&app.db, &admin, item.id, "ช่างจะเข้าซ่อมพรุ่งนี้", true, now).await.unwrap();
-    let accept = StatusChange { to: "accepted".into(), message: "รับเรื่องไว้ดำเนินการ".into(), ..Default::default() };
+    let accept = StatusChange {
+        to: "accepted".into(), message: "รับเรื่องไว้ดำเนินการ".into(), ..Default::default()
+    };
     triage::change_status(&app.db, &admin, item.id, accept, now).await.unwrap();
 
     let sender = Sender::new(app.db.clone(), vec![smtp.transport()], fast());
@@ -178,7 +183,8 @@ async fn two_senders_racing_deliver_each_message_exactly_once(app: TestApp) {
 
 async fn messages_failing_past_the_limit_show_as_failed_to_staff(app: TestApp) {
     enable_mail(&app.db).await;
-    let (item, _) = submit_at(&app, with_contact("complaint", "ถนนชำรุด"), entity::enums::Channel::Web, Utc::now()).await;
+    let (item, _) =
+        submit_at(&app, with_contact("complaint", "ถนนชำรุด"), entity::enums::Channel::Web, Utc::now()).await;
     // Nothing listens on this port: every attempt fails.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let transport = SmtpTransport::new(&format!("smtp://127.0.0.1:{closed}"), FROM).unwrap();
@@ -217,6 +223,52 @@ async fn nothing_is_enqueued_while_email_is_off(app: TestApp) {
     assert_eq!(outbox::forget_resident(&txn, item.id).await.unwrap(), 2);
 }
 
+async fn a_resident_writing_in_english_is_written_to_in_english(app: TestApp) {
+    enable_mail(&app.db).await;
+    let resident = app.resident();
+    resident.get("/language/en?next=/").await;
+    let page = resident.get("/submit?kind=complaint").await;
+    let id = page.hidden_field("request_id");
+    let fields =
+        crate::submit::complaint_with(&[("contact.email", "jane@example.org"), ("consent", "on"), ("request_id", &id)]);
+    let sent = resident.post_form("/submit", &fields).await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    let contact = entity::contact::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(contact.language, "en");
+    let receipt = outbox_message::Entity::find().one(&app.db).await.unwrap().expect("a receipt");
+    assert_eq!(receipt.recipient, "jane@example.org");
+    assert!(receipt.subject.contains("ได้รับเรื่องของท่านแล้ว") && receipt.subject.contains(" / We received"));
+    assert!(receipt.body_text.contains("Tracking code"), "{}", receipt.body_text);
+}
+
+async fn each_department_gets_one_digest_a_day(app: TestApp) {
+    enable_mail(&app.db).await;
+    let admin = app.staff("admin", Role::Admin, None).await;
+    let works = app.department_id("works").await;
+    let officer = app.staff("somchai", Role::Officer, Some("works")).await;
+    set_email(&app.db, officer.id, "somchai.works@example.go.th").await;
+    let now = Utc::now();
+    let long_ago = now - chrono::Duration::days(40);
+    let (overdue, _) = submit_at(&app, with_contact("complaint", "ท่อแตก"), entity::enums::Channel::Web, long_ago).await;
+    let (fresh, _) = submit_at(&app, with_contact("complaint", "ไฟดับ"), entity::enums::Channel::Web, now).await;
+    for item in [&overdue, &fresh] {
+        let to = Assignment { department_id: Some(works), ..Default::default() };
+        triage::assign(&app.db, &admin, item.id, to, now).await.unwrap();
+    }
+
+    let agency = admin.agency_id;
+    assert_eq!(notices::daily_digests(&app.db, agency, now).await.unwrap(), 1);
+    assert_eq!(notices::daily_digests(&app.db, agency, now).await.unwrap(), 0, "another instance, the same day");
+    let digests =
+        outbox_message::Entity::find().filter(outbox_message::Column::Purpose.eq("digest")).all(&app.db).await.unwrap();
+    assert_eq!(digests.len(), 1);
+    assert_eq!(digests[0].recipient, "somchai.works@example.go.th");
+    assert!(digests[0].body_text.contains(&overdue.tracking_code), "{}", digests[0].body_text);
+    assert!(!digests[0].body_text.contains(&fresh.tracking_code), "not due for days");
+    let tomorrow = now + chrono::Duration::days(1);
+    assert_eq!(notices::daily_digests(&app.db, agency, tomorrow).await.unwrap(), 1, "the next day's");
+}
+
 #[tokio::test]
 async fn the_smtp_setting_turns_email_on_for_every_write() {
     let mut config = siang::config::ServerConfig::for_tests();
@@ -224,7 +276,8 @@ async fn the_smtp_setting_turns_email_on_for_every_write() {
     config.mail_from = Some(FROM.into());
     let app = TestApp::sqlite_with(config).await;
     assert_eq!(outbox::mail_settings(&app.db).await.unwrap(), Some(MailSettings { public_url: None }));
-    let (item, _) = submit_at(&app, with_contact("suggestion", "ทางเท้า"), entity::enums::Channel::Web, Utc::now()).await;
+    let (item, _) =
+        submit_at(&app, with_contact("suggestion", "ทางเท้า"), entity::enums::Channel::Web, Utc::now()).await;
     let row = outbox_message::Entity::find()
         .filter(outbox_message::Column::SubmissionId.eq(item.id))
         .one(&app.db)
