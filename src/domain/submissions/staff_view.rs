@@ -156,17 +156,19 @@ pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<Sta
         .into_iter()
         .map(|m| {
             let to_resident = m.purpose != crate::domain::outbox::Purpose::Assigned.code();
+            // Whoever may not see the reporter's contact sees no trace of it.
+            let recipient = match (&contact, to_resident) {
+                (ContactView::Shown(_), _) | (_, false) => mask(&m.recipient),
+                _ => "—".into(),
+            };
             MessageView {
-                // Whoever may not see the reporter's contact sees no trace of it.
-                recipient: match (&contact, to_resident) {
-                    (ContactView::Shown(_), _) | (_, false) => mask(&m.recipient),
-                    _ => "—".into(),
-                },
+                // A mail server's refusal often quotes the address.
+                last_error: m.last_error.map(|error| error.replace(&m.recipient, &recipient)),
+                recipient,
                 channel: m.channel.to_value(),
                 purpose: m.purpose,
                 state: m.state.to_value(),
                 attempts: m.attempts,
-                last_error: m.last_error,
                 created_at: m.created_at,
             }
         })
