@@ -95,6 +95,17 @@ pub struct ServerConfig {
     /// SQLite database, `data/files` in the working directory otherwise.
     #[arg(long, env = "SIANG_FILES_DIR")]
     pub files_dir: Option<std::path::PathBuf>,
+
+    /// The SMTP server e-mail goes through: `smtp://host:25`,
+    /// `smtp://user:password@host:587?tls=required`, `smtps://host:465`.
+    /// Without it no e-mail is sent (nor enqueued).
+    #[arg(long, env = "SIANG_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of e-mail: `name@example.go.th` or `ชื่อ <name@example.go.th>`.
+    /// Needed with `SIANG_SMTP_URL`.
+    #[arg(long, env = "SIANG_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 /// A yes-or-no setting in any of the usual spellings, so `=1` or `=TRUE`
@@ -135,6 +146,8 @@ impl ServerConfig {
             header_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
             files_dir: None,
+            smtp_url: None,
+            mail_from: None,
         }
     }
 }

@@ -430,6 +430,7 @@ impl Rows {
                 phone: Set(Some(format!("08{:08}", rng.random_range(0..100_000_000)))),
                 email: Set(None),
                 consented_at: Set(received),
+                language: Set("th".into()),
             });
         }
         // A quarter of what was closed is published with a staff-written summary.
