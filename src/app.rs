@@ -72,6 +72,7 @@ pub fn build_router(state: AppState) -> Router {
 
 pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Result<()> {
     let addr = config.addr;
+    let transports = crate::notify::transports(&config).map_err(anyhow::Error::msg)?;
     let state = AppState::new(db, config).await.context("loading the agency and the signing secret")?;
     let limits = state.limits.clone();
     let sessions = DbSessionStore::new(state.db.clone());
@@ -95,6 +96,10 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
     });
 
     tokio::spawn(crate::domain::privacy::retention::every_day(state.db.clone()));
+    if !transports.is_empty() {
+        let sender = crate::notify::sender::Sender::new(state.db.clone(), transports, Default::default());
+        sender.spawn();
+    }
 
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
     tracing::info!("Siang is serving http://{}/", listener.local_addr()?);

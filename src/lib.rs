@@ -18,6 +18,7 @@ pub mod extract;
 pub mod files;
 pub mod i18n;
 pub mod line;
+pub mod notify;
 pub mod public_url;
 pub mod qr;
 pub mod rate_limit;

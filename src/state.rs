@@ -66,6 +66,11 @@ impl AppState {
             None => stored_secret(&db).await?.into_bytes(),
         };
         let agency = crate::domain::agency::current(&db).await?;
+        // Whether the writes of every instance enqueue e-mail (`outbox`).
+        let mail = config.smtp_url.is_some().then(|| crate::domain::outbox::MailSettings {
+            public_url: config.public_url.as_ref().map(|url| url.base()),
+        });
+        crate::domain::outbox::set_mail_settings(&db, mail.as_ref()).await?;
         let limits = Limits {
             submissions: Limiter::per_minute(config.submit_per_minute),
             tracking: Limiter::per_minute(config.track_per_minute),

@@ -14,6 +14,8 @@ pub struct Model {
     pub line_user_id: Option<String>,
     /// When the resident consented to the PDPA notice.
     pub consented_at: DateTimeUtc,
+    /// The language the resident wrote in (`th`, `en`): their messages speak it.
+    pub language: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -25,6 +25,7 @@ pub mod measure_activity;
 pub mod measure_note;
 pub mod measure_submission;
 pub mod open311_client;
+pub mod outbox_message;
 pub mod plan_analysis;
 pub mod publication;
 pub mod retention_policy;

@@ -21,6 +21,8 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     /// Sessions opened in an older epoch are over (see `auth::CurrentStaff`).
     pub session_epoch: i64,
+    /// Where assignments and the daily digest are sent, if given.
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

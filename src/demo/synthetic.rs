@@ -431,6 +431,7 @@ impl Rows {
                 email: Set(None),
                 line_user_id: Set(None),
                 consented_at: Set(received),
+                language: Set("th".into()),
             });
         }
         // A quarter of what was closed is published with a staff-written summary.

@@ -130,6 +130,8 @@ pub struct UserChange {
     pub role: Role,
     pub department_id: Option<i64>,
     pub active: bool,
+    /// Where assignments and the daily digest go; empty for none.
+    pub email: String,
 }
 
 pub async fn update_user(
@@ -147,6 +149,13 @@ pub async fn update_user(
         // demote or deactivate themselves.
         return Err(DomainError::invalid("role", "cannot_demote_self"));
     }
+    let email = match change.email.trim() {
+        "" => None,
+        email => {
+            crate::domain::validation::optional_email(email).map_err(|_| DomainError::invalid("email", "email"))?;
+            Some(email.to_owned())
+        }
+    };
     let txn = write::begin(db, actor.agency_id).await?;
     check_department(&txn, actor.agency_id, change.role, change.department_id).await?;
     let user = staff_user::Entity::find_by_id(user_id)
@@ -168,6 +177,7 @@ pub async fn update_user(
     row.role = Set(change.role);
     row.department_id = Set(change.department_id);
     row.active = Set(change.active);
+    row.email = Set(email);
     row.update(&txn).await?;
     if rights_change {
         end_sessions_of(&txn, user_id).await?;

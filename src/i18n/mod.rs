@@ -63,6 +63,7 @@ const THAI: &[&str] = &[
     include_str!("th/ita_evidence.toml"),
     include_str!("th/outcomes.toml"),
     include_str!("th/open311.toml"),
+    include_str!("th/notify.toml"),
     include_str!("th/line.toml"),
 ];
 const ENGLISH: &[&str] = &[
@@ -79,6 +80,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/ita_evidence.toml"),
     include_str!("en/outcomes.toml"),
     include_str!("en/open311.toml"),
+    include_str!("en/notify.toml"),
     include_str!("en/line.toml"),
 ];
 

@@ -93,7 +93,10 @@ async fn record(
 /// (never given, or erased first by someone else: a decision, or another
 /// instance's retention job).
 async fn delete_contact(txn: &impl ConnectionTrait, submission_id: i64) -> Result<bool, DbErr> {
-    Ok(contact::Entity::delete_by_id(submission_id).exec(txn).await?.rows_affected == 1)
+    let deleted = contact::Entity::delete_by_id(submission_id).exec(txn).await?.rows_affected == 1;
+    // The messages to the resident carry their address.
+    crate::domain::outbox::forget_resident(txn, submission_id).await?;
+    Ok(deleted)
 }
 
 /// Closes the submission's open request, if any, as granted: the contact

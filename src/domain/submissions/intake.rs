@@ -40,6 +40,10 @@ pub struct NewSubmission {
     /// `None`: anonymous exactly when no contact data is given.
     pub anonymous: Option<bool>,
     pub consent: bool,
+    /// The language the resident wrote in: their messages speak it. Not part
+    /// of what a repeated request must match (`fingerprint`).
+    #[serde(skip)]
+    pub language: crate::i18n::Lang,
 }
 
 /// The facts of a corruption report beyond subject, details and place.

@@ -6,7 +6,7 @@ use entity::{
     contact, corruption_detail, department, publication, service, staff_user, submission, submission_event,
     submission_indicator, submission_rating, submission_verdict,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveEnum, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use super::outcome::Closing;
 use super::{questions, verdict, workflow};
@@ -61,6 +61,31 @@ pub struct StaffSubmission {
     pub outcome: Option<Closing>,
     /// Closed, and this staff member may work it: they may reopen it.
     pub can_reopen: bool,
+    /// The messages sent (or waiting, or failed) about it, newest first.
+    pub messages: Vec<MessageView>,
+}
+
+/// A message of the outbox as staff see it: to whom (masked), and how
+/// its delivery went.
+#[derive(Debug, Clone)]
+pub struct MessageView {
+    pub channel: String,
+    pub purpose: String,
+    pub recipient: String,
+    pub state: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `somchai@example.com` → `so…@ex…`: enough to tell two addresses apart,
+/// too little to learn one.
+pub fn mask(recipient: &str) -> String {
+    let head = |text: &str| text.chars().take(2).collect::<String>();
+    match recipient.split_once('@') {
+        Some((local, domain)) => format!("{}…@{}…", head(local), head(domain)),
+        None => format!("{}…", head(recipient)),
+    }
 }
 
 /// Loads the submission for `actor`, or refuses.
@@ -126,7 +151,28 @@ pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<Sta
         if item.kind == Kind::Corruption { corruption_detail::Entity::find_by_id(id).one(db).await? } else { None };
     let contact = contact_view(db, actor, &item, false).await?;
     let publication = publication::Entity::find().filter(publication::Column::SubmissionId.eq(id)).one(db).await?;
+    let messages = crate::domain::outbox::of_submission(db, actor.agency_id, id)
+        .await?
+        .into_iter()
+        .map(|m| {
+            let to_resident = m.purpose != crate::domain::outbox::Purpose::Assigned.code();
+            MessageView {
+                // Whoever may not see the reporter's contact sees no trace of it.
+                recipient: match (&contact, to_resident) {
+                    (ContactView::Shown(_), _) | (_, false) => mask(&m.recipient),
+                    _ => "—".into(),
+                },
+                channel: m.channel.to_value(),
+                purpose: m.purpose,
+                state: m.state.to_value(),
+                attempts: m.attempts,
+                last_error: m.last_error,
+                created_at: m.created_at,
+            }
+        })
+        .collect();
     Ok(StaffSubmission {
+        messages,
         verdict: verdict::of_item(db, id).await?,
         outcome: Closing::from_columns(item.outcome, item.outcome_reason),
         can_reopen: workflow::is_closed(item.status) && permissions::can_work(actor, &item),

@@ -21,6 +21,7 @@ use super::intake::NewSubmission;
 use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::{fiscal_month, fiscal_year, local_date};
+use crate::domain::notices;
 use crate::domain::permissions;
 use crate::domain::services;
 use crate::domain::tally::{Changes, Counted};
@@ -317,18 +318,22 @@ pub(super) async fn store(
         .insert(txn)
         .await?;
     }
-    if !input.contact.is_empty() {
-        contact::ActiveModel {
-            submission_id: Set(stored.id),
-            name: Set(optional(&input.contact.name)),
-            phone: Set(optional(&input.contact.phone)),
-            email: Set(optional(&input.contact.email)),
-            line_user_id: Set(optional(&input.contact.line_user_id)),
-            consented_at: Set(now),
-        }
-        .insert(txn)
-        .await?;
-    }
+    let contact = match input.contact.is_empty() {
+        true => None,
+        false => Some(
+            contact::ActiveModel {
+                submission_id: Set(stored.id),
+                name: Set(optional(&input.contact.name)),
+                phone: Set(optional(&input.contact.phone)),
+                email: Set(optional(&input.contact.email)),
+                line_user_id: Set(optional(&input.contact.line_user_id)),
+                consented_at: Set(now),
+                language: Set(input.language.code().to_owned()),
+            }
+            .insert(txn)
+            .await?,
+        ),
+    };
     submission_event::ActiveModel {
         submission_id: Set(stored.id),
         at: Set(now),
@@ -354,6 +359,9 @@ pub(super) async fn store(
         }
         .insert(txn)
         .await?;
+    }
+    if let Some(contact) = &contact {
+        notices::receipt(txn, &stored, contact, &access_key, now).await?;
     }
     let ratings = input.ratings.iter().map(|(question, value)| (question.clone(), *value as i16)).collect();
     changes.add(&Counted::new(&stored, Vec::new(), ratings));

@@ -25,6 +25,7 @@ use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::calendar::bangkok;
 use crate::domain::error::DomainError;
+use crate::domain::notices;
 use crate::domain::permissions;
 use crate::domain::tally::{Changes, Counted};
 use crate::domain::validation::plain_text;
@@ -111,9 +112,11 @@ impl<'a> Work<'a> {
         Ok(())
     }
 
-    /// The timeline event and the audit entry of the action, then commit.
-    async fn finish(self, step: Step) -> Result<(), DomainError> {
-        submission_event::ActiveModel {
+    /// The timeline event, the messages it causes (`notices`) and the audit
+    /// entry of the action, then commit. `after` is the row as saved, if changed.
+    async fn finish(self, step: Step, after: Option<submission::Model>) -> Result<(), DomainError> {
+        let after = after.as_ref().unwrap_or(&self.item);
+        let event = submission_event::ActiveModel {
             submission_id: Set(self.item.id),
             at: Set(self.now),
             kind: Set(step.kind),
@@ -125,6 +128,14 @@ impl<'a> Work<'a> {
         }
         .insert(&self.txn)
         .await?;
+        // Internal notes and other staff-only events tell the resident nothing.
+        if event.public {
+            let message = event.message.as_deref();
+            notices::public_event(&self.txn, after, event.id, event.kind, event.status, message, self.now).await?;
+        }
+        if event.kind == EventKind::Assigned && after.department_id != self.item.department_id {
+            notices::assigned(&self.txn, after, event.id, self.now).await?;
+        }
         let mut entry = Entry::new(step.action).on("submission", self.item.id);
         entry.detail = Some(match step.detail {
             Some(detail) => format!("{}: {detail}", self.item.tracking_code),
@@ -213,7 +224,7 @@ pub async fn assign(
         action: Action::Assigned,
         detail: Some(format!("{name}, assignee {:?}", to.assignee_id)),
     };
-    work.finish(step).await
+    work.finish(step, Some(after)).await
 }
 
 /// Links (`linked`) or unlinks an ITA indicator; asking for what already
@@ -254,7 +265,7 @@ pub async fn set_indicator(
         action,
         detail: Some(format!("indicator {indicator}")),
     };
-    work.finish(step).await
+    work.finish(step, None).await
 }
 
 /// A move along the workflow, with the message the resident reads.
@@ -340,7 +351,7 @@ pub async fn change_status(
         action: Action::StatusChanged,
         detail: Some(detail),
     };
-    work.finish(step).await
+    work.finish(step, Some(after)).await
 }
 
 /// A public reply (the resident sees it) or an internal note (staff only).
@@ -354,21 +365,23 @@ pub async fn add_message(
 ) -> Result<(), DomainError> {
     let text = message("message", text)?;
     let work = Work::begin(db, actor, id, now).await?;
+    let mut after = None;
     if public && work.item.first_answered_at.is_none() {
         let item = &work.item;
-        let after = submission::Model {
+        let answered = submission::Model {
             first_answered_at: Some(now),
             next_due_at: next_due(item, true, item.status),
             ..item.clone()
         };
-        work.save(&after).await?;
+        work.save(&answered).await?;
+        after = Some(answered);
     }
     let (kind, action) = if public {
         (EventKind::PublicReply, Action::PublicReply)
     } else {
         (EventKind::InternalNote, Action::InternalNote)
     };
-    work.finish(Step { kind, public, status: None, message: Some(text), action, detail: None }).await
+    work.finish(Step { kind, public, status: None, message: Some(text), action, detail: None }, after).await
 }
 
 /// A new due date for the answer that is due now (the first answer's until
@@ -428,7 +441,7 @@ pub async fn change_due(
         action: Action::DueChanged,
         detail: Some(format!("→ {date}")),
     };
-    work.finish(step).await
+    work.finish(step, Some(after)).await
 }
 
 /// Staff reopen a closed submission: back to its department, in progress,
@@ -467,5 +480,5 @@ pub async fn reopen(
         action: Action::Reopened,
         detail: Some(format!("{} → in_progress", work.item.status.to_value())),
     };
-    work.finish(step).await
+    work.finish(step, Some(after)).await
 }

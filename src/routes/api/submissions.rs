@@ -88,6 +88,7 @@ impl From<SubmissionRequest> for NewSubmission {
             contact: contact.unwrap_or_default(),
             anonymous: r.anonymous,
             consent: r.consent,
+            language: crate::i18n::Lang::Th,
         }
     }
 }

@@ -189,6 +189,8 @@ pub fn new_submission(form: &FormState) -> NewSubmission {
         },
         anonymous: form.is("anonymous", "on").then_some(true),
         consent: form.is("consent", "on"),
+        // The page's language is set where the resident's form is accepted.
+        language: Lang::Th,
     }
 }
 
@@ -218,6 +220,7 @@ where
         Ok(Some(_)) => return Ok(to_receipt(&id, state.config.secure_cookies)),
         Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
         Ok(None) => {
+            let input = NewSubmission { language: page.lang, ..input };
             state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Some(request), Utc::now()).await
         }
         Err(refused) => Err(refused),

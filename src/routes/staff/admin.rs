@@ -129,6 +129,8 @@ pub struct UserForm {
     password: String,
     #[serde(default)]
     active: Option<String>,
+    #[serde(default)]
+    email: String,
 }
 
 pub async fn create_user(
@@ -177,6 +179,7 @@ pub async fn update_user(
             display_name: form.display_name,
             department_id: optional_id(&form.department),
             active: form.active.is_some(),
+            email: form.email,
         };
         accounts::update_user(&state.db, &me, id, change, Utc::now()).await
     }
