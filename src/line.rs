@@ -6,20 +6,17 @@ use std::time::Duration;
 
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use serde_json::{json, Value};
+use serde_json::json;
 use sha2::Sha256;
 
 use crate::config::LineConfig;
-use crate::domain::line::{Choice, Say};
+use crate::domain::line::{message_objects, Say};
 
 /// How long one call to LINE may take: the webhook's request waits for it.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Largest photo fetched (LINE's own limit for images is 10 MB).
 pub const CONTENT_MAX: usize = 10 * 1024 * 1024;
-
-/// Longest text message LINE takes, in characters.
-const TEXT_MAX: usize = 5000;
 
 /// Whether `signature` (the `X-Line-Signature` header) is the base64 of the
 /// HMAC-SHA256 of the raw `body` under the channel secret; compared in
@@ -74,6 +71,12 @@ impl LineApi {
         &self.secret
     }
 
+    /// Whether a channel access token is configured, without which nothing
+    /// can be sent.
+    pub fn can_send(&self) -> bool {
+        self.token.is_some()
+    }
+
     fn token(&self) -> Result<&str, LineError> {
         self.token.as_deref().ok_or(LineError::NoToken)
     }
@@ -81,7 +84,7 @@ impl LineApi {
     /// Answers in the chat with the event's reply token (valid once, for a
     /// short while).
     pub async fn reply(&self, reply_token: &str, says: &[Say]) -> Result<(), LineError> {
-        let body = json!({ "replyToken": reply_token, "messages": messages(says) });
+        let body = json!({ "replyToken": reply_token, "messages": message_objects(says) });
         let response = self
             .http
             .post(format!("{}/v2/bot/message/reply", self.api_base))
@@ -89,6 +92,24 @@ impl LineApi {
             .json(&body)
             .send()
             .await?;
+        ok(response).map(drop)
+    }
+
+    /// Pushes `messages` (LINE's message objects) to a user's chat. LINE
+    /// accepts a `retry_key` once: a push repeated after a lost answer is not
+    /// shown twice (LINE answers 409, taken as done).
+    pub async fn push(&self, to: &str, messages: &serde_json::Value, retry_key: &str) -> Result<(), LineError> {
+        let response = self
+            .http
+            .post(format!("{}/v2/bot/message/push", self.api_base))
+            .bearer_auth(self.token()?)
+            .header("X-Line-Retry-Key", retry_uuid(retry_key))
+            .json(&json!({ "to": to, "messages": messages }))
+            .send()
+            .await?;
+        if response.status() == reqwest::StatusCode::CONFLICT {
+            return Ok(());
+        }
         ok(response).map(drop)
     }
 
@@ -120,41 +141,22 @@ impl LineApi {
     }
 }
 
+/// A UUID (as LINE's retry key must be) made from `key`: the same key, the
+/// same UUID.
+fn retry_uuid(key: &str) -> String {
+    use sha2::Digest;
+    let mut bytes: [u8; 16] = Sha256::digest(key.as_bytes())[..16].try_into().unwrap_or_default();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex = hex::encode(bytes);
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
 fn ok(response: reqwest::Response) -> Result<reqwest::Response, LineError> {
     match response.status() {
         status if status.is_success() => Ok(response),
         status => Err(LineError::Refused(status)),
     }
-}
-
-/// LINE's message objects: text, with quick-reply buttons on the message
-/// that has choices.
-pub fn messages(says: &[Say]) -> Vec<Value> {
-    says.iter()
-        .map(|say| {
-            let text: String = say.text.chars().take(TEXT_MAX).collect();
-            let mut message = json!({ "type": "text", "text": text });
-            if !say.choices.is_empty() {
-                let items: Vec<Value> = say
-                    .choices
-                    .iter()
-                    .map(|choice| {
-                        let action = match choice {
-                            Choice::Message { label, text } => {
-                                json!({ "type": "message", "label": label, "text": text })
-                            }
-                            Choice::Location(label) => json!({ "type": "location", "label": label }),
-                            Choice::Camera(label) => json!({ "type": "camera", "label": label }),
-                            Choice::CameraRoll(label) => json!({ "type": "cameraRoll", "label": label }),
-                        };
-                        json!({ "type": "action", "action": action })
-                    })
-                    .collect();
-                message["quickReply"] = json!({ "items": items });
-            }
-            message
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -172,5 +174,15 @@ mod tests {
         assert!(!signature_ok("secret", b"{}", Some(good.as_bytes())));
         assert!(!signature_ok("secret", body, None));
         assert!(!signature_ok("secret", body, Some(b"not base64!")));
+    }
+
+    #[test]
+    fn a_retry_key_is_a_uuid_that_stays_the_same() {
+        let key = retry_uuid("line:status_changed:42");
+        assert_eq!(key, retry_uuid("line:status_changed:42"));
+        assert_ne!(key, retry_uuid("line:status_changed:43"));
+        let groups: Vec<usize> = key.split('-').map(str::len).collect();
+        assert_eq!(groups, [8, 4, 4, 4, 12]);
+        assert_eq!(&key[14..15], "4");
     }
 }

@@ -15,9 +15,9 @@
 //! website's own channel, which protects the reporter's identity.
 
 use chrono::{DateTime, Duration, Utc};
-use entity::enums::{Channel, Kind};
+use entity::enums::{Channel, Kind, Status};
 use entity::line_conversation::{self, LineStep};
-use entity::{agency, line_webhook_event, service};
+use entity::{agency, line_webhook_event, service, submission};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
@@ -32,6 +32,7 @@ use super::submissions::{ContactInput, NewSubmission};
 use super::validation::{plain_text, single_line};
 use super::write;
 use crate::i18n::{self, Lang};
+use serde_json::{json, Value};
 
 /// How long a handled event's id is remembered: LINE redelivers within
 /// hours; a month is ample.
@@ -43,6 +44,9 @@ pub const CONVERSATION_MEMORY: Duration = Duration::days(1);
 
 /// Longest place text kept (the submission's `location`).
 const LOCATION_MAX: usize = 300;
+
+/// Longest text message LINE takes, in characters.
+const TEXT_MAX: usize = 5000;
 
 /// Quick-reply buttons LINE shows at most.
 const CHOICES_MAX: usize = 13;
@@ -540,6 +544,65 @@ impl Texts<'_> {
             self.say_with("line.access_key", &[("key", &receipt.access_key)]),
         ]
     }
+}
+
+/// News of a resident's submission for their LINE chat (pushed through the
+/// outbox): a status change, or staff's public reply (`reply`), with what
+/// staff wrote for them.
+pub fn news(
+    agency: &agency::Model,
+    item: &submission::Model,
+    reply: bool,
+    status: Status,
+    message: Option<&str>,
+) -> Say {
+    let code = item.tracking_code.as_str();
+    let lead = match reply {
+        true => i18n::t_with(Lang::Th, "line.news.reply", &[("agency", &agency.name_th), ("code", code)]),
+        false => {
+            let status = i18n::t(Lang::Th, &format!("status.{}", status.to_value())).to_owned();
+            i18n::t_with(
+                Lang::Th,
+                "line.news.status",
+                &[("agency", &agency.name_th), ("code", code), ("status", &status)],
+            )
+        }
+    };
+    let text = match message {
+        Some(message) => format!("{lead}\n\n{message}"),
+        None => lead,
+    };
+    Say { text, choices: Vec::new() }
+}
+
+/// LINE's message objects for `says` (its Messaging API's JSON): text,
+/// with quick-reply buttons on a message that has choices.
+pub fn message_objects(says: &[Say]) -> Vec<Value> {
+    says.iter()
+        .map(|say| {
+            let text: String = say.text.chars().take(TEXT_MAX).collect();
+            let mut message = json!({ "type": "text", "text": text });
+            if !say.choices.is_empty() {
+                let items: Vec<Value> = say
+                    .choices
+                    .iter()
+                    .map(|choice| {
+                        let action = match choice {
+                            Choice::Message { label, text } => {
+                                json!({ "type": "message", "label": label, "text": text })
+                            }
+                            Choice::Location(label) => json!({ "type": "location", "label": label }),
+                            Choice::Camera(label) => json!({ "type": "camera", "label": label }),
+                            Choice::CameraRoll(label) => json!({ "type": "cameraRoll", "label": label }),
+                        };
+                        json!({ "type": "action", "action": action })
+                    })
+                    .collect();
+                message["quickReply"] = json!({ "items": items });
+            }
+            message
+        })
+        .collect()
 }
 
 /// A button label within LINE's limit.

@@ -4,6 +4,10 @@
 //! public replies — never internal notes, never staff names. Staff with an
 //! e-mail address get the items assigned to their department and a daily
 //! digest of what is due. Nothing is enqueued while e-mail is off.
+//!
+//! A resident who wrote on LINE gets status changes and public replies
+//! pushed to their chat (the receipt was the chat's own answer); these wait
+//! in the outbox while no instance can push.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{EventKind, Status};
@@ -74,9 +78,28 @@ pub(crate) async fn public_event(
         _ => return Ok(()),
     };
     let Some(contact) = contact::Entity::find_by_id(item.id).one(txn).await? else { return Ok(()) };
+    let agency = agency_of(txn, item.agency_id).await?;
+    if let Some(user) = contact.line_user_id.as_deref() {
+        let news =
+            super::line::news(&agency, item, purpose == Purpose::PublicReply, status.unwrap_or(item.status), message);
+        // Enqueued whether or not this instance can push: the message
+        // waits in the outbox until an instance with the channel's token sends it.
+        let message = NewMessage {
+            agency_id: item.agency_id,
+            channel: MessageChannel::Line,
+            recipient: user.to_owned(),
+            subject: news.text.lines().next().unwrap_or_default().to_owned(),
+            body_text: news.text.clone(),
+            body_html: None,
+            payload: Some(serde_json::Value::Array(super::line::message_objects(&[news]))),
+            submission_id: Some(item.id),
+            purpose,
+            dedupe_key: format!("line:{}:{event_id}", purpose.code()),
+        };
+        outbox::enqueue(txn, message, now).await?;
+    }
     let Some(email) = contact.email.as_deref() else { return Ok(()) };
     let Some(settings) = outbox::mail_settings(txn).await? else { return Ok(()) };
-    let agency = agency_of(txn, item.agency_id).await?;
     let lang = Lang::from_code(&contact.language).unwrap_or_default();
     let code = item.tracking_code.as_str();
     let status_label = |lang| {
@@ -88,11 +111,9 @@ pub(crate) async fn public_event(
         .map(|&lang| {
             let mut section = Section::new(lang, i18n::t(lang, "mail.greeting").to_owned());
             let line = match purpose {
-                Purpose::PublicReply => i18n::t_with(
-                    lang,
-                    "mail.reply.lead",
-                    &[("agency", agency_name(&agency, lang)), ("code", code)],
-                ),
+                Purpose::PublicReply => {
+                    i18n::t_with(lang, "mail.reply.lead", &[("agency", agency_name(&agency, lang)), ("code", code)])
+                }
                 _ => i18n::t_with(lang, "mail.status.changed", &[("code", code), ("status", &status_label(lang))]),
             };
             section.lines.push(line);
@@ -108,7 +129,10 @@ pub(crate) async fn public_event(
             match lang {
                 Lang::Th => thai,
                 Lang::En => {
-                    format!("{thai} / {}", i18n::t_with(lang, "mail.status.subject", &[("code", code), ("status", &en)]))
+                    format!(
+                        "{thai} / {}",
+                        i18n::t_with(lang, "mail.status.subject", &[("code", code), ("status", &en)])
+                    )
                 }
             }
         }
@@ -138,7 +162,11 @@ pub(crate) async fn assigned(
         let mut section = Section::new(lang, i18n::t(lang, "mail.greeting_staff").to_owned());
         section.lines = vec![
             i18n::t_with(lang, "mail.assigned.lead", &[("code", code), ("kind", &kind), ("department", &department)]),
-            i18n::t_with(lang, "mail.assigned.due", &[("date", &format_date(lang, item.next_due_at.unwrap_or(item.due_at)))]),
+            i18n::t_with(
+                lang,
+                "mail.assigned.due",
+                &[("date", &format_date(lang, item.next_due_at.unwrap_or(item.due_at)))],
+            ),
         ];
         section.link = staff_link(&settings, lang, item.id);
         let subject = i18n::t_with(lang, "mail.assigned.subject", &[("code", code), ("department", &department)]);
@@ -185,9 +213,10 @@ pub async fn daily_digests(db: &impl ConnectionTrait, agency_id: i64, now: DateT
                     section.lines.extend(list.iter().map(|item| line(item)));
                 }
             }
-            section.link = settings.public_url.as_ref().map(|base| {
-                (i18n::t(lang, "mail.inbox_link").to_owned(), format!("{base}/staff/inbox"))
-            });
+            section.link = settings
+                .public_url
+                .as_ref()
+                .map(|base| (i18n::t(lang, "mail.inbox_link").to_owned(), format!("{base}/staff/inbox")));
             let subject = i18n::t_with(
                 lang,
                 "mail.digest.subject",
@@ -264,7 +293,10 @@ async fn enqueue_letter(
 }
 
 async fn agency_of(db: &impl ConnectionTrait, agency_id: i64) -> Result<agency::Model, DbErr> {
-    agency::Entity::find_by_id(agency_id).one(db).await?.ok_or_else(|| DbErr::RecordNotFound(format!("agency {agency_id}")))
+    agency::Entity::find_by_id(agency_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("agency {agency_id}")))
 }
 
 fn agency_name(agency: &agency::Model, lang: Lang) -> &str {

@@ -184,7 +184,10 @@ pub async fn claim(
 pub enum Outcome {
     Sent,
     /// Try again at `retry_at`, or give up (`None`).
-    Failed { error: String, retry_at: Option<DateTime<Utc>> },
+    Failed {
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
 }
 
 /// Records the outcome of the attempt on `message`, if this sender still

@@ -41,9 +41,9 @@ impl Transport for SmtpTransport {
         let to: Mailbox = message.recipient.parse().map_err(DeliveryError::permanent)?;
         let text = SinglePart::builder().header(ContentType::TEXT_PLAIN).body(message.body_text.clone());
         let body = match &message.body_html {
-            Some(html) => MultiPart::alternative().singlepart(text).singlepart(
-                SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone()),
-            ),
+            Some(html) => MultiPart::alternative()
+                .singlepart(text)
+                .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
             None => MultiPart::mixed().singlepart(text),
         };
         let email = Message::builder()

@@ -68,7 +68,8 @@ mod tests {
         let mut section = Section::new(Lang::Th, "เรียน ผู้แจ้งเรื่อง".into());
         section.quote = Some("<b>ถนน & ไฟ</b>".into());
         section.link = Some(("ติดตามเรื่อง".into(), "https://siang.example/track".into()));
-        let letter = Letter { subject: "ทดสอบ".into(), sections: vec![section], footer: "ท้าย".into() };
+        let letter =
+            Letter { subject: "ทดสอบ".into(), sections: vec![section], footer: "ท้าย".into() };
         let (text, html) = letter.bodies().unwrap();
         assert!(text.contains("<b>ถนน & ไฟ</b>"), "{text}");
         assert!(text.contains("ติดตามเรื่อง: https://siang.example/track"), "{text}");

@@ -124,9 +124,8 @@ impl Sender {
     fn failed(&self, message: &outbox_message::Model, err: DeliveryError) -> Outcome {
         let attempts = message.attempts + 1;
         tracing::warn!(id = message.id, attempts, error = %err.reason, "could not deliver an outbox message");
-        let retry_at = (!err.permanent && attempts < self.config.max_attempts).then(|| {
-            Utc::now() + outbox::backoff(message.attempts, self.config.backoff, self.config.backoff_max)
-        });
+        let retry_at = (!err.permanent && attempts < self.config.max_attempts)
+            .then(|| Utc::now() + outbox::backoff(message.attempts, self.config.backoff, self.config.backoff_max));
         Outcome::Failed { error: err.reason, retry_at }
     }
 

@@ -5,6 +5,7 @@
 //! redeliveries and two instances that make nothing twice.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
@@ -13,7 +14,8 @@ use axum::http::{HeaderMap, Method, Request, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use base64::Engine;
-use entity::enums::{Channel, Kind};
+use entity::enums::{Channel, Kind, Role};
+use entity::outbox_message::{self, MessageChannel, MessageState};
 use entity::{contact, submission};
 use hmac::{Hmac, Mac};
 use http_body_util::BodyExt;
@@ -21,6 +23,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use siang::config::{LineConfig, ServerConfig};
+use siang::notify::sender::{Sender, SenderConfig};
 use tower::ServiceExt;
 
 use crate::helpers::{TestApp, TestResponse};
@@ -35,6 +38,7 @@ struct Call {
     method: Method,
     path: String,
     authorization: String,
+    retry_key: String,
     body: Value,
 }
 
@@ -43,16 +47,24 @@ struct Call {
 struct FakeLine {
     addr: SocketAddr,
     calls: Arc<Mutex<Vec<Call>>>,
+    /// While set, pushes answer 500 as an unwell LINE would.
+    down: Arc<AtomicBool>,
+}
+
+#[derive(Clone)]
+struct Shared {
+    calls: Arc<Mutex<Vec<Call>>>,
+    down: Arc<AtomicBool>,
 }
 
 impl FakeLine {
     async fn start() -> Self {
-        let calls = Arc::new(Mutex::new(Vec::new()));
+        let shared = Shared { calls: Arc::new(Mutex::new(Vec::new())), down: Arc::new(AtomicBool::new(false)) };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("address");
-        let router = Router::new().fallback(record).with_state(calls.clone());
+        let router = Router::new().fallback(record).with_state(shared.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
-        Self { addr, calls }
+        Self { addr, calls: shared.calls, down: shared.down }
     }
 
     fn config(&self) -> ServerConfig {
@@ -81,17 +93,16 @@ impl FakeLine {
 /// A small JPEG's first bytes: what LINE's content endpoint answers.
 const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
 
-async fn record(
-    State(calls): State<Arc<Mutex<Vec<Call>>>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let authorization = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+async fn record(State(shared): State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let header =
+        |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok()).unwrap_or_default().to_owned();
+    let (authorization, retry_key) = (header("authorization"), header("x-line-retry-key"));
     let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let path = uri.path().to_owned();
-    calls.lock().unwrap().push(Call { method, path: path.clone(), authorization, body });
+    shared.calls.lock().unwrap().push(Call { method, path: path.clone(), authorization, retry_key, body });
+    if path == "/v2/bot/message/push" && shared.down.load(Ordering::SeqCst) {
+        return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "{}").into_response();
+    }
     if path.ends_with("/content") {
         if path.contains("/not-an-image/") {
             return ([("content-type", "text/html")], "<html>").into_response();
@@ -312,6 +323,60 @@ async fn two_instances_make_one_submission(app: TestApp, line: FakeLine) {
     assert_eq!(line_submissions(&app).await.len(), 6);
 }
 
+/// Staff's status change and public reply reach the resident's chat as
+/// pushes through the outbox; while LINE is down they wait there.
+async fn news_of_a_line_submission_is_pushed_through_the_outbox(app: TestApp, line: FakeLine) {
+    let router = app.router();
+    up_to_confirmation(&router, "n", SOMCHAI).await;
+    deliver(&router, &[text("n6", SOMCHAI, "ยืนยัน")]).await;
+    let item = line_submissions(&app).await.remove(0);
+    app.staff("anong", Role::Admin, None).await;
+    let admin = app.client([10, 0, 0, 1]);
+    admin.login("anong").await;
+    let base = format!("/staff/submissions/{}", item.id);
+    let moved = admin.post_form(&format!("{base}/status"), &[("status", "accepted"), ("seen", "received")]).await;
+    assert_eq!(moved.status, 303, "{}", moved.body);
+    let replied = admin.post_form(&format!("{base}/reply"), &[("message", "ช่างไฟจะเข้าไปซ่อมพรุ่งนี้")]).await;
+    assert_eq!(replied.status, 303, "{}", replied.body);
+    let queued = |app: &TestApp| {
+        let db = app.db.clone();
+        async move {
+            outbox_message::Entity::find()
+                .filter(outbox_message::Column::Channel.eq(MessageChannel::Line))
+                .all(&db)
+                .await
+                .unwrap()
+        }
+    };
+    let rows = queued(&app).await;
+    assert_eq!(rows.len(), 2, "a status change and a reply: {rows:?}");
+    assert!(rows.iter().all(|r| r.recipient == SOMCHAI && r.submission_id == Some(item.id)));
+    assert!(line.calls().iter().all(|c| c.path != "/v2/bot/message/push"), "nothing is pushed by the write itself");
+
+    let fast = SenderConfig { backoff: chrono::Duration::zero(), ..SenderConfig::default() };
+    let sender = Sender::new(app.db.clone(), siang::notify::transports(&line.config()).unwrap(), fast);
+    line.down.store(true, Ordering::SeqCst);
+    assert_eq!(sender.send_due(chrono::Utc::now()).await.unwrap(), 2);
+    let waiting = queued(&app).await;
+    assert!(waiting.iter().all(|r| r.state == MessageState::Pending && r.attempts == 1), "{waiting:?}");
+
+    line.down.store(false, Ordering::SeqCst);
+    assert_eq!(sender.send_due(chrono::Utc::now()).await.unwrap(), 2);
+    assert!(queued(&app).await.iter().all(|r| r.state == MessageState::Sent));
+    let pushes: Vec<Call> = line.calls().into_iter().filter(|c| c.path == "/v2/bot/message/push").collect();
+    assert_eq!(pushes.len(), 4, "two failed, then two sent");
+    for push in &pushes {
+        assert_eq!(push.body["to"].as_str(), Some(SOMCHAI));
+        assert_eq!(push.authorization, format!("Bearer {TOKEN}"));
+        assert_eq!(push.retry_key.len(), 36);
+    }
+    let retried = pushes.iter().filter(|p| p.retry_key == pushes[0].retry_key).count();
+    assert_eq!(retried, 2, "a retried push carries the same retry key");
+    let texts: Vec<&str> = pushes[2..].iter().map(|p| p.body["messages"][0]["text"].as_str().unwrap()).collect();
+    assert!(texts.iter().all(|t| t.contains(&item.tracking_code)), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("ช่างไฟจะเข้าไปซ่อมพรุ่งนี้")), "{texts:?}");
+}
+
 async fn without_a_channel_secret_the_hook_is_off(app: TestApp) {
     let events = [text("o1", SOMCHAI, "สวัสดี")];
     let signed = body(&events);
@@ -356,6 +421,7 @@ with_fake_line!(
     a_bad_or_missing_signature_is_refused_and_stores_nothing,
     a_redelivered_event_makes_nothing_twice,
     two_instances_make_one_submission,
+    news_of_a_line_submission_is_pushed_through_the_outbox,
 );
 
 mod off {
