@@ -15,6 +15,7 @@ mod exports;
 mod hardening;
 mod ita;
 mod line;
+mod notify;
 mod open311;
 mod openapi;
 mod outage;
