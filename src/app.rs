@@ -89,6 +89,9 @@ pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Resu
             if let Err(err) = forgotten {
                 tracing::warn!(error = %err, "could not forget old submission requests");
             }
+            if let Err(err) = crate::domain::line::forget_old(&db, chrono::Utc::now()).await {
+                tracing::warn!(error = %err, "could not forget old LINE events and conversations");
+            }
         }
     });
 

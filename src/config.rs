@@ -106,6 +106,54 @@ pub struct ServerConfig {
     /// Needed with `SIANG_SMTP_URL`.
     #[arg(long, env = "SIANG_MAIL_FROM")]
     pub mail_from: Option<String>,
+
+    #[command(flatten)]
+    pub line: LineConfig,
+}
+
+/// The agency's LINE Official Account (Messaging API channel); without the
+/// channel secret the LINE webhook is off.
+#[derive(Debug, Clone, Args)]
+pub struct LineConfig {
+    /// The channel secret: webhooks signed with it are believed.
+    #[arg(long = "line-channel-secret", env = "SIANG_LINE_CHANNEL_SECRET", hide_env_values = true)]
+    pub channel_secret: Option<String>,
+
+    /// The long-lived channel access token, for replies, pushes and content.
+    #[arg(long = "line-channel-token", env = "SIANG_LINE_CHANNEL_TOKEN", hide_env_values = true)]
+    pub channel_token: Option<String>,
+
+    /// The Messaging API's address.
+    #[arg(long = "line-api-base", env = "SIANG_LINE_API_BASE", default_value = LINE_API)]
+    pub api_base: String,
+
+    /// Where message content (photos) is fetched. Default: LINE's data
+    /// server with LINE's API, else the same address as the API.
+    #[arg(long = "line-data-api-base", env = "SIANG_LINE_DATA_API_BASE")]
+    pub data_api_base: Option<String>,
+}
+
+const LINE_API: &str = "https://api.line.me";
+
+impl LineConfig {
+    /// The channel's settings for tests, talking to a LINE stand-in at `api_base`.
+    pub fn for_tests(secret: &str, token: &str, api_base: &str) -> Self {
+        Self {
+            channel_secret: Some(secret.to_owned()),
+            channel_token: Some(token.to_owned()),
+            api_base: api_base.to_owned(),
+            data_api_base: None,
+        }
+    }
+
+    /// The address of message content.
+    pub fn data_base(&self) -> &str {
+        match &self.data_api_base {
+            Some(base) => base,
+            None if self.api_base.trim_end_matches('/') == LINE_API => "https://api-data.line.me",
+            None => &self.api_base,
+        }
+    }
 }
 
 /// A yes-or-no setting in any of the usual spellings, so `=1` or `=TRUE`
@@ -148,6 +196,12 @@ impl ServerConfig {
             files_dir: None,
             smtp_url: None,
             mail_from: None,
+            line: LineConfig {
+                channel_secret: None,
+                channel_token: None,
+                api_base: LINE_API.to_owned(),
+                data_api_base: None,
+            },
         }
     }
 }

@@ -27,7 +27,8 @@ struct ErrorPage {
 
 /// Turns filed errors into bodies. Server-side failures are logged here.
 pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let api = request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/open311/");
+    let path = request.uri().path();
+    let api = ["/api/", "/open311/", "/hooks/"].iter().any(|prefix| path.starts_with(prefix));
     let page = PageContext::from_request(&state, &request);
     let response = next.run(request).await;
     let Some(Filed(error)) = response.extensions().get::<Filed>().cloned() else {

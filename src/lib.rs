@@ -17,6 +17,7 @@ pub mod error_page;
 pub mod extract;
 pub mod files;
 pub mod i18n;
+pub mod line;
 pub mod notify;
 pub mod public_url;
 pub mod qr;

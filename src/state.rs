@@ -44,6 +44,8 @@ pub struct App {
     pub active_services: AnswerCache<(), Vec<entity::service::Model>>,
     /// Where stored files' bytes live (`SIANG_FILES_DIR`).
     pub files: Arc<dyn crate::domain::files::FileStore>,
+    /// The agency's LINE Official Account, when configured.
+    pub line: Option<crate::line::LineApi>,
     /// The agency served, as last read (see `agency::load` middleware); only
     /// error pages use it, when the database cannot be read.
     last_agency: RwLock<Arc<agency::Model>>,
@@ -83,6 +85,7 @@ impl AppState {
             log_pages: AnswerCache::new(2048, crate::domain::participation::public::LOG_TTL),
             active_services: AnswerCache::new(64, std::time::Duration::from_secs(600)),
             files,
+            line: crate::line::LineApi::new(&config.line),
             csrf: CsrfKey::new(&secret, cookie_names(&config)),
             request_keys: RequestKeys::new(&secret),
             limits,

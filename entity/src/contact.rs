@@ -10,6 +10,8 @@ pub struct Model {
     pub name: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// The LINE user the submission came from, to send its news back to.
+    pub line_user_id: Option<String>,
     /// When the resident consented to the PDPA notice.
     pub consented_at: DateTimeUtc,
     /// The language the resident wrote in (`th`, `en`): their messages speak it.

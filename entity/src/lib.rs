@@ -17,6 +17,8 @@ pub mod erasure_request;
 pub mod inbox_tally;
 pub mod ita_item;
 pub mod itas_survey;
+pub mod line_conversation;
+pub mod line_webhook_event;
 pub mod login_failure;
 pub mod measure;
 pub mod measure_activity;

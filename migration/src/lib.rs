@@ -25,6 +25,7 @@ mod m20261210_000001_outcomes;
 mod m20261211_000001_open311;
 mod m20261212_000001_channels_and_evidence;
 mod m20261213_000001_outbox;
+mod m20261214_000001_line;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_open311::Migration),
             Box::new(m20261212_000001_channels_and_evidence::Migration),
             Box::new(m20261213_000001_outbox::Migration),
+            Box::new(m20261214_000001_line::Migration),
         ]
     }
 }

@@ -429,6 +429,7 @@ impl Rows {
                 name: Set(Some(name)),
                 phone: Set(Some(format!("08{:08}", rng.random_range(0..100_000_000)))),
                 email: Set(None),
+                line_user_id: Set(None),
                 consented_at: Set(received),
                 language: Set("th".into()),
             });

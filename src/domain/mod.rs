@@ -9,6 +9,7 @@ pub mod audit;
 pub mod calendar;
 pub mod error;
 pub mod files;
+pub mod line;
 pub mod links;
 pub mod notices;
 pub mod open311;

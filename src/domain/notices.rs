@@ -4,6 +4,10 @@
 //! public replies — never internal notes, never staff names. Staff with an
 //! e-mail address get the items assigned to their department and a daily
 //! digest of what is due. Nothing is enqueued while e-mail is off.
+//!
+//! A resident who wrote on LINE gets status changes and public replies
+//! pushed to their chat (the receipt was the chat's own answer); these wait
+//! in the outbox while no instance can push.
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::{EventKind, Status};
@@ -74,9 +78,28 @@ pub(crate) async fn public_event(
         _ => return Ok(()),
     };
     let Some(contact) = contact::Entity::find_by_id(item.id).one(txn).await? else { return Ok(()) };
+    let agency = agency_of(txn, item.agency_id).await?;
+    if let Some(user) = contact.line_user_id.as_deref() {
+        let news =
+            super::line::news(&agency, item, purpose == Purpose::PublicReply, status.unwrap_or(item.status), message);
+        // Enqueued whether or not this instance can push: the message
+        // waits in the outbox until an instance with the channel's token sends it.
+        let message = NewMessage {
+            agency_id: item.agency_id,
+            channel: MessageChannel::Line,
+            recipient: user.to_owned(),
+            subject: news.text.lines().next().unwrap_or_default().to_owned(),
+            body_text: news.text.clone(),
+            body_html: None,
+            payload: Some(serde_json::Value::Array(super::line::message_objects(&[news]))),
+            submission_id: Some(item.id),
+            purpose,
+            dedupe_key: format!("line:{}:{event_id}", purpose.code()),
+        };
+        outbox::enqueue(txn, message, now).await?;
+    }
     let Some(email) = contact.email.as_deref() else { return Ok(()) };
     let Some(settings) = outbox::mail_settings(txn).await? else { return Ok(()) };
-    let agency = agency_of(txn, item.agency_id).await?;
     let lang = Lang::from_code(&contact.language).unwrap_or_default();
     let code = item.tracking_code.as_str();
     let status_label = |lang| {

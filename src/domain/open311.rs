@@ -262,7 +262,12 @@ pub async fn as_submission(
         details: request.description,
         service,
         location,
-        contact: super::submissions::ContactInput { name, phone: request.phone, email: request.email },
+        contact: super::submissions::ContactInput {
+            name,
+            phone: request.phone,
+            email: request.email,
+            ..Default::default()
+        },
         consent: request.consent,
         ..Default::default()
     }))

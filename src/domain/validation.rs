@@ -186,6 +186,16 @@ pub fn optional_email(value: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// A LINE user id (`U` and 32 hexadecimal digits), or empty for "not given".
+pub fn optional_line_user_id(value: &str) -> Result<(), ValidationError> {
+    let hex = value.strip_prefix('U').unwrap_or_default();
+    if value.is_empty() || (hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit())) {
+        Ok(())
+    } else {
+        Err(ValidationError::new("line_user_id"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

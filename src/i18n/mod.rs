@@ -64,6 +64,7 @@ const THAI: &[&str] = &[
     include_str!("th/outcomes.toml"),
     include_str!("th/open311.toml"),
     include_str!("th/notify.toml"),
+    include_str!("th/line.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -80,6 +81,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/outcomes.toml"),
     include_str!("en/open311.toml"),
     include_str!("en/notify.toml"),
+    include_str!("en/line.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

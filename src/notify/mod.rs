@@ -1,10 +1,11 @@
 //! Delivering what the outbox holds (`domain::outbox`): one [`Transport`]
-//! per channel (e-mail here; LINE beside it), and the [`sender::Sender`]
+//! per channel (e-mail, LINE), and the [`sender::Sender`]
 //! that claims due messages and hands each to its channel's transport,
 //! knowing nothing of any channel itself.
 
 pub mod email;
 pub mod letters;
+pub mod line;
 pub mod sender;
 
 use std::sync::Arc;
@@ -19,6 +20,9 @@ pub fn transports(config: &ServerConfig) -> Result<Vec<Arc<dyn Transport>>, Stri
     if let Some(url) = &config.smtp_url {
         let from = config.mail_from.as_deref().ok_or("SIANG_MAIL_FROM is needed with SIANG_SMTP_URL")?;
         transports.push(Arc::new(email::SmtpTransport::new(url, from)?));
+    }
+    if let Some(line) = crate::line::LineApi::new(&config.line).filter(|line| line.can_send()) {
+        transports.push(Arc::new(line));
     }
     Ok(transports)
 }

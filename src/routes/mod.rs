@@ -8,6 +8,7 @@ use crate::state::AppState;
 
 pub mod api;
 pub mod api_reference;
+pub mod line;
 pub mod open311;
 pub mod public;
 pub mod staff;
@@ -17,6 +18,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .merge(public::router())
         .merge(staff::router(state))
         .merge(open311::router())
+        .merge(line::router())
         .merge(api::router())
         .merge(api_reference::router())
         .fallback(not_found)

@@ -146,6 +146,7 @@ pub fn with_contact(kind: &str, subject: &str) -> NewSubmission {
             name: format!("นางสมศรี {subject}"),
             phone: "081-234-5678".into(),
             email: "somsri@example.org".into(),
+            ..Default::default()
         },
         consent: true,
         ..Default::default()

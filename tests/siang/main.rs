@@ -14,6 +14,7 @@ mod evidence;
 mod exports;
 mod hardening;
 mod ita;
+mod line;
 mod notify;
 mod open311;
 mod openapi;

@@ -25,6 +25,7 @@ fn marked(kind: &str, tag: &str) -> NewSubmission {
             name: format!("PRIVNAME{tag}"),
             phone: "0891357924".into(),
             email: format!("priv.email.{tag}@example.org").to_lowercase(),
+            ..Default::default()
         },
         corruption: if kind == "corruption" {
             CorruptionFacts {

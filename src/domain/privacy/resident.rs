@@ -165,6 +165,7 @@ pub struct HeldContact {
     pub name: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    pub line_user_id: Option<String>,
     pub consented_at: DateTime<Utc>,
 }
 
@@ -205,6 +206,7 @@ pub async fn held_data(
         name: c.name,
         phone: c.phone,
         email: c.email,
+        line_user_id: c.line_user_id,
         consented_at: c.consented_at,
     });
     let contact_erased_at = if contact.is_none() { erased_at(db, item.id).await? } else { None };

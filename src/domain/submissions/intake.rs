@@ -8,7 +8,9 @@ use sea_orm::ActiveEnum;
 use validator::Validate;
 
 use super::questions;
-use crate::domain::validation::{optional_email, optional_phone, plain_text, single_line, FieldErrors};
+use crate::domain::validation::{
+    optional_email, optional_line_user_id, optional_phone, plain_text, single_line, FieldErrors,
+};
 
 pub const SUBJECT_MAX: u64 = 200;
 pub const DETAILS_MAX: u64 = 5000;
@@ -64,11 +66,17 @@ pub struct ContactInput {
     pub phone: String,
     #[validate(length(max = 254, code = "too_long"), custom(function = "optional_email"))]
     pub email: String,
+    /// The LINE user who sent it (channel LINE only), to send news back to.
+    /// Left out of the request fingerprint when empty, so other channels'
+    /// fingerprints stay as they were.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    #[validate(custom(function = "optional_line_user_id"))]
+    pub line_user_id: String,
 }
 
 impl ContactInput {
     pub fn is_empty(&self) -> bool {
-        self.name.is_empty() && self.phone.is_empty() && self.email.is_empty()
+        self.name.is_empty() && self.phone.is_empty() && self.email.is_empty() && self.line_user_id.is_empty()
     }
 }
 

@@ -63,10 +63,30 @@ pub async fn submit(
 ) -> Result<Receipt, SubmitError> {
     let accepted = accept(db, agency, input, channel, recorded_by, request, now).await?;
     let txn = write::begin(db, agency.id).await?;
-    let mut changes = Changes::default();
-    let receipt = store(&txn, &accepted, &mut changes).await?;
-    changes.apply(&txn).await?;
+    let receipt = store_counted(&txn, &accepted).await?;
     txn.commit().await?;
+    Ok(receipt)
+}
+
+/// Validates and stores a resident's submission inside the caller's write
+/// ([`write::begin`]), so that it is made together with the caller's own
+/// change (a LINE conversation that ends in it) or not at all.
+pub async fn submit_within(
+    txn: &write::Write,
+    agency: &agency::Model,
+    input: NewSubmission,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> Result<Receipt, SubmitError> {
+    let accepted = accept(txn, agency, input, channel, None, None, now).await?;
+    store_counted(txn, &accepted).await
+}
+
+/// [`store`] with its counts.
+async fn store_counted(txn: &write::Write, accepted: &Accepted) -> Result<Receipt, SubmitError> {
+    let mut changes = Changes::default();
+    let receipt = store(txn, accepted, &mut changes).await?;
+    changes.apply(txn).await?;
     Ok(receipt)
 }
 
@@ -306,6 +326,7 @@ pub(super) async fn store(
                 name: Set(optional(&input.contact.name)),
                 phone: Set(optional(&input.contact.phone)),
                 email: Set(optional(&input.contact.email)),
+                line_user_id: Set(optional(&input.contact.line_user_id)),
                 consented_at: Set(now),
                 language: Set(input.language.code().to_owned()),
             }

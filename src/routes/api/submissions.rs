@@ -74,7 +74,8 @@ impl From<SubmissionRequest> for NewSubmission {
             occurred_when: c.occurred_when,
             evidence: c.evidence,
         });
-        let contact = r.contact.map(|c| ContactInput { name: c.name, phone: c.phone, email: c.email });
+        let contact =
+            r.contact.map(|c| ContactInput { name: c.name, phone: c.phone, email: c.email, ..Default::default() });
         NewSubmission {
             kind: r.kind,
             subject: r.subject,

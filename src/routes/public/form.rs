@@ -185,6 +185,7 @@ pub fn new_submission(form: &FormState) -> NewSubmission {
             name: text("contact.name"),
             phone: text("contact.phone"),
             email: text("contact.email"),
+            ..Default::default()
         },
         anonymous: form.is("anonymous", "on").then_some(true),
         consent: form.is("consent", "on"),
