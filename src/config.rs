@@ -95,6 +95,12 @@ pub struct ServerConfig {
     /// SQLite database, `data/files` in the working directory otherwise.
     #[arg(long, env = "SIANG_FILES_DIR")]
     pub files_dir: Option<std::path::PathBuf>,
+
+    /// Where stored files live, as a URL; supersedes `SIANG_FILES_DIR`:
+    /// `file:///var/lib/siang/files`, or `s3://bucket/prefix` (S3 or an
+    /// S3-compatible service, configured by the usual `AWS_*` variables).
+    #[arg(long, env = "SIANG_FILES_URL")]
+    pub files_url: Option<url::Url>,
 }
 
 /// A yes-or-no setting in any of the usual spellings, so `=1` or `=TRUE`
@@ -135,6 +141,7 @@ impl ServerConfig {
             header_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
             files_dir: None,
+            files_url: None,
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod links;
 pub mod open311;
 pub mod participation;
 pub mod permissions;
+pub mod photos;
 pub mod privacy;
 pub mod services;
 pub mod sign_in;
