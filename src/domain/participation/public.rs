@@ -63,7 +63,8 @@ pub struct PublicLogEntry {
     /// resident's description of the place.
     pub moo: Option<i16>,
     /// The photos staff published with a submission: on the entry's own
-    /// page only (empty in lists).
+    /// page only (left out of lists).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub photos: Vec<PublicPhoto>,
 }
 
