@@ -111,7 +111,12 @@ fn reencode(name: &str, bytes: &[u8], format: ImageFormat) -> Result<Photo, Doma
         ImageFormat::Png => (encode(&picture, ImageFormat::Png)?, MediaType::Png),
         _ => (encode(&DynamicImage::ImageRgb8(picture.to_rgb8()), ImageFormat::Jpeg)?, MediaType::Jpeg),
     };
-    let small = picture.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+    // `thumbnail` would enlarge a small picture; one that fits is kept as is.
+    let small = if picture.width() > THUMBNAIL_SIDE || picture.height() > THUMBNAIL_SIDE {
+        picture.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+    } else {
+        picture.clone()
+    };
     let thumbnail = encode(&DynamicImage::ImageRgb8(small.to_rgb8()), ImageFormat::Jpeg)?;
     let full = files::check(FIELD, Upload { name: name.to_owned(), bytes: kept.into() })?;
     let stem = files::clean_name(name, media_type);
