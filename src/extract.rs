@@ -374,16 +374,11 @@ pub struct ApiJsonWithPhotos<T> {
 /// The multipart part that carries the JSON.
 pub const JSON_PART: &str = "submission";
 
-impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for ApiJsonWithPhotos<T> {
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJsonWithPhotos<T> {
     type Rejection = AppError;
-    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
         use crate::domain::{files, photos};
-        let multipart = request
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
-        if !multipart {
+        if !crate::files::is_multipart(request.headers()) {
             let ApiJson(body) = ApiJson::from_request(request, state).await?;
             return Ok(Self { body, photos: Vec::new() });
         }
@@ -391,12 +386,14 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequest<S> for ApiJsonWithP
             .await
             .map_err(|rejection| AppError::Malformed(rejection.body_text()))?;
         let mut body = None;
+        let mut text_read = 0;
         let mut uploads = Vec::new();
         let refuse = |code| AppError::from(crate::domain::error::DomainError::invalid(photos::FIELD, code));
         while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
             match field.name() {
                 Some(JSON_PART) => {
-                    let text = field.bytes().await.map_err(multipart_error)?;
+                    let text =
+                        crate::files::limited_text(&mut field, &mut text_read, state.config.max_body_bytes).await?;
                     let value = serde_json::from_slice(&text).map_err(|_| shape_error("json_syntax"))?;
                     body = Some(api_value(value)?);
                 }

@@ -122,18 +122,49 @@ pub fn default_dir(db: &sea_orm::DatabaseConnection) -> PathBuf {
 
 /// The body limit of a request that may carry files, which may be larger
 /// than other requests (see `security::limit_body`): an activity's evidence
-/// file, or a resident's photos.
-pub fn upload_limit(method: &axum::http::Method, path: &str) -> Option<usize> {
-    if method != axum::http::Method::POST {
+/// file, or a resident's photos (only as `multipart/form-data`: the same
+/// form sent urlencoded, or JSON, keeps the ordinary limit).
+pub fn upload_limit(request: &axum::extract::Request) -> Option<usize> {
+    if request.method() != axum::http::Method::POST {
         return None;
     }
+    let path = request.uri().path();
     if path.starts_with("/staff/activities/") && path.ends_with("/evidence") {
         Some(crate::domain::files::MAX_UPLOAD_BODY_BYTES)
-    } else if matches!(path, "/submit" | "/report-corruption" | "/api/v1/submissions") {
+    } else if matches!(path, "/submit" | "/report-corruption" | "/api/v1/submissions")
+        && is_multipart(request.headers())
+    {
         Some(crate::domain::photos::MAX_BODY_BYTES)
     } else {
         None
     }
+}
+
+/// Whether a request's body is `multipart/form-data`.
+pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
+/// Reads a multipart part's text, refusing the request (413) once the
+/// text read so far (`read`, for every text part of the request) passes
+/// `max`: a multipart body may be large for its files, never for its text.
+pub async fn limited_text(
+    field: &mut axum::extract::multipart::Field<'_>,
+    read: &mut usize,
+    max: usize,
+) -> Result<Vec<u8>, crate::error::AppError> {
+    let mut text = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(crate::extract::multipart_error)? {
+        *read += chunk.len();
+        if *read > max {
+            return Err(crate::error::AppError::PayloadTooLarge);
+        }
+        text.extend_from_slice(&chunk);
+    }
+    Ok(text)
 }
 
 /// A stored file as an answer: the type decided when it was stored, never

@@ -497,7 +497,25 @@ async fn the_village_is_public_and_the_coordinates_never(app: TestApp) {
     }
 }
 
+async fn when_storage_is_down_nothing_is_stored_and_the_resident_is_told(app: TestApp) {
+    // The store's directory becomes a plain file: no photo can be written.
+    std::fs::remove_dir_all(&app.files_dir).unwrap();
+    std::fs::write(&app.files_dir, b"not a directory").unwrap();
+    let resident = app.resident();
+    let refused = send_form(&resident, "/submit", &COMPLAINT, &[("a.jpg", &jpeg_with_gps())]).await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(refused.body.contains("ระบบเก็บรูปขัดข้อง"), "{}", refused.body);
+    assert!(refused.body.contains("น้ำท่วมขังหน้าตลาด"), "what the resident typed is kept");
+    assert_eq!(app.count("submission").await, 0, "no submission stored without its photos");
+    assert_eq!(app.count("stored_file").await, 0);
+    let without = send_form(&resident, "/submit", &COMPLAINT, &[]).await;
+    assert_eq!(without.status, 303, "without photos it is stored: {}", without.body);
+    assert_eq!(app.count("submission").await, 1);
+    std::fs::remove_file(&app.files_dir).unwrap();
+}
+
 on_both_databases!(
+    when_storage_is_down_nothing_is_stored_and_the_resident_is_told,
     a_photo_with_gps_is_stored_without_its_exif,
     bombs_and_renamed_programs_are_refused_and_nothing_is_stored,
     more_than_three_photos_are_refused,

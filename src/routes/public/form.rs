@@ -283,12 +283,7 @@ pub struct ResidentForm {
 impl FromRequest<AppState> for ResidentForm {
     type Rejection = AppError;
     async fn from_request(request: axum::extract::Request, state: &AppState) -> Result<Self, AppError> {
-        let multipart = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
-        if !multipart {
+        if !crate::files::is_multipart(request.headers()) {
             let CsrfForm(fields) = CsrfForm::<FormFields>::from_request(request, state).await?;
             return Ok(ResidentForm { fields, photos: Vec::new() });
         }
@@ -297,6 +292,7 @@ impl FromRequest<AppState> for ResidentForm {
             .await
             .map_err(|rejection| AppError::Malformed(rejection.body_text()))?;
         let mut token_ok = false;
+        let mut text_read = 0;
         let mut pairs = Vec::new();
         let mut uploads = Vec::new();
         let mut photo_errors = Vec::new();
@@ -311,7 +307,8 @@ impl FromRequest<AppState> for ResidentForm {
                 return Err(AppError::Csrf);
             }
             if name != photos::FIELD {
-                pairs.push((name, field.text().await.map_err(crate::extract::multipart_error)?));
+                let text = crate::files::limited_text(&mut field, &mut text_read, state.config.max_body_bytes).await?;
+                pairs.push((name, String::from_utf8_lossy(&text).into_owned()));
                 continue;
             }
             let file_name = field.file_name().unwrap_or_default().to_owned();
