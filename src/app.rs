@@ -73,7 +73,8 @@ pub fn build_router(state: AppState) -> Router {
 pub async fn serve(db: DatabaseConnection, config: ServerConfig) -> anyhow::Result<()> {
     let addr = config.addr;
     let transports = crate::notify::transports(&config).map_err(anyhow::Error::msg)?;
-    let state = AppState::new(db, config).await.context("loading the agency and the signing secret")?;
+    let state =
+        AppState::new(db, config).await.context("loading the agency and the signing secret, opening the file store")?;
     let limits = state.limits.clone();
     let sessions = DbSessionStore::new(state.db.clone());
     let db = state.db.clone();

@@ -96,6 +96,12 @@ pub struct ServerConfig {
     #[arg(long, env = "SIANG_FILES_DIR")]
     pub files_dir: Option<std::path::PathBuf>,
 
+    /// Where stored files live, as a URL; supersedes `SIANG_FILES_DIR`:
+    /// `file:///var/lib/siang/files`, or `s3://bucket/prefix` (S3 or an
+    /// S3-compatible service, configured by the usual `AWS_*` variables).
+    #[arg(long, env = "SIANG_FILES_URL")]
+    pub files_url: Option<url::Url>,
+
     /// The SMTP server e-mail goes through: `smtp://host:25`,
     /// `smtp://user:password@host:587?tls=required`, `smtps://host:465`.
     /// Without it no e-mail is sent (nor enqueued).
@@ -202,6 +208,7 @@ impl ServerConfig {
                 api_base: LINE_API.to_owned(),
                 data_api_base: None,
             },
+            files_url: None,
         }
     }
 }

@@ -862,6 +862,7 @@ async fn load_submissions(
                     summary_en: Some(summary_en.into()),
                     outcome_th: Some(outcome_th.into()),
                     outcome_en: None,
+                    photos: Vec::new(),
                 },
                 published_on,
             )

@@ -332,15 +332,24 @@ impl<T: FromFormPairs> FromRequest<AppState> for CsrfForm<T> {
 /// 422 per field for text that breaks the rule of `text_input`.
 pub struct ApiJson<T>(pub T);
 
+/// A refusal of the API's body as a whole (`{"errors": {"body": …}}`).
+fn shape_error(code: &'static str) -> AppError {
+    let mut errors = crate::domain::validation::FieldErrors::default();
+    errors.add("body", code);
+    AppError::Invalid(errors)
+}
+
+/// JSON already read, as the API's type: its text under the rule of
+/// `text_input`, its shape as `T` wants.
+fn api_value<T: DeserializeOwned>(mut value: serde_json::Value) -> Result<T, AppError> {
+    text_input::clean_json(&mut value).map_err(AppError::Invalid)?;
+    serde_json::from_value(value).map_err(|_| shape_error("json_shape"))
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
     async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
-        let shape_error = |code| {
-            let mut errors = crate::domain::validation::FieldErrors::default();
-            errors.add("body", code);
-            AppError::Invalid(errors)
-        };
-        let mut value = match axum::Json::<serde_json::Value>::from_request(request, state).await {
+        let value = match axum::Json::<serde_json::Value>::from_request(request, state).await {
             Ok(axum::Json(value)) => value,
             Err(JsonRejection::MissingJsonContentType(_)) => return Err(AppError::UnsupportedMediaType),
             Err(JsonRejection::BytesRejection(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
@@ -349,8 +358,64 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::BytesRejection(e)) => return Err(AppError::Malformed(e.to_string())),
             Err(_) => return Err(shape_error("json_syntax")),
         };
-        text_input::clean_json(&mut value).map_err(AppError::Invalid)?;
-        serde_json::from_value(value).map(ApiJson).map_err(|_| shape_error("json_shape"))
+        api_value(value).map(ApiJson)
+    }
+}
+
+/// The API's body with photos: [`ApiJson`] as it is, or
+/// `multipart/form-data` with the JSON in the part `submission` and up to
+/// three files in parts `photos` (each at most `files::MAX_BYTES`, read no
+/// further than that).
+pub struct ApiJsonWithPhotos<T> {
+    pub body: T,
+    pub photos: Vec<crate::domain::files::Upload>,
+}
+
+/// The multipart part that carries the JSON.
+pub const JSON_PART: &str = "submission";
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJsonWithPhotos<T> {
+    type Rejection = AppError;
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, AppError> {
+        use crate::domain::{files, photos};
+        if !crate::files::is_multipart(request.headers()) {
+            let ApiJson(body) = ApiJson::from_request(request, state).await?;
+            return Ok(Self { body, photos: Vec::new() });
+        }
+        let mut multipart = axum::extract::Multipart::from_request(request, state)
+            .await
+            .map_err(|rejection| AppError::Malformed(rejection.body_text()))?;
+        let mut body = None;
+        let mut text_read = 0;
+        let mut uploads = Vec::new();
+        let refuse = |code| AppError::from(crate::domain::error::DomainError::invalid(photos::FIELD, code));
+        while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+            match field.name() {
+                Some(JSON_PART) => {
+                    let text =
+                        crate::files::limited_text(&mut field, &mut text_read, state.config.max_body_bytes).await?;
+                    let value = serde_json::from_slice(&text).map_err(|_| shape_error("json_syntax"))?;
+                    body = Some(api_value(value)?);
+                }
+                Some(photos::FIELD) => {
+                    let name = field.file_name().unwrap_or_default().to_owned();
+                    let mut bytes = bytes::BytesMut::new();
+                    while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                        if bytes.len() + chunk.len() > files::MAX_BYTES {
+                            return Err(refuse("file_too_large"));
+                        }
+                        bytes.extend_from_slice(&chunk);
+                    }
+                    if uploads.len() == photos::MAX_PHOTOS {
+                        return Err(refuse("too_many_photos"));
+                    }
+                    uploads.push(files::Upload { name, bytes: bytes.freeze() });
+                }
+                _ => return Err(shape_error("json_shape")),
+            }
+        }
+        let body = body.ok_or_else(|| shape_error("json_shape"))?;
+        Ok(Self { body, photos: uploads })
     }
 }
 
@@ -390,4 +455,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         let cleaned = serde_urlencoded::to_string(&pairs).map_err(|_| AppError::BadAddress)?;
         serde_urlencoded::from_str(&cleaned).map(Query).map_err(|_| AppError::BadAddress)
     }
+}
+
+/// The error of a multipart body: too large (cut off while read), or broken.
+pub fn multipart_error(err: axum::extract::multipart::MultipartError) -> AppError {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::PayloadTooLarge;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+    while let Some(current) = source {
+        if current.is::<http_body_util::LengthLimitError>() {
+            return AppError::PayloadTooLarge;
+        }
+        source = current.source();
+    }
+    AppError::Malformed(err.body_text())
 }

@@ -83,10 +83,9 @@ fn is_private(method: &Method, path: &str) -> bool {
 /// says so, and while reading otherwise (the extractors turn the read error
 /// into [`AppError::PayloadTooLarge`], see [`body_read_error`]).
 pub async fn limit_body(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let max = if crate::files::is_upload(request.method(), request.uri().path()) {
-        crate::domain::files::MAX_UPLOAD_BODY_BYTES.max(state.config.max_body_bytes)
-    } else {
-        state.config.max_body_bytes
+    let max = match crate::files::upload_limit(&request) {
+        Some(upload) => upload.max(state.config.max_body_bytes),
+        None => state.config.max_body_bytes,
     };
     let declared = request
         .headers()

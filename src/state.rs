@@ -42,7 +42,7 @@ pub struct App {
     pub log_pages: AnswerCache<String, LogPage>,
     /// The services residents may name, for the forms.
     pub active_services: AnswerCache<(), Vec<entity::service::Model>>,
-    /// Where stored files' bytes live (`SIANG_FILES_DIR`).
+    /// Where stored files' bytes live (`SIANG_FILES_URL`, `SIANG_FILES_DIR`).
     pub files: Arc<dyn crate::domain::files::FileStore>,
     /// The agency's LINE Official Account, when configured.
     pub line: Option<crate::line::LineApi>,
@@ -60,7 +60,7 @@ impl Deref for AppState {
 
 impl AppState {
     /// Builds the state over a migrated database.
-    pub async fn new(db: DatabaseConnection, config: ServerConfig) -> Result<Self, DbErr> {
+    pub async fn new(db: DatabaseConnection, config: ServerConfig) -> anyhow::Result<Self> {
         let secret = match &config.secret {
             Some(secret) => secret.clone().into_bytes(),
             None => stored_secret(&db).await?.into_bytes(),
@@ -75,10 +75,9 @@ impl AppState {
             submissions: Limiter::per_minute(config.submit_per_minute),
             tracking: Limiter::per_minute(config.track_per_minute),
         };
-        let files_dir = config.files_dir.clone().unwrap_or_else(|| crate::files::default_dir(&db));
-        let files = Arc::new(crate::files::DirStore::new(files_dir));
+        let files: Arc<dyn crate::domain::files::FileStore> = Arc::new(crate::files::open(&config, &db)?);
         Ok(Self(Arc::new(App {
-            submissions: SubmissionQueue::start(db.clone()),
+            submissions: SubmissionQueue::start(db.clone(), files.clone()),
             db,
             request_slots: tokio::sync::Semaphore::new(config.max_concurrent_requests),
             statistics: AnswerCache::new(512, crate::domain::statistics::STATISTICS_TTL),

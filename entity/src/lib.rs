@@ -37,6 +37,7 @@ pub mod stored_file;
 pub mod submission;
 pub mod submission_event;
 pub mod submission_indicator;
+pub mod submission_photo;
 pub mod submission_rating;
 pub mod submission_request;
 pub mod submission_verdict;

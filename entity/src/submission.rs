@@ -3,8 +3,9 @@ use sea_orm::entity::prelude::*;
 use crate::enums::{Channel, Kind, Outcome, OutcomeReason, Status};
 
 /// What a resident sent. Identity and contact data are *not* here: they live
-/// in `contact`, read only through the permissions module.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+/// in `contact`, read only through the permissions module. (Not `Eq`: the
+/// coordinates are floating point.)
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "submission")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -52,6 +53,12 @@ pub struct Model {
     pub outcome_reason: Option<OutcomeReason>,
     /// When it was last reopened after closing, if ever: the "reopened" mark.
     pub reopened_at: Option<DateTimeUtc>,
+    /// The village number (หมู่) the resident named; public on the log.
+    pub moo: Option<i16>,
+    /// Where the resident's phone said they were (WGS 84), when they allowed
+    /// it; staff only, never public.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

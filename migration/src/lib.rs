@@ -26,6 +26,7 @@ mod m20261211_000001_open311;
 mod m20261212_000001_channels_and_evidence;
 mod m20261213_000001_outbox;
 mod m20261214_000001_line;
+mod m20261215_000001_photos_and_place;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_channels_and_evidence::Migration),
             Box::new(m20261213_000001_outbox::Migration),
             Box::new(m20261214_000001_line::Migration),
+            Box::new(m20261215_000001_photos_and_place::Migration),
         ]
     }
 }

@@ -339,6 +339,9 @@ impl Rows {
             outcome: Set(closing.map(|c| c.columns().0)),
             outcome_reason: Set(closing.and_then(|c| c.columns().1)),
             reopened_at: Set(None),
+            moo: Set(None),
+            latitude: Set(None),
+            longitude: Set(None),
         });
 
         let event = |at: DateTime<Utc>, kind: EventKind, status: Option<Status>, message: Option<&str>, staff| {

@@ -50,10 +50,12 @@ pub enum Action {
     Reopened,
     ApiKeyIssued,
     ApiKeyRevoked,
+    PhotoAdded,
+    SealedPhotoViewed,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 41] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -93,6 +95,8 @@ impl Action {
         Action::Reopened,
         Action::ApiKeyIssued,
         Action::ApiKeyRevoked,
+        Action::PhotoAdded,
+        Action::SealedPhotoViewed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -136,6 +140,8 @@ impl Action {
             Action::Reopened => "reopened",
             Action::ApiKeyIssued => "api_key_issued",
             Action::ApiKeyRevoked => "api_key_revoked",
+            Action::PhotoAdded => "photo_added",
+            Action::SealedPhotoViewed => "sealed_photo_viewed",
         }
     }
 }

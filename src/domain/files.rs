@@ -1,7 +1,7 @@
-//! Files the portal keeps: evidence of participation activities today,
-//! photos of submissions tomorrow. What is decided about a file lives here;
-//! where its bytes go is a [`FileStore`] (`crate::files::DirStore` keeps them
-//! in a directory).
+//! Files the portal keeps: evidence of participation activities, and
+//! photos of submissions (`domain::photos`). What is decided about a file lives here;
+//! where its bytes go is a [`FileStore`] (`crate::files::ObjectFiles` keeps them
+//! in a directory or in S3-compatible storage).
 //!
 //! - The bytes are addressed by their SHA-256: the same file uploaded twice
 //!   is stored once, and a name can never point at other content.

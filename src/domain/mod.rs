@@ -16,6 +16,7 @@ pub mod open311;
 pub mod outbox;
 pub mod participation;
 pub mod permissions;
+pub mod photos;
 pub mod privacy;
 pub mod services;
 pub mod sign_in;

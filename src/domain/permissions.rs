@@ -177,6 +177,9 @@ mod tests {
             outcome: None,
             outcome_reason: None,
             reopened_at: None,
+            moo: None,
+            latitude: None,
+            longitude: None,
         }
     }
 

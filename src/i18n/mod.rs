@@ -65,6 +65,7 @@ const THAI: &[&str] = &[
     include_str!("th/open311.toml"),
     include_str!("th/notify.toml"),
     include_str!("th/line.toml"),
+    include_str!("th/photos.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -82,6 +83,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/open311.toml"),
     include_str!("en/notify.toml"),
     include_str!("en/line.toml"),
+    include_str!("en/photos.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

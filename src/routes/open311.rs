@@ -580,11 +580,13 @@ async fn create(
         refused.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(60));
         return Ok(refused);
     }
-    let receipt = match state.submissions.submit(&state.db, &agency, input, Channel::Open311, None, Utc::now()).await {
-        Ok(receipt) => receipt,
-        Err(DomainError::Invalid(errors)) => return Ok(refuse_fields(format, page.lang, &errors)),
-        Err(other) => return Err(other.into()),
-    };
+    let receipt =
+        match state.submissions.submit(&state.db, &agency, input, Vec::new(), Channel::Open311, None, Utc::now()).await
+        {
+            Ok(receipt) => receipt,
+            Err(DomainError::Invalid(errors)) => return Ok(refuse_fields(format, page.lang, &errors)),
+            Err(other) => return Err(other.into()),
+        };
     let notice_key = match receipt.kind {
         Kind::Question => "open311.notice_question",
         _ => "open311.notice",

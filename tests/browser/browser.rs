@@ -199,6 +199,13 @@ impl Browser {
         field.send_keys(text).await.with_context(|| format!("typing into {css}"))
     }
 
+    /// Chooses a file in a file input, as a person picking it would.
+    pub async fn attach_file(&self, css: &str, file: &std::path::Path) -> anyhow::Result<()> {
+        let input = self.find(Locator::Css(css)).await.with_context(|| format!("no file input {css}"))?;
+        let path = file.to_str().context("a file path in UTF-8")?;
+        input.send_keys(path).await.with_context(|| format!("choosing {path} in {css}"))
+    }
+
     pub async fn select(&self, css: &str, value: &str) -> anyhow::Result<()> {
         let select = self.find(Locator::Css(css)).await.with_context(|| format!("no select {css}"))?;
         select.select_by_value(value).await.with_context(|| format!("choosing {value} in {css}"))

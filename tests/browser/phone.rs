@@ -148,9 +148,14 @@ async fn staff_pages_fit_a_phone() {
 }
 
 async fn staff_pages(browser: &Browser) -> anyhow::Result<()> {
+    // A photo from the phone, sent with the form.
+    let dir = tempfile::tempdir()?;
+    let photo = dir.path().join("ท่อ.jpg");
+    image::RgbImage::from_fn(800, 600, |x, y| image::Rgb([(x / 4) as u8, (y / 3) as u8, 90])).save(&photo)?;
     browser.open("/submit?kind=complaint").await?;
     browser.fill("#f-subject", SUBJECT).await?;
     browser.fill("#f-details", "น้ำท่วมขังทุกครั้งที่ฝนตก").await?;
+    browser.attach_file("#f-photos", &photo).await?;
     browser.click_button_with_text(t(Lang::Th, "form.send")).await?;
     let code = browser.text("#tracking-code").await?;
 
@@ -178,6 +183,25 @@ async fn staff_pages(browser: &Browser) -> anyhow::Result<()> {
     browser.open("/staff").await?;
     browser.click_link(&code).await?;
     browser.expect_no_sideways_scroll().await?;
+    // The photo's thumbnail is shown, loaded from the staff route, linking to the photo.
+    let mut shown = serde_json::Value::Null;
+    for _ in 0..50 {
+        shown = browser
+            .eval(
+                "const img = document.querySelector('.photos img');
+                 return img ? [img.complete, img.naturalWidth, img.closest('a').getAttribute('href')] : null",
+            )
+            .await?;
+        if shown[1].as_u64().is_some_and(|w| w > 0) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    anyhow::ensure!(shown[0] == true && shown[1].as_u64() == Some(320), "the thumbnail did not load: {shown}");
+    anyhow::ensure!(
+        shown[2].as_str().is_some_and(|h| h.contains("/photos/")),
+        "the thumbnail links the photo: {shown}"
+    );
     // Timeline entries read as words, never as message keys.
     let timeline = browser.text(".timeline").await?;
     anyhow::ensure!(!timeline.contains("event."), "a raw key on the timeline: {timeline}");

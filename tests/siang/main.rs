@@ -22,6 +22,7 @@ mod outage;
 mod outcomes;
 mod pages;
 mod participation;
+mod photos;
 mod posters;
 mod privacy;
 mod public_url;

@@ -141,6 +141,7 @@ async fn the_feed_csv_and_json_stay_valid_whatever_was_stored(app: TestApp) {
             summary_en: Some("summary".into()),
             outcome_th: Some("ผล".into()),
             outcome_en: Some("outcome".into()),
+            photos: Vec::new(),
         };
         publish(&app.db, &admin, item.id, input, Utc::now()).await.unwrap();
         // Written straight to the row, as before input was checked.

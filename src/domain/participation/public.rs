@@ -59,6 +59,20 @@ pub struct PublicLogEntry {
     pub department_en: Option<String>,
     /// When it became public (or was last changed, for activities): the feed's clock.
     pub published_at: DateTime<Utc>,
+    /// The village (หมู่) a submission named; never its coordinates or the
+    /// resident's description of the place.
+    pub moo: Option<i16>,
+    /// The photos staff published with a submission: on the entry's own
+    /// page only (left out of lists).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PublicPhoto>,
+}
+
+/// A published photo of a log entry: where to fetch it and its thumbnail.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PublicPhoto {
+    pub path: String,
+    pub thumbnail_path: String,
 }
 
 /// An activity's own page.
@@ -323,6 +337,8 @@ async fn submission_entries(
                     department_th: department.map(|d| d.0.clone()),
                     department_en: department.map(|d| d.1.clone()),
                     published_at: publication.published_at,
+                    moo: item.moo,
+                    photos: Vec::new(),
                 },
             ))
         })
@@ -370,13 +386,16 @@ async fn activity_entries(
                     department_th: department.map(|d| d.0.clone()),
                     department_en: department.map(|d| d.1.clone()),
                     published_at: item.updated_at,
+                    moo: None,
+                    photos: Vec::new(),
                 },
             )
         })
         .collect())
 }
 
-/// A published submission by its tracking code; `None` when not published.
+/// A published submission by its tracking code, with its published photos;
+/// `None` when not published.
 pub async fn published_submission(
     db: &impl ConnectionTrait,
     agency_id: i64,
@@ -385,7 +404,27 @@ pub async fn published_submission(
     let rows =
         published_submissions(agency_id).filter(submission::Column::TrackingCode.eq(tracking_code)).all(db).await?;
     let departments = department_names(db, agency_id).await?;
-    Ok(submission_entries(db, rows, &departments).await?.pop().map(|(_, entry)| entry))
+    let Some((cursor, mut entry)) = submission_entries(db, rows, &departments).await?.pop() else { return Ok(None) };
+    entry.photos = crate::domain::photos::published_ids(db, agency_id, cursor.id)
+        .await?
+        .into_iter()
+        .map(|id| PublicPhoto {
+            path: format!("/log/{}/photos/{id}", entry.reference),
+            thumbnail_path: format!("/log/{}/photos/{id}/thumbnail", entry.reference),
+        })
+        .collect();
+    Ok(Some(entry))
+}
+
+/// A submission whose log entry is live (for its photos), by tracking code.
+pub async fn live_submission(
+    db: &impl ConnectionTrait,
+    agency_id: i64,
+    tracking_code: &str,
+) -> Result<Option<submission::Model>, DbErr> {
+    let found =
+        published_submissions(agency_id).filter(submission::Column::TrackingCode.eq(tracking_code)).one(db).await?;
+    Ok(found.map(|(item, _)| item))
 }
 
 /// Published submissions among `ids`, newest first, keyed by id.

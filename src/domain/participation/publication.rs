@@ -14,6 +14,7 @@ use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
+use crate::domain::photos;
 use crate::domain::validation::{plain_text, FieldErrors};
 use crate::domain::write;
 
@@ -30,6 +31,9 @@ pub struct PublishInput {
     pub outcome_th: Option<String>,
     #[validate(length(max = 4000, code = "too_long"))]
     pub outcome_en: Option<String>,
+    /// The ids of the resident's photos to show with it; the others are
+    /// (or become) private.
+    pub photos: Vec<i64>,
 }
 
 impl PublishInput {
@@ -60,8 +64,10 @@ async fn allowed_submission(
     Ok(item)
 }
 
-/// Publishes a submission to the log, or republishes it with a new text.
-/// Publishing what is already published with the same text changes nothing.
+/// Publishes a submission to the log, or republishes it with a new text,
+/// with the photos chosen (the same transaction makes the others private).
+/// Publishing what is already published with the same text and photos
+/// changes nothing.
 pub async fn publish(
     db: &DatabaseConnection,
     staff: &Staff,
@@ -79,12 +85,16 @@ pub async fn publish(
 
     let txn = write::begin(db, staff.agency_id).await?;
     let item = allowed_submission(&txn, staff, submission_id).await?;
+    let photos_before = photos::published_ids(&txn, item.agency_id, item.id).await?;
+    photos::choose_published(&txn, &item, &input.photos).await?;
+    let photos_after = photos::published_ids(&txn, item.agency_id, item.id).await?;
     let existing = publication::Entity::find().filter(publication::Column::SubmissionId.eq(item.id)).one(&txn).await?;
-    let unchanged = existing.as_ref().is_some_and(|live| {
-        live.withdrawn_at.is_none()
-            && (live.summary_th.clone(), live.summary_en.clone(), live.outcome_th.clone(), live.outcome_en.clone())
-                == text
-    });
+    let unchanged = photos_before == photos_after
+        && existing.as_ref().is_some_and(|live| {
+            live.withdrawn_at.is_none()
+                && (live.summary_th.clone(), live.summary_en.clone(), live.outcome_th.clone(), live.outcome_en.clone())
+                    == text
+        });
     if unchanged {
         return Ok(());
     }
@@ -107,13 +117,11 @@ pub async fn publish(
         row.update(&txn).await?;
     }
     record_event(&txn, staff, &item, EventKind::Published, now).await?;
-    audit::record(
-        &txn,
-        staff,
-        Entry::new(Action::Published).on("submission", item.id).detail(&item.tracking_code),
-        now,
-    )
-    .await?;
+    let detail = match photos_after.len() {
+        0 => item.tracking_code.clone(),
+        n => format!("{} ({n} photo{})", item.tracking_code, if n == 1 { "" } else { "s" }),
+    };
+    audit::record(&txn, staff, Entry::new(Action::Published).on("submission", item.id).detail(detail), now).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -14,6 +14,14 @@ use crate::domain::validation::{
 
 pub const SUBJECT_MAX: u64 = 200;
 pub const DETAILS_MAX: u64 = 5000;
+/// The highest village number accepted: a ตำบล has rarely more than 30
+/// หมู่บ้าน; a little room is left for the largest.
+pub const MOO_MAX: i64 = 40;
+
+/// Thailand's bounding box with a margin (south, north, west, east), in
+/// degrees: a position outside it is a phone's mistake, not a place in the
+/// agency's area.
+pub const THAILAND: (f64, f64, f64, f64) = (5.0, 21.0, 97.0, 106.0);
 
 /// A submission as received. Text fields are trimmed by `normalized`; an
 /// empty string means "not given".
@@ -28,8 +36,18 @@ pub struct NewSubmission {
     /// The slug of the service concerned.
     #[validate(length(max = 64, code = "too_long"), custom(function = "single_line"))]
     pub service: String,
+    /// The resident's description of the place.
     #[validate(length(max = 300, code = "too_long"), custom(function = "single_line"))]
     pub location: String,
+    /// The village number (หมู่), 1 to [`MOO_MAX`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub moo: Option<i64>,
+    /// Where the resident's phone said they were, in degrees (WGS 84): both
+    /// or neither, within Thailand ([`THAILAND`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
     /// Question id → answer 1..4 (service feedback only).
     pub ratings: BTreeMap<String, i64>,
     pub asked_for_benefit: Option<bool>,
@@ -209,6 +227,21 @@ impl NewSubmission {
             errors.add("corruption", "corruption_only");
         }
 
+        if self.moo.is_some_and(|moo| !(1..=MOO_MAX).contains(&moo)) {
+            errors.add("moo", "moo_range");
+        }
+        match (self.latitude, self.longitude) {
+            (None, None) => {}
+            (Some(latitude), Some(longitude)) => {
+                let (south, north, west, east) = THAILAND;
+                // NaN is in no range: a value that is not a number is refused here too.
+                if !((south..=north).contains(&latitude) && (west..=east).contains(&longitude)) {
+                    errors.add("coordinates", "coordinates_range");
+                }
+            }
+            _ => errors.add("coordinates", "coordinates_pair"),
+        }
+
         if !self.contact.is_empty() {
             if self.anonymous == Some(true) {
                 errors.add("anonymous", "anonymous_with_contact");
@@ -297,6 +330,26 @@ mod tests {
         let title = question_title(&long);
         assert_eq!(title.chars().count(), QUESTION_TITLE_MAX + 1);
         assert!(title.ends_with('…'));
+    }
+
+    #[test]
+    fn the_place_is_a_village_number_and_a_position_in_thailand() {
+        let mut input = complaint();
+        input.moo = Some(7);
+        input.latitude = Some(13.7563);
+        input.longitude = Some(100.5018);
+        assert!(input.check().is_ok());
+        input.moo = Some(0);
+        assert_eq!(codes(&input.check().unwrap_err(), "moo"), ["moo_range"]);
+        input.moo = Some(MOO_MAX + 1);
+        assert_eq!(codes(&input.check().unwrap_err(), "moo"), ["moo_range"]);
+        input.moo = None;
+        input.latitude = Some(48.8566); // Paris
+        assert_eq!(codes(&input.check().unwrap_err(), "coordinates"), ["coordinates_range"]);
+        input.latitude = Some(f64::NAN);
+        assert_eq!(codes(&input.check().unwrap_err(), "coordinates"), ["coordinates_range"]);
+        input.latitude = None;
+        assert_eq!(codes(&input.check().unwrap_err(), "coordinates"), ["coordinates_pair"]);
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! that commit, so an acknowledged submission is never lost. The batch's
 //! counts change once, in the same transaction (`domain::tally`).
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use entity::agency;
 use entity::enums::Channel;
@@ -17,6 +19,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::access::RequestId;
 use super::intake::NewSubmission;
 use super::submit::{accept, store, Accepted, Receipt, SubmitError};
+use crate::domain::files::FileStore;
+use crate::domain::photos::{self, Photo};
 use crate::domain::tally::Changes;
 use crate::domain::write;
 
@@ -33,29 +37,41 @@ struct Job {
 #[derive(Clone)]
 pub struct SubmissionQueue {
     jobs: mpsc::Sender<Job>,
+    /// Where the submissions' photos are kept (before they are queued).
+    files: Arc<dyn FileStore>,
 }
 
 impl SubmissionQueue {
     /// Starts the writer task for `db` (on the current Tokio runtime).
-    pub fn start(db: DatabaseConnection) -> Self {
+    pub fn start(db: DatabaseConnection, files: Arc<dyn FileStore>) -> Self {
         let (jobs, waiting) = mpsc::channel(WAITING);
         tokio::spawn(write_batches(db, waiting));
-        Self { jobs }
+        Self { jobs, files }
     }
 
-    /// A resident's submission: checked here (nothing is written when it is
-    /// invalid), then written with the others waiting. `Ok` means committed.
+    /// A resident's submission with its photos (already decoded, see
+    /// `photos::prepare_all`): checked here (nothing is written when it is
+    /// invalid), the photos' bytes put in the store, then written with the
+    /// others waiting. `Ok` means committed. The photos' rows are written
+    /// under the submission's own savepoint: both are stored, or neither.
     /// A `request` that made a submission before gets that one's receipt.
+    #[allow(clippy::too_many_arguments)]
     pub async fn submit(
         &self,
         db: &DatabaseConnection,
         agency: &agency::Model,
         input: NewSubmission,
+        photos: Vec<Photo>,
         channel: Channel,
         request: Option<RequestId>,
         now: DateTime<Utc>,
     ) -> Result<Receipt, SubmitError> {
-        let accepted = accept(db, agency, input, channel, None, request, now).await?;
+        if photos.len() > photos::MAX_PHOTOS {
+            return Err(SubmitError::invalid(photos::FIELD, "too_many_photos"));
+        }
+        let mut accepted = accept(db, agency, input, channel, None, request, now).await?;
+        photos::keep_all(self.files.as_ref(), &photos).await?;
+        accepted.photos = photos;
         let (reply, receipt) = oneshot::channel();
         self.jobs.send(Job { accepted, reply }).await.map_err(|_| not_written("the writer has stopped"))?;
         receipt.await.map_err(|_| not_written("the writer has stopped"))?

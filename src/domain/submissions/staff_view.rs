@@ -14,6 +14,7 @@ use crate::domain::actor::Staff;
 use crate::domain::audit::{self, Action, Entry};
 use crate::domain::error::DomainError;
 use crate::domain::permissions;
+use crate::domain::photos;
 
 /// What the staff member may learn about the submitter.
 #[derive(Debug, Clone)]
@@ -63,6 +64,11 @@ pub struct StaffSubmission {
     pub can_reopen: bool,
     /// The messages sent (or waiting, or failed) about it, newest first.
     pub messages: Vec<MessageView>,
+    /// The resident's photos, in order.
+    pub photos: Vec<photos::StaffPhoto>,
+    /// A corruption report's photos are sealed like its reporter's
+    /// identity: listed only after the explicit, audited reveal.
+    pub photos_sealed: bool,
 }
 
 /// A message of the outbox as staff see it: to whom (masked), and how
@@ -173,8 +179,11 @@ pub async fn load(db: &DatabaseConnection, actor: &Staff, id: i64) -> Result<Sta
             }
         })
         .collect();
+    let photos = photos::of_submission(db, item.agency_id, id).await?;
     Ok(StaffSubmission {
         messages,
+        photos_sealed: item.kind == Kind::Corruption && !photos.is_empty(),
+        photos,
         verdict: verdict::of_item(db, id).await?,
         outcome: Closing::from_columns(item.outcome, item.outcome_reason),
         can_reopen: workflow::is_closed(item.status) && permissions::can_work(actor, &item),
@@ -212,8 +221,8 @@ async fn contact_view(
     Ok(ContactView::Shown(found))
 }
 
-/// A corruption reporter's identity, for those allowed, with an audit row
-/// for every look.
+/// A corruption reporter's identity and the report's photos, for those
+/// allowed, with an audit row for every look.
 pub async fn reveal_reporter(
     db: &DatabaseConnection,
     actor: &Staff,
@@ -225,7 +234,8 @@ pub async fn reveal_reporter(
         return Err(DomainError::Forbidden);
     }
     view.contact = contact_view(db, actor, &view.item, true).await?;
-    if matches!(view.contact, ContactView::Shown(_)) {
+    let photos_revealed = std::mem::take(&mut view.photos_sealed);
+    if matches!(view.contact, ContactView::Shown(_)) || photos_revealed {
         let entry = Entry::new(Action::ContactViewed).on("submission", id).detail(view.item.tracking_code.clone());
         let txn = crate::domain::write::begin(db, actor.agency_id).await?;
         audit::record(&txn, actor, entry, now).await?;

@@ -111,6 +111,8 @@ pub(super) struct Accepted {
     now: DateTime<Utc>,
     due_at: DateTime<Utc>,
     close_due_at: DateTime<Utc>,
+    /// Photos already in the file store (see `queue`), linked by `store`.
+    pub(super) photos: Vec<crate::domain::photos::Photo>,
 }
 
 /// Checks a submission (reading the service catalogue, writing nothing).
@@ -149,6 +151,7 @@ pub(super) async fn accept(
         now,
         due_at: now + Duration::days(i64::from(agency.first_answer_days)),
         close_due_at: now + Duration::days(i64::from(agency.closing_days)),
+        photos: Vec::new(),
     })
 }
 
@@ -239,6 +242,7 @@ pub(super) async fn store(
         now,
         due_at,
         close_due_at,
+        ref photos,
     } = *accepted;
     let body_hash = input.fingerprint();
     if let Some(request) = request {
@@ -277,6 +281,9 @@ pub(super) async fn store(
         subject: Set(subject),
         details: Set(input.details.clone()),
         location: Set(optional(&input.location)),
+        moo: Set(input.moo.and_then(|moo| i16::try_from(moo).ok())),
+        latitude: Set(input.latitude),
+        longitude: Set(input.longitude),
         service_id: Set(service.as_ref().map(|s| s.id)),
         department_id: Set(service.as_ref().and_then(|s| s.department_id)),
         anonymous: Set(input.is_anonymous()),
@@ -296,6 +303,7 @@ pub(super) async fn store(
     .insert(txn)
     .await?;
 
+    crate::domain::photos::link(txn, agency_id, stored.id, photos, 0, now).await?;
     if !input.ratings.is_empty() {
         submission_rating::Entity::insert_many(input.ratings.iter().map(|(question, value)| {
             submission_rating::ActiveModel {

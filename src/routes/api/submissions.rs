@@ -11,12 +11,13 @@ use entity::enums::{Channel, Code};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::photos;
 use crate::domain::submissions::access::{RequestId, RequestScope};
 use crate::domain::submissions::submit::repeated;
 use crate::domain::submissions::{track, ContactInput, CorruptionFacts, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::AppError;
-use crate::extract::{ApiJson, ClientIp, Path, ServedAgency};
+use crate::extract::{ApiJsonWithPhotos, ClientIp, Path, ServedAgency};
 use crate::state::AppState;
 
 /// The request body. Unknown fields are refused, so a misspelt field is an
@@ -32,7 +33,14 @@ pub struct SubmissionRequest {
     #[serde(default)]
     details: String,
     service: Option<String>,
+    /// The resident's description of the place.
     location: Option<String>,
+    /// The village number (หมู่), 1–40; shown on the public log.
+    moo: Option<i64>,
+    /// Where the resident was (WGS 84), both or neither, within Thailand;
+    /// staff only, never public.
+    latitude: Option<f64>,
+    longitude: Option<f64>,
     #[serde(default)]
     ratings: BTreeMap<String, i64>,
     asked_for_benefit: Option<bool>,
@@ -82,6 +90,9 @@ impl From<SubmissionRequest> for NewSubmission {
             details: r.details,
             service: r.service.unwrap_or_default(),
             location: r.location.unwrap_or_default(),
+            moo: r.moo,
+            latitude: r.latitude,
+            longitude: r.longitude,
             ratings: r.ratings,
             asked_for_benefit: r.asked_for_benefit,
             corruption: corruption.unwrap_or_default(),
@@ -127,15 +138,33 @@ fn idempotency_key(state: &AppState, headers: &HeaderMap) -> Result<Option<Reque
     }
 }
 
-/// Sends a submission, as the web form does. A request repeated with the
-/// same `Idempotency-Key` and body within 24 hours gets the first answer again
-/// (with `Idempotent-Replayed: true`); the same key with another body is refused.
+/// The body of a submission with photos (`multipart/form-data`).
+#[derive(ToSchema)]
+#[allow(dead_code)] // Read by `extract::ApiJsonWithPhotos`; this documents it.
+pub struct SubmissionWithPhotos {
+    /// The submission, as the JSON body would be.
+    submission: SubmissionRequest,
+    /// Up to three photos: JPEG, PNG or WebP, at most 10 MB each. They are
+    /// decoded and encoded again (no EXIF, no GPS is kept); public only when
+    /// staff publish them with the log entry.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    photos: Vec<Vec<u8>>,
+}
+
+/// Sends a submission, as the web form does: JSON, or `multipart/form-data`
+/// with the JSON in the part `submission` and up to three photos in parts
+/// `photos`. A request repeated with the same `Idempotency-Key` and body
+/// within 24 hours gets the first answer again (with
+/// `Idempotent-Replayed: true`); the same key with another body is refused.
 #[utoipa::path(
     post,
     path = "/submissions",
     operation_id = "create_submission",
     tag = "submissions",
-    request_body(content = SubmissionRequest, content_type = "application/json"),
+    request_body(content(
+        (SubmissionRequest = "application/json"),
+        (SubmissionWithPhotos = "multipart/form-data"),
+    )),
     params(
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: 1–255 visible ASCII characters"),
     ),
@@ -144,7 +173,7 @@ fn idempotency_key(state: &AppState, headers: &HeaderMap) -> Result<Option<Reque
             headers(("Idempotent-Replayed" = String, description = "`true` when this repeats the first answer"))),
         (status = 400, description = "A body that could not be read", body = super::ErrorBody),
         (status = 413, description = "Body too large", body = super::ErrorBody),
-        (status = 415, description = "Not `application/json`", body = super::ErrorBody),
+        (status = 415, description = "Neither `application/json` nor `multipart/form-data`", body = super::ErrorBody),
         (status = 422, description = "What to correct, field by field", body = super::ValidationErrors),
         (status = 429, response = super::RateLimited),
         (status = 503, response = super::Unavailable),
@@ -155,7 +184,7 @@ pub async fn create(
     ServedAgency(agency): ServedAgency,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<SubmissionRequest>,
+    ApiJsonWithPhotos { body, photos }: ApiJsonWithPhotos<SubmissionRequest>,
 ) -> Result<Response, AppError> {
     let request = idempotency_key(&state, &headers)?;
     let input: NewSubmission = body.into();
@@ -167,7 +196,12 @@ pub async fn create(
     let submitted = match earlier {
         Ok(Some(receipt)) => Ok(receipt),
         Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
-        Ok(None) => state.submissions.submit(&state.db, &agency, input, Channel::Web, request, Utc::now()).await,
+        Ok(None) => match photos::prepare_all(photos).await {
+            Ok(photos) => {
+                state.submissions.submit(&state.db, &agency, input, photos, Channel::Web, request, Utc::now()).await
+            }
+            Err(refused) => Err(refused),
+        },
         Err(refused) => Err(refused),
     };
     let receipt = match submitted {

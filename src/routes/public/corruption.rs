@@ -6,9 +6,9 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::Response;
 
-use super::form::{self, FormState};
+use super::form::{self, FormState, ResidentForm};
 use crate::error::AppError;
-use crate::extract::{ClientIp, CsrfForm, FormFields, PageContext};
+use crate::extract::{ClientIp, PageContext};
 use crate::state::AppState;
 
 #[derive(Template, WebTemplate)]
@@ -26,10 +26,10 @@ pub async fn create(
     State(state): State<AppState>,
     page: PageContext,
     ClientIp(client): ClientIp,
-    CsrfForm(fields): CsrfForm<FormFields>,
+    ResidentForm { fields, photos }: ResidentForm,
 ) -> Result<Response, AppError> {
     let form =
         FormState::from_pairs(&fields.pairs).with_value("kind", "corruption").with_errors(&fields.refused, page.lang);
     let input = form::new_submission(&form);
-    form::accept(&state, page, client, form, input, async |page, form| Ok(ReportPage { page, form })).await
+    form::accept(&state, page, client, form, input, photos, async |page, form| Ok(ReportPage { page, form })).await
 }

@@ -6,19 +6,22 @@ use std::collections::{BTreeMap, HashMap};
 
 use std::net::IpAddr;
 
+use axum::extract::{FromRequest, Multipart};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use entity::enums::Channel;
 use rand::RngCore;
 
+use crate::domain::files;
+use crate::domain::photos;
 use crate::domain::submissions::access::RequestScope;
 use crate::domain::submissions::submit::repeated;
 use crate::domain::submissions::{questions, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::localize;
 use crate::error::AppError;
-use crate::extract::PageContext;
+use crate::extract::{CsrfForm, FormFields, FromFormPairs, PageContext};
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -174,6 +177,10 @@ pub fn new_submission(form: &FormState) -> NewSubmission {
         details: text("details"),
         service: text("service"),
         location: text("location"),
+        // A value that is not a number is out of range, and reported so.
+        moo: optional(form.value("moo")).map(|moo| moo.parse().unwrap_or(0)),
+        latitude: optional(form.value("latitude")).map(|l| l.parse().unwrap_or(f64::NAN)),
+        longitude: optional(form.value("longitude")).map(|l| l.parse().unwrap_or(f64::NAN)),
         ratings,
         asked_for_benefit,
         corruption: crate::domain::submissions::CorruptionFacts {
@@ -194,16 +201,23 @@ pub fn new_submission(form: &FormState) -> NewSubmission {
     }
 }
 
+/// A trimmed form value, `None` when empty.
+fn optional(value: &str) -> Option<&str> {
+    Some(value.trim()).filter(|v| !v.is_empty())
+}
+
 /// What every resident form does on POST: a form sent before goes to its
-/// receipt; otherwise the rate limit, then the submission, then a redirect
-/// to the receipt page (so a reload shows the receipt again and sends
-/// nothing), or the form `again` with its errors beside the fields.
+/// receipt; otherwise the rate limit, then the photos (decoded and encoded
+/// again), then the submission, then a redirect to the receipt page (so a
+/// reload shows the receipt again and sends nothing), or the form `again`
+/// with its errors beside the fields.
 pub async fn accept<P, F>(
     state: &AppState,
     page: PageContext,
     client: IpAddr,
     form: FormState,
     input: NewSubmission,
+    uploads: Vec<files::Upload>,
     again: F,
 ) -> Result<Response, AppError>
 where
@@ -219,10 +233,16 @@ where
     let submitted = match repeated(&state.db, page.agency.id, &request, &input, Utc::now()).await {
         Ok(Some(_)) => return Ok(to_receipt(&id, state.config.secure_cookies)),
         Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
-        Ok(None) => {
-            let input = NewSubmission { language: page.lang, ..input };
-            state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Some(request), Utc::now()).await
-        }
+        Ok(None) => match photos::prepare_all(uploads).await {
+            Ok(photos) => {
+                let (agency, input) = (&page.agency, NewSubmission { language: page.lang, ..input });
+                state
+                    .submissions
+                    .submit(&state.db, agency, input, photos, Channel::Web, Some(request), Utc::now())
+                    .await
+            }
+            Err(refused) => Err(refused),
+        },
         Err(refused) => Err(refused),
     };
     match submitted {
@@ -249,4 +269,79 @@ fn to_receipt(request_id: &str, secure: bool) -> Response {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+/// A resident form as sent: its fields (as [`FormFields`] cleans them) and
+/// the photos chosen. The form is `multipart/form-data` when it has a photo
+/// field, plain `application/x-www-form-urlencoded` otherwise; either way
+/// its form token is checked. In a multipart body the token must come
+/// first (the forms put it first), so no file is read for a forged request;
+/// a photo over the size limit stops being read at the limit, and photos
+/// past the third are not kept: both are reported on the field `photos`.
+pub struct ResidentForm {
+    pub fields: FormFields,
+    pub photos: Vec<files::Upload>,
+}
+
+impl FromRequest<AppState> for ResidentForm {
+    type Rejection = AppError;
+    async fn from_request(request: axum::extract::Request, state: &AppState) -> Result<Self, AppError> {
+        if !crate::files::is_multipart(request.headers()) {
+            let CsrfForm(fields) = CsrfForm::<FormFields>::from_request(request, state).await?;
+            return Ok(ResidentForm { fields, photos: Vec::new() });
+        }
+        let headers = request.headers().clone();
+        let mut multipart = Multipart::from_request(request, state)
+            .await
+            .map_err(|rejection| AppError::Malformed(rejection.body_text()))?;
+        let mut token_ok = false;
+        let mut text_read = 0;
+        let mut pairs = Vec::new();
+        let mut uploads = Vec::new();
+        let mut photo_errors = Vec::new();
+        while let Some(mut field) = multipart.next_field().await.map_err(crate::extract::multipart_error)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == crate::csrf::FIELD {
+                let token = field.text().await.map_err(crate::extract::multipart_error)?;
+                token_ok = state.csrf.verify(&headers, &token);
+                continue;
+            }
+            if !token_ok {
+                return Err(AppError::Csrf);
+            }
+            if name != photos::FIELD {
+                let text = crate::files::limited_text(&mut field, &mut text_read, state.config.max_body_bytes).await?;
+                pairs.push((name, String::from_utf8_lossy(&text).into_owned()));
+                continue;
+            }
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let mut bytes = bytes::BytesMut::new();
+            let mut too_large = false;
+            while let Some(chunk) = field.chunk().await.map_err(crate::extract::multipart_error)? {
+                if bytes.len() + chunk.len() > files::MAX_BYTES {
+                    too_large = true;
+                    break;
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if too_large {
+                photo_errors.push("file_too_large");
+            } else if bytes.is_empty() {
+                // A file field left empty: the browser still sends it.
+            } else if uploads.len() == photos::MAX_PHOTOS {
+                photo_errors.push("too_many_photos");
+            } else {
+                uploads.push(files::Upload { name: file_name, bytes: bytes.freeze() });
+            }
+        }
+        if !token_ok {
+            return Err(AppError::Csrf);
+        }
+        let mut fields = FormFields::from_form_pairs(pairs)?;
+        photo_errors.dedup();
+        for code in photo_errors {
+            fields.refused.add(photos::FIELD, code);
+        }
+        Ok(ResidentForm { fields, photos: uploads })
+    }
 }

@@ -19,6 +19,7 @@ use futures_util::StreamExt;
 use super::open_data::streamed;
 use crate::domain::calendar::{fiscal_year, local_date};
 use crate::domain::participation::public::{self, Cursor, LogFilter, LogKind, LogPage, PublicActivity, PublicLogEntry};
+use crate::domain::photos::{self, Size};
 use crate::error::AppError;
 use crate::extract::{ClientIp, PageContext, Path, Query};
 use crate::state::AppState;
@@ -291,6 +292,36 @@ pub async fn feed(State(state): State<AppState>, page: PageContext) -> Result<Re
         .render()
         .map_err(|e| AppError::Internal(e.into()))?;
     Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], xml).into_response())
+}
+
+/// A photo staff published with a live log entry (`thumbnail`: its small
+/// image); 404 for any other photo, so nothing tells whether it exists.
+pub async fn photo(
+    State(state): State<AppState>,
+    page: PageContext,
+    Path((tracking_code, photo_id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    public_photo(&state, &page, &tracking_code, photo_id, Size::Full).await
+}
+
+pub async fn photo_thumbnail(
+    State(state): State<AppState>,
+    page: PageContext,
+    Path((tracking_code, photo_id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    public_photo(&state, &page, &tracking_code, photo_id, Size::Thumbnail).await
+}
+
+async fn public_photo(
+    state: &AppState,
+    page: &PageContext,
+    tracking_code: &str,
+    photo_id: i64,
+    size: Size,
+) -> Result<Response, AppError> {
+    let store = state.files.as_ref();
+    let served = photos::for_public(&state.db, store, page.agency.id, tracking_code, photo_id, size).await?;
+    Ok(crate::files::response(served))
 }
 
 /// An evidence file of a published activity; 404 for drafts, for files not

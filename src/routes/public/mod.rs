@@ -49,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .route("/log", get(log::index))
         .route("/log.csv", get(log::csv))
         .route("/log/{tracking_code}", get(log::entry))
+        .route("/log/{tracking_code}/photos/{photo_id}", get(log::photo))
+        .route("/log/{tracking_code}/photos/{photo_id}/thumbnail", get(log::photo_thumbnail))
         .route("/activities/{id}", get(log::activity))
         .route("/activities/{id}/files/{file_id}", get(log::evidence_file))
         .route("/feed.atom", get(log::feed))

@@ -90,7 +90,7 @@ pub async fn ask(
     let form =
         FormState::from_pairs(&fields.pairs).with_value("kind", "question").with_errors(&fields.refused, page.lang);
     let input = form::new_submission(&form);
-    form::accept(&state, page, client, form, input, async |page, form| {
+    form::accept(&state, page, client, form, input, Vec::new(), async |page, form| {
         render(&state, page, form, QaQuery::default()).await
     })
     .await

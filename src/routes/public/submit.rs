@@ -9,7 +9,7 @@ use chrono::Utc;
 use entity::enums::Code;
 use serde::Deserialize;
 
-use super::form::{self, FormState, RECEIPT_COOKIE};
+use super::form::{self, FormState, ResidentForm, RECEIPT_COOKIE};
 use crate::csrf::read_cookie;
 use crate::domain::services;
 use crate::domain::submissions::access::RequestScope;
@@ -17,7 +17,7 @@ use crate::domain::submissions::questions::{self, Answer};
 use crate::domain::submissions::submit::receipt_of;
 use crate::domain::submissions::Receipt;
 use crate::error::AppError;
-use crate::extract::{ClientIp, CsrfForm, FormFields, PageContext, Query};
+use crate::extract::{ClientIp, PageContext, Query};
 use crate::state::AppState;
 
 /// The kinds this form takes; corruption reports have their own page.
@@ -105,14 +105,15 @@ pub async fn create(
     State(state): State<AppState>,
     page: PageContext,
     ClientIp(client): ClientIp,
-    CsrfForm(fields): CsrfForm<FormFields>,
+    ResidentForm { fields, photos }: ResidentForm,
 ) -> Result<Response, AppError> {
     let form = FormState::from_pairs(&fields.pairs).with_errors(&fields.refused, page.lang);
     let mut input = form::new_submission(&form);
     if !KINDS.contains(&input.kind.as_str()) {
         input.kind.clear();
     }
-    form::accept(&state, page, client, form, input, async |page, form| render_form(&state, page, form).await).await
+    form::accept(&state, page, client, form, input, photos, async |page, form| render_form(&state, page, form).await)
+        .await
 }
 
 async fn render_form(state: &AppState, page: PageContext, form: FormState) -> Result<SubmitPage, AppError> {

@@ -49,6 +49,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/staff/submissions/{id}/notes", post(submissions::note))
         .route("/staff/submissions/{id}/due", post(submissions::due))
         .route("/staff/submissions/{id}/reporter", post(submissions::reveal_reporter))
+        .route("/staff/submissions/{id}/photos/{photo_id}", get(submissions::photo))
+        .route("/staff/submissions/{id}/photos/{photo_id}/thumbnail", get(submissions::photo_thumbnail))
         .route("/staff/submissions/{id}/publish", post(submissions::publish))
         .route("/staff/submissions/{id}/unpublish", post(submissions::unpublish))
         .route("/staff/users", get(admin::users).post(admin::create_user))

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::multipart::{MultipartError, MultipartRejection};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 use axum::response::{Redirect, Response};
@@ -312,21 +312,6 @@ pub async fn update_activity(
 
 // ----- evidence files -----
 
-/// The error of a multipart body: too large (cut off while read), or broken.
-fn multipart_error(err: MultipartError) -> AppError {
-    if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        return AppError::PayloadTooLarge;
-    }
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
-    while let Some(current) = source {
-        if current.is::<http_body_util::LengthLimitError>() {
-            return AppError::PayloadTooLarge;
-        }
-        source = current.source();
-    }
-    AppError::Malformed(err.body_text())
-}
-
 /// What an upload form sent: the file, or why there is none to store.
 enum Received {
     File(files::Upload),
@@ -339,16 +324,16 @@ enum Received {
 /// forged request; a file over the limit stops being read at the limit.
 async fn read_upload(state: &AppState, headers: &HeaderMap, mut multipart: Multipart) -> Result<Received, AppError> {
     let mut token_ok = false;
-    while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(crate::extract::multipart_error)? {
         match field.name() {
             Some(csrf::FIELD) => {
-                let token = field.text().await.map_err(multipart_error)?;
+                let token = field.text().await.map_err(crate::extract::multipart_error)?;
                 token_ok = state.csrf.verify(headers, &token);
             }
             Some("file") if token_ok => {
                 let name = field.file_name().unwrap_or_default().to_owned();
                 let mut bytes = bytes::BytesMut::new();
-                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                while let Some(chunk) = field.chunk().await.map_err(crate::extract::multipart_error)? {
                     if bytes.len() + chunk.len() > files::MAX_BYTES {
                         return Ok(Received::TooLarge);
                     }

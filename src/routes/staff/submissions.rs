@@ -16,6 +16,7 @@ use crate::auth::CurrentStaff;
 use crate::domain::actor::Staff;
 use crate::domain::error::DomainError;
 use crate::domain::participation::publication::{self, PublishInput};
+use crate::domain::photos::{self, Size};
 use crate::domain::submissions::access::RequestScope;
 use crate::domain::submissions::outcome::Closing;
 use crate::domain::submissions::staff_view::{self, ContactView, StaffSubmission};
@@ -269,32 +270,23 @@ pub async fn due(
     after_action(&state, page, me, id, result, "due").await
 }
 
-#[derive(Deserialize)]
-pub struct PublishForm {
-    #[serde(default)]
-    summary_th: String,
-    #[serde(default)]
-    summary_en: String,
-    #[serde(default)]
-    outcome_th: String,
-    #[serde(default)]
-    outcome_en: String,
-}
-
 /// Publishes (or republishes) the submission to the participation log with
-/// the staff-written summary and outcome.
+/// the staff-written summary and outcome, and the photos ticked (`photo`,
+/// one value per photo).
 pub async fn publish(
     State(state): State<AppState>,
     page: PageContext,
     CurrentStaff(me): CurrentStaff,
     Path(id): Path<i64>,
-    CsrfForm(form): CsrfForm<PublishForm>,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let text = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
     let input = PublishInput {
-        summary_th: form.summary_th,
-        summary_en: Some(form.summary_en),
-        outcome_th: Some(form.outcome_th),
-        outcome_en: Some(form.outcome_en),
+        summary_th: text("summary_th"),
+        summary_en: Some(text("summary_en")),
+        outcome_th: Some(text("outcome_th")),
+        outcome_en: Some(text("outcome_en")),
+        photos: pairs.iter().filter(|(n, _)| n == "photo").filter_map(|(_, v)| optional_id(v)).collect(),
     };
     let result = publication::publish(&state.db, &me, id, input, Utc::now()).await;
     after_action(&state, page, me, id, result, "published").await
@@ -311,7 +303,30 @@ pub async fn unpublish(
     after_action(&state, page, me, id, result, "unpublished").await
 }
 
-/// Shows a corruption reporter's identity; every look is audited.
+/// A photo of a submission (`thumbnail`: its small image), for staff who
+/// may see the submission; a corruption report's only for those who may
+/// reveal its reporter, every look audited.
+pub async fn photo(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Path((id, photo_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let served = photos::for_staff(&state.db, state.files.as_ref(), &me, id, photo_id, Size::Full, Utc::now()).await?;
+    Ok(crate::files::response(served))
+}
+
+pub async fn photo_thumbnail(
+    State(state): State<AppState>,
+    CurrentStaff(me): CurrentStaff,
+    Path((id, photo_id)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    let store = state.files.as_ref();
+    let served = photos::for_staff(&state.db, store, &me, id, photo_id, Size::Thumbnail, Utc::now()).await?;
+    Ok(crate::files::response(served))
+}
+
+/// Shows a corruption reporter's identity (and the report's photos); every
+/// look is audited.
 pub async fn reveal_reporter(
     State(state): State<AppState>,
     page: PageContext,
@@ -371,6 +386,25 @@ impl SubmissionPage {
             ContactView::Shown(contact) => Some(contact),
             _ => None,
         }
+    }
+
+    /// The resident's position as text, with a link to a map of it.
+    pub fn position(&self) -> Option<(String, String)> {
+        let (latitude, longitude) = (self.view.item.latitude?, self.view.item.longitude?);
+        Some((
+            format!("{latitude:.6}, {longitude:.6}"),
+            format!("https://www.openstreetmap.org/?mlat={latitude:.6}&mlon={longitude:.6}#map=17/{latitude:.6}/{longitude:.6}"),
+        ))
+    }
+
+    /// "รูปที่ 2 (1.2 MB)": a photo's alternative text.
+    pub fn photo_label(&self, photo: &photos::StaffPhoto) -> String {
+        let n = (photo.position + 1).to_string();
+        format!("{} ({})", crate::i18n::t_with(self.page.lang, "photos.photo_n", &[("n", &n)]), photo.size_text())
+    }
+
+    pub fn publish_photo_label(&self, photo: &photos::StaffPhoto) -> String {
+        crate::i18n::t_with(self.page.lang, "photos.publish_photo", &[("n", &(photo.position + 1).to_string())])
     }
 
     pub fn contact_protected(&self) -> bool {
