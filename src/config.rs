@@ -95,6 +95,24 @@ pub struct ServerConfig {
     /// SQLite database, `data/files` in the working directory otherwise.
     #[arg(long, env = "SIANG_FILES_DIR")]
     pub files_dir: Option<std::path::PathBuf>,
+
+    /// Redis (`redis://127.0.0.1:6379/0`) where the submission and tracking
+    /// limits are counted, so they hold across several instances. Without it
+    /// each process counts its own (right for a single instance).
+    #[arg(long = "redis-url", env = "SIANG_REDIS_URL", value_parser = parse_redis_url)]
+    pub redis: Option<redis::Client>,
+
+    /// A PostgreSQL hot standby (`postgres://…`) that serves public pages
+    /// which only read (log, statistics, plan, the public API's reads).
+    /// Writes, staff pages and a resident's own submission stay on the
+    /// primary; while the standby is unreachable or far behind, reads go
+    /// to the primary too.
+    #[arg(long = "read-database-url", env = "SIANG_READ_DATABASE_URL", hide_env_values = true)]
+    pub read_database_url: Option<String>,
+}
+
+fn parse_redis_url(url: &str) -> Result<redis::Client, String> {
+    redis::Client::open(url).map_err(|err| format!("{url:?} is not a Redis URL: {err}"))
 }
 
 /// A yes-or-no setting in any of the usual spellings, so `=1` or `=TRUE`
@@ -135,6 +153,8 @@ impl ServerConfig {
             header_timeout: Duration::from_secs(10),
             max_concurrent_requests: 256,
             files_dir: None,
+            redis: None,
+            read_database_url: None,
         }
     }
 }

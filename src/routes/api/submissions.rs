@@ -164,7 +164,7 @@ pub async fn create(
     };
     let submitted = match earlier {
         Ok(Some(receipt)) => Ok(receipt),
-        Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
+        Ok(None) if !state.limits.submissions.allow(&client).await => return Err(AppError::RateLimited),
         Ok(None) => state.submissions.submit(&state.db, &agency, input, Channel::Web, request, Utc::now()).await,
         Err(refused) => Err(refused),
     };
@@ -242,7 +242,7 @@ pub async fn show(
     Path(tracking_code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Tracked>, AppError> {
-    if !state.limits.tracking.allow(&client) {
+    if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
     let key = headers.get("x-access-key").and_then(|v| v.to_str().ok()).unwrap_or("");

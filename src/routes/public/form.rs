@@ -215,7 +215,7 @@ where
     let request = state.request_keys.request(RequestScope::Form, &id);
     let submitted = match repeated(&state.db, page.agency.id, &request, &input, Utc::now()).await {
         Ok(Some(_)) => return Ok(to_receipt(&id, state.config.secure_cookies)),
-        Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
+        Ok(None) if !state.limits.submissions.allow(&client).await => return Err(AppError::RateLimited),
         Ok(None) => {
             state.submissions.submit(&state.db, &page.agency, input, Channel::Web, Some(request), Utc::now()).await
         }
