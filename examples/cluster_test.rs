@@ -144,12 +144,7 @@ impl Cluster {
         Ok(Self { binary, database_url, http, settings, ports, instances, haproxy, base, _config: config })
     }
 
-    async fn check(
-        &mut self,
-        standby: Option<&str>,
-        submissions: usize,
-        clients: usize,
-    ) -> anyhow::Result<()> {
+    async fn check(&mut self, standby: Option<&str>, submissions: usize, clients: usize) -> anyhow::Result<()> {
         let mut staff = Browser::new(&self.http, &self.base);
         staff.get("/staff/login").await?;
         let login = staff.post_form("/staff/login", &[("username", "duty"), ("password", PASSWORD)]).await?;
@@ -191,7 +186,11 @@ impl Cluster {
         // Rows beyond the acknowledged can only be requests whose every
         // answer was lost; with resends there should be none.
         ensure!(load.given_up == 0, "{} submissions were never acknowledged", load.given_up);
-        ensure!(stored.rows == acknowledged.len(), "{} rows no request was acknowledged for", stored.rows - acknowledged.len());
+        ensure!(
+            stored.rows == acknowledged.len(),
+            "{} rows no request was acknowledged for",
+            stored.rows - acknowledged.len()
+        );
         Ok(())
     }
 
@@ -221,7 +220,8 @@ impl Cluster {
         let before = received().await?;
         replica.execute_unprepared("SELECT pg_wal_replay_pause()").await?;
         let outcome = async {
-            let ack = submit(&self.http, &self.base, usize::MAX, None).await.context("a submission was refused")?;
+            // Numbered apart from the load's submissions.
+            let ack = submit(&self.http, &self.base, 1_000_000, None).await.context("a submission was refused")?;
             let paused = received().await?;
             ensure!(paused == before, "public statistics changed while the standby was paused: {before} → {paused}");
             Ok(ack)
@@ -236,8 +236,8 @@ impl Cluster {
         }
         let health = self.get("/healthz").await?;
         println!(
-            "replica: public statistics served by the standby ({before} received while its replay was paused, {} \
-             {:.2} s after it resumed); /healthz says {:?}",
+            "replica: public statistics served by the standby: still {before} received while its replay was paused, {} \
+             {:.2} s after it resumed; /healthz says {:?}",
             before + 1,
             resumed.elapsed().as_secs_f64(),
             health.1.lines().nth(1).unwrap_or("")
@@ -376,17 +376,16 @@ fn spawn(
     start_with(binary, database_url, port, &settings)
 }
 
-/// Round robin over the instances, each checked on `/healthz` every half
-/// second; a request whose connection fails is retried on another.
+/// Round robin over the instances, each checked on `/healthz` every second; a request whose connection fails is retried on another.
 fn haproxy_config_text(front: u16, ports: &[u16]) -> String {
     let servers: String = ports
         .iter()
         .enumerate()
-        .map(|(n, port)| format!("    server siang{} 127.0.0.1:{port} check inter 500ms fall 2 rise 2\n", n + 1))
+        .map(|(n, port)| format!("    server siang{} 127.0.0.1:{port} check inter 1s fall 2 rise 2\n", n + 1))
         .collect();
     format!(
         "global\n    maxconn 4096\n\
-         defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n\
+         defaults\n    mode http\n    timeout connect 2s\n    timeout client 60s\n    timeout server 60s\n    timeout check 3s\n\
          \x20   retries 3\n    option redispatch\n    option forwardfor\n\
          frontend portal\n    bind 127.0.0.1:{front}\n    default_backend siang\n\
          backend siang\n    balance roundrobin\n    option httpchk GET /healthz\n    http-check expect status 200\n\

@@ -135,4 +135,3 @@ async fn crash_and_check(
     stop_gracefully(&mut server)?;
     Ok(Figures { sent, acknowledged: acknowledged.len(), found: found.min(stored) })
 }
-

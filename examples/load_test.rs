@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use support::{free_port, lock, siang_binary, start, stop_gracefully, wait_healthy, Answer, Browser, TemporaryDatabase};
+use support::{
+    free_port, lock, siang_binary, start, stop_gracefully, wait_healthy, Answer, Browser, TemporaryDatabase,
+};
 
 const PASSWORD: &str = "load-test-password-รหัสยาวพอ";
 

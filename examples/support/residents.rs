@@ -41,9 +41,7 @@ pub async fn submit(http: &HttpClient, base: &str, i: usize, idempotency_key: Op
     if let Some(key) = idempotency_key {
         request = request.header("idempotency-key", key);
     }
-    let request = request
-        .body(Full::new(Bytes::from(body.to_string())))
-        .ok()?;
+    let request = request.body(Full::new(Bytes::from(body.to_string()))).ok()?;
     let response = tokio::time::timeout(Duration::from_secs(30), http.request(request)).await.ok()?.ok()?;
     if response.status() != 201 {
         return None;
