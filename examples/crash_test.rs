@@ -13,27 +13,14 @@
 
 mod support;
 
-use std::collections::{HashMap, HashSet};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context};
-use axum::body::Bytes;
-use http_body_util::{BodyExt, Full};
-use sea_orm::{ActiveEnum, EntityTrait};
-use support::{free_port, lock, siang_binary, start, stop_gracefully, wait_healthy, HttpClient, TemporaryDatabase};
-
-/// A submission the server acknowledged with 201.
-#[derive(Clone)]
-struct Acknowledged {
-    code: String,
-    key: String,
-    kind: &'static str,
-    subject: String,
-    details: String,
-}
+use anyhow::Context;
+use support::residents::{check_in_database, check_through_api, submit, Acknowledged};
+use support::{free_port, lock, siang_binary, start, stop_gracefully, wait_healthy, TemporaryDatabase};
 
 struct Figures {
     sent: usize,
@@ -120,7 +107,7 @@ async fn crash_and_check(
                 if i >= submissions || killed.load(Ordering::SeqCst) {
                     break;
                 }
-                if let Some(ack) = submit(&http, &base, i).await {
+                if let Some(ack) = submit(&http, &base, i, None).await {
                     lock(&acknowledged).push(ack);
                 }
             }
@@ -144,102 +131,7 @@ async fn crash_and_check(
     let mut server = start(binary, database_url, port)?;
     wait_healthy(&http, &base, &mut server).await?;
     let found = check_through_api(&http, &base, &acknowledged).await;
-    let stored = check_in_database(database_url, &acknowledged).await?;
+    let stored = check_in_database(database_url, &acknowledged).await?.found;
     stop_gracefully(&mut server)?;
     Ok(Figures { sent, acknowledged: acknowledged.len(), found: found.min(stored) })
-}
-
-const KINDS: [&str; 3] = ["complaint", "suggestion", "corruption"];
-
-/// Sends submission `i`; `Some` when the server answered 201.
-async fn submit(http: &HttpClient, base: &str, i: usize) -> Option<Acknowledged> {
-    let kind = KINDS[i % KINDS.len()];
-    let subject = format!("ทดสอบความทนทาน #{i} ถนนชำรุด");
-    let details = format!("รายละเอียดเรื่องที่ {i}: น้ำท่วมขังหน้าบ้านเลขที่ {} หมู่ {}", i * 7 % 997, i % 12 + 1);
-    let mut body = serde_json::json!({"kind": kind, "subject": subject, "details": details});
-    if kind == "corruption" {
-        body["corruption"] = serde_json::json!({"official": format!("เจ้าหน้าที่ {i}")});
-    }
-    let request = hyper::Request::post(format!("{base}/api/v1/submissions"))
-        .header("content-type", "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))
-        .ok()?;
-    let response = tokio::time::timeout(Duration::from_secs(30), http.request(request)).await.ok()?.ok()?;
-    if response.status() != 201 {
-        return None;
-    }
-    let bytes = tokio::time::timeout(Duration::from_secs(30), response.into_body().collect()).await.ok()?.ok()?;
-    let created: serde_json::Value = serde_json::from_slice(&bytes.to_bytes()).ok()?;
-    Some(Acknowledged {
-        code: created["tracking_code"].as_str()?.to_owned(),
-        key: created["access_key"].as_str()?.to_owned(),
-        kind,
-        subject,
-        details,
-    })
-}
-
-/// How many acknowledged submissions the restarted server shows with their
-/// subject and kind, to their key.
-async fn check_through_api(http: &HttpClient, base: &str, acknowledged: &[Acknowledged]) -> usize {
-    let found = Arc::new(AtomicUsize::new(0));
-    let queue = Arc::new(Mutex::new(acknowledged.to_vec()));
-    let mut readers = Vec::new();
-    for _ in 0..16 {
-        let (http, base, found, queue) = (http.clone(), base.to_owned(), found.clone(), queue.clone());
-        readers.push(tokio::spawn(async move {
-            loop {
-                let Some(ack) = lock(&queue).pop() else { break };
-                let Ok(request) = hyper::Request::get(format!("{base}/api/v1/submissions/{}", ack.code))
-                    .header("x-access-key", &ack.key)
-                    .body(Full::default())
-                else {
-                    continue;
-                };
-                let Ok(response) = http.request(request).await else { continue };
-                if response.status() != 200 {
-                    eprintln!("{}: answered {}", ack.code, response.status());
-                    continue;
-                }
-                let Ok(body) = response.into_body().collect().await else { continue };
-                let tracked: serde_json::Value = serde_json::from_slice(&body.to_bytes()).unwrap_or_default();
-                if tracked["subject"] == ack.subject.as_str() && tracked["kind"] == ack.kind {
-                    found.fetch_add(1, Ordering::SeqCst);
-                } else {
-                    eprintln!("{}: shown differently: {tracked}", ack.code);
-                }
-            }
-        }));
-    }
-    for reader in readers {
-        let _ = reader.await;
-    }
-    found.load(Ordering::SeqCst)
-}
-
-/// How many acknowledged submissions are stored with identical kind, subject
-/// and details; fails if any tracking code appears twice.
-async fn check_in_database(database_url: &str, acknowledged: &[Acknowledged]) -> anyhow::Result<usize> {
-    let db = sea_orm::Database::connect(database_url).await?;
-    let rows = entity::submission::Entity::find().all(&db).await?;
-    db.close().await?;
-    let codes: HashSet<&str> = rows.iter().map(|row| row.tracking_code.as_str()).collect();
-    if codes.len() != rows.len() {
-        bail!("{} rows share {} tracking codes", rows.len(), codes.len());
-    }
-    let stored: HashMap<&str, &entity::submission::Model> =
-        rows.iter().map(|row| (row.tracking_code.as_str(), row)).collect();
-    let mut found = 0;
-    for ack in acknowledged {
-        match stored.get(ack.code.as_str()) {
-            Some(row)
-                if row.kind.to_value() == ack.kind && row.subject == ack.subject && row.details == ack.details =>
-            {
-                found += 1
-            }
-            Some(_) => eprintln!("{}: stored with different content", ack.code),
-            None => eprintln!("{}: acknowledged but not stored", ack.code),
-        }
-    }
-    Ok(found)
 }

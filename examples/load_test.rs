@@ -11,18 +11,18 @@
 
 mod support;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use axum::body::Bytes;
-use http_body_util::{BodyExt, Full};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use support::{free_port, lock, siang_binary, start, stop_gracefully, wait_healthy, HttpClient, TemporaryDatabase};
+use support::{
+    free_port, lock, siang_binary, start, stop_gracefully, wait_healthy, Answer, Browser, TemporaryDatabase,
+};
 
 const PASSWORD: &str = "load-test-password-รหัสยาวพอ";
 
@@ -168,68 +168,6 @@ async fn load(database: &str, binary: &std::path::Path, url: &str, options: &Opt
         .success();
     println!("{database}: counts {}", if counts_agree { "equal a recount" } else { "DIFFER from a recount" });
     Ok(errors == 0 && counts_agree)
-}
-
-/// A client with a cookie jar, as a browser keeps one.
-struct Browser {
-    http: HttpClient,
-    base: String,
-    cookies: HashMap<String, String>,
-    token: String,
-}
-
-struct Answer {
-    status: u16,
-    body: String,
-}
-
-impl Browser {
-    fn new(http: &HttpClient, base: &str) -> Self {
-        Self { http: http.clone(), base: base.to_owned(), cookies: HashMap::new(), token: String::new() }
-    }
-
-    async fn send(&mut self, request: hyper::http::request::Builder, body: Bytes) -> anyhow::Result<Answer> {
-        let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let request = request.header("cookie", cookie.join("; ")).body(Full::new(body))?;
-        let response = tokio::time::timeout(Duration::from_secs(60), self.http.request(request)).await??;
-        for value in response.headers().get_all("set-cookie") {
-            let pair = value.to_str().unwrap_or("").split(';').next().unwrap_or("");
-            if let Some((name, value)) = pair.split_once('=') {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let status = response.status().as_u16();
-        let body = String::from_utf8_lossy(&response.into_body().collect().await?.to_bytes()).into_owned();
-        if let Some(start) = body.find("name=\"_csrf\" value=\"") {
-            let rest = &body[start + 20..];
-            self.token = rest[..rest.find('"').unwrap_or(0)].to_owned();
-        }
-        Ok(Answer { status, body })
-    }
-
-    async fn get(&mut self, path: &str) -> anyhow::Result<Answer> {
-        let url = format!("{}{path}", self.base);
-        self.send(hyper::Request::get(url), Bytes::new()).await
-    }
-
-    async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> anyhow::Result<Answer> {
-        let body = {
-            let mut form = form_urlencoded::Serializer::new(String::new());
-            form.append_pair("_csrf", &self.token);
-            for (name, value) in fields {
-                form.append_pair(name, value);
-            }
-            form.finish()
-        };
-        let request = hyper::Request::post(format!("{}{path}", self.base))
-            .header("content-type", "application/x-www-form-urlencoded");
-        self.send(request, Bytes::from(body)).await
-    }
-
-    async fn post_json(&mut self, path: &str, body: &serde_json::Value) -> anyhow::Result<Answer> {
-        let request = hyper::Request::post(format!("{}{path}", self.base)).header("content-type", "application/json");
-        self.send(request, Bytes::from(body.to_string())).await
-    }
 }
 
 /// Times `request` and notes its answer under `what`.

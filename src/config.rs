@@ -96,6 +96,19 @@ pub struct ServerConfig {
     #[arg(long, env = "SIANG_FILES_DIR")]
     pub files_dir: Option<std::path::PathBuf>,
 
+    /// Redis (`redis://127.0.0.1:6379/0`) where the submission and tracking
+    /// limits are counted, so they hold across several instances. Without it
+    /// each process counts its own (right for a single instance).
+    #[arg(long = "redis-url", env = "SIANG_REDIS_URL", value_parser = parse_redis_url)]
+    pub redis: Option<redis::Client>,
+
+    /// A PostgreSQL hot standby (`postgres://…`) that serves public pages
+    /// which only read (log, statistics, plan, the public API's reads).
+    /// Writes, staff pages and a resident's own submission stay on the
+    /// primary; while the standby is unreachable or far behind, reads go
+    /// to the primary too.
+    #[arg(long = "read-database-url", env = "SIANG_READ_DATABASE_URL", hide_env_values = true)]
+    pub read_database_url: Option<String>,
     /// Where stored files live, as a URL; supersedes `SIANG_FILES_DIR`:
     /// `file:///var/lib/siang/files`, or `s3://bucket/prefix` (S3 or an
     /// S3-compatible service, configured by the usual `AWS_*` variables).
@@ -162,6 +175,10 @@ impl LineConfig {
     }
 }
 
+fn parse_redis_url(url: &str) -> Result<redis::Client, String> {
+    redis::Client::open(url).map_err(|err| format!("{url:?} is not a Redis URL: {err}"))
+}
+
 /// A yes-or-no setting in any of the usual spellings, so `=1` or `=TRUE`
 /// does not stop the server from starting.
 fn parse_switch(value: &str) -> Result<bool, String> {
@@ -209,6 +226,8 @@ impl ServerConfig {
                 data_api_base: None,
             },
             files_url: None,
+            redis: None,
+            read_database_url: None,
         }
     }
 }

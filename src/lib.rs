@@ -23,6 +23,7 @@ pub mod public_url;
 pub mod qr;
 pub mod rate_limit;
 pub mod read_cache;
+pub mod read_replica;
 pub mod routes;
 pub mod security;
 pub mod server;

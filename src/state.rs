@@ -1,5 +1,6 @@
 //! The application state every handler shares, cheap to clone.
 
+use std::borrow::Cow;
 use std::ops::Deref;
 use std::sync::{Arc, RwLock};
 
@@ -14,8 +15,9 @@ use crate::domain::participation::public::LogPage;
 use crate::domain::statistics::{Period, Statistics};
 use crate::domain::submissions::access::RequestKeys;
 use crate::domain::submissions::queue::SubmissionQueue;
-use crate::rate_limit::{DownloadSlots, Limiter, Limits};
+use crate::rate_limit::{DownloadSlots, Limits};
 use crate::read_cache::AnswerCache;
+use crate::read_replica::ReadReplica;
 
 /// Full exports one client address may download at the same time.
 const DOWNLOADS_PER_CLIENT: usize = 2;
@@ -25,6 +27,8 @@ pub struct AppState(Arc<App>);
 
 pub struct App {
     pub db: DatabaseConnection,
+    /// A hot standby for public pages that only read (`SIANG_READ_DATABASE_URL`).
+    pub replica: Option<Arc<ReadReplica>>,
     pub config: ServerConfig,
     pub csrf: CsrfKey,
     /// Turns resident forms' one-time ids and `Idempotency-Key`s into
@@ -34,6 +38,7 @@ pub struct App {
     /// Full exports a client may run at once.
     pub downloads: DownloadSlots,
     /// One permit per request being served; see `security::cap_concurrency`.
+    /// This process's capacity, not a limit instances share.
     pub request_slots: tokio::sync::Semaphore,
     /// Residents' submissions, committed in groups.
     pub submissions: SubmissionQueue,
@@ -71,14 +76,16 @@ impl AppState {
             public_url: config.public_url.as_ref().map(|url| url.base()),
         });
         crate::domain::outbox::set_mail_settings(&db, mail.as_ref()).await?;
-        let limits = Limits {
-            submissions: Limiter::per_minute(config.submit_per_minute),
-            tracking: Limiter::per_minute(config.track_per_minute),
+        let limits = Limits::new(config.submit_per_minute, config.track_per_minute, config.redis.as_ref());
+        let replica = match &config.read_database_url {
+            Some(url) => Some(ReadReplica::connect(url).await?),
+            None => None,
         };
         let files: Arc<dyn crate::domain::files::FileStore> = Arc::new(crate::files::open(&config, &db)?);
         Ok(Self(Arc::new(App {
             submissions: SubmissionQueue::start(db.clone(), files.clone()),
             db,
+            replica,
             request_slots: tokio::sync::Semaphore::new(config.max_concurrent_requests),
             statistics: AnswerCache::new(512, crate::domain::statistics::STATISTICS_TTL),
             log_pages: AnswerCache::new(2048, crate::domain::participation::public::LOG_TTL),
@@ -101,6 +108,31 @@ impl AppState {
         let agency = Arc::new(crate::domain::agency::by_id(&self.db, id).await?);
         *self.last_agency.write().unwrap_or_else(|e| e.into_inner()) = agency.clone();
         Ok(agency)
+    }
+
+    /// Where a public page that only reads reads from, and the agency as
+    /// read there: the standby while it is up to date enough, else the
+    /// primary. The agency is read again on the standby so the answer caches,
+    /// keyed by its `data_version`, never keep an older answer under a newer
+    /// version.
+    pub async fn public_reader<'a>(
+        &'a self,
+        agency: &'a agency::Model,
+    ) -> (&'a DatabaseConnection, Cow<'a, agency::Model>) {
+        if let Some(replica) = self.replica.as_ref().and_then(|replica| replica.usable()) {
+            // A failed read here means the standby just went away.
+            match crate::domain::agency::by_id(replica, agency.id).await {
+                Ok(seen) => return (replica, Cow::Owned(seen)),
+                Err(err) => tracing::warn!(error = %err, "the read replica failed; reading from the primary"),
+            }
+        }
+        (&self.db, Cow::Borrowed(agency))
+    }
+
+    /// Where a public page that only reads and caches nothing reads from:
+    /// the standby while it is up to date enough, else the primary.
+    pub fn public_db(&self) -> &DatabaseConnection {
+        self.replica.as_ref().and_then(|replica| replica.usable()).unwrap_or(&self.db)
     }
 
     /// The agency as last read.

@@ -1,16 +1,20 @@
-//! What the crash test and the load test share: the release binary, a
-//! server process of it on a free port, a fresh PostgreSQL database, and an
-//! HTTP client.
+//! What the crash, load and cluster tests share: the release binary, a
+//! server process of it on a free port, a fresh PostgreSQL database, an
+//! HTTP client and a browser-like one with cookies.
 
 #![allow(dead_code)] // Each example uses its own part.
+
+pub mod residents;
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use std::collections::HashMap;
+
 use anyhow::{bail, Context};
 use axum::body::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use sea_orm::ConnectionTrait;
@@ -47,8 +51,19 @@ pub fn free_port() -> anyhow::Result<u16> {
 /// `siang serve` on `port` over `database_url`, with limits high enough for
 /// a load from one address.
 pub fn start(binary: &std::path::Path, database_url: &str, port: u16) -> anyhow::Result<Child> {
+    start_with(binary, database_url, port, &[])
+}
+
+/// As [`start`], with more settings (`SIANG_…` variables).
+pub fn start_with(
+    binary: &std::path::Path,
+    database_url: &str,
+    port: u16,
+    settings: &[(&str, &str)],
+) -> anyhow::Result<Child> {
     Command::new(binary)
         .arg("serve")
+        .envs(settings.iter().copied())
         .env("SIANG_DATABASE_URL", database_url)
         .env("SIANG_ADDR", format!("127.0.0.1:{port}"))
         .env("SIANG_SECRET", "test-harness-secret-test-harness-secret")
@@ -136,5 +151,68 @@ impl TemporaryDatabase {
     pub async fn drop(self) -> anyhow::Result<()> {
         self.admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)).await?;
         Ok(())
+    }
+}
+
+/// A client with a cookie jar, as a browser keeps one.
+pub struct Browser {
+    /// Where requests go; change it to send the same cookies elsewhere.
+    pub base: String,
+    http: HttpClient,
+    cookies: HashMap<String, String>,
+    token: String,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Browser {
+    pub fn new(http: &HttpClient, base: &str) -> Self {
+        Self { http: http.clone(), base: base.to_owned(), cookies: HashMap::new(), token: String::new() }
+    }
+
+    pub async fn send(&mut self, request: hyper::http::request::Builder, body: Bytes) -> anyhow::Result<Answer> {
+        let cookie: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let request = request.header("cookie", cookie.join("; ")).body(Full::new(body))?;
+        let response = tokio::time::timeout(Duration::from_secs(60), self.http.request(request)).await??;
+        for value in response.headers().get_all("set-cookie") {
+            let pair = value.to_str().unwrap_or("").split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let status = response.status().as_u16();
+        let body = String::from_utf8_lossy(&response.into_body().collect().await?.to_bytes()).into_owned();
+        if let Some(start) = body.find("name=\"_csrf\" value=\"") {
+            let rest = &body[start + 20..];
+            self.token = rest[..rest.find('"').unwrap_or(0)].to_owned();
+        }
+        Ok(Answer { status, body })
+    }
+
+    pub async fn get(&mut self, path: &str) -> anyhow::Result<Answer> {
+        let url = format!("{}{path}", self.base);
+        self.send(hyper::Request::get(url), Bytes::new()).await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> anyhow::Result<Answer> {
+        let body = {
+            let mut form = form_urlencoded::Serializer::new(String::new());
+            form.append_pair("_csrf", &self.token);
+            for (name, value) in fields {
+                form.append_pair(name, value);
+            }
+            form.finish()
+        };
+        let request = hyper::Request::post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded");
+        self.send(request, Bytes::from(body)).await
+    }
+
+    pub async fn post_json(&mut self, path: &str, body: &serde_json::Value) -> anyhow::Result<Answer> {
+        let request = hyper::Request::post(format!("{}{path}", self.base)).header("content-type", "application/json");
+        self.send(request, Bytes::from(body.to_string())).await
     }
 }

@@ -574,7 +574,7 @@ async fn create(
         Err(DomainError::Invalid(errors)) => return Ok(refuse_fields(format, page.lang, &errors)),
         Err(other) => return Err(other.into()),
     };
-    if !state.limits.submissions.allow(&client) {
+    if !state.limits.submissions.allow(&client).await {
         let mut refused =
             refuse(format, StatusCode::TOO_MANY_REQUESTS, vec![page.t("error.rate_limited.message").to_owned()]);
         refused.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(60));

@@ -155,6 +155,16 @@ impl TestApp {
         siang::db::connect_with(options).await.expect("a second connection")
     }
 
+    /// Another instance of the portal over the same database: its own
+    /// connection pool and state, as a second process behind a load balancer.
+    pub async fn another_instance(&self, config: ServerConfig) -> TestApp {
+        let db = self.second_connection().await;
+        let config = ServerConfig { files_dir: Some(self.files_dir.clone()), ..config };
+        let state = AppState::new(db.clone(), config).await.expect("state");
+        let router = build_router(state);
+        TestApp { db, router, postgres_schema: None, _dir: None, files_dir: self.files_dir.clone(), _files: None }
+    }
+
     /// The app's router, for serving it on a real socket.
     pub fn router(&self) -> Router {
         self.router.clone()

@@ -6,6 +6,7 @@ mod helpers;
 mod api;
 mod backup;
 mod bad_input;
+mod cluster;
 mod concurrency;
 mod counts;
 mod escaping;

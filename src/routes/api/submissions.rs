@@ -195,7 +195,7 @@ pub async fn create(
     };
     let submitted = match earlier {
         Ok(Some(receipt)) => Ok(receipt),
-        Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
+        Ok(None) if !state.limits.submissions.allow(&client).await => return Err(AppError::RateLimited),
         Ok(None) => match photos::prepare_all(photos).await {
             Ok(photos) => {
                 state.submissions.submit(&state.db, &agency, input, photos, Channel::Web, request, Utc::now()).await
@@ -278,7 +278,7 @@ pub async fn show(
     Path(tracking_code): Path<String>,
     headers: HeaderMap,
 ) -> Result<Json<Tracked>, AppError> {
-    if !state.limits.tracking.allow(&client) {
+    if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
     let key = headers.get("x-access-key").and_then(|v| v.to_str().ok()).unwrap_or("");

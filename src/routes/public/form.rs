@@ -232,7 +232,7 @@ where
     let request = state.request_keys.request(RequestScope::Form, &id);
     let submitted = match repeated(&state.db, page.agency.id, &request, &input, Utc::now()).await {
         Ok(Some(_)) => return Ok(to_receipt(&id, state.config.secure_cookies)),
-        Ok(None) if !state.limits.submissions.allow(&client) => return Err(AppError::RateLimited),
+        Ok(None) if !state.limits.submissions.allow(&client).await => return Err(AppError::RateLimited),
         Ok(None) => match photos::prepare_all(uploads).await {
             Ok(photos) => {
                 let (agency, input) = (&page.agency, NewSubmission { language: page.lang, ..input });

@@ -93,7 +93,8 @@ pub async fn log_page(
     after: Option<Cursor>,
 ) -> Result<Arc<LogPage>, AppError> {
     let key = format!("{filter:?}|{after:?}");
-    Ok(state.log_pages.get(agency, key, public::log_page(&state.db, agency.id, filter, after, PAGE_SIZE)).await?)
+    let (db, agency) = state.public_reader(agency).await;
+    Ok(state.log_pages.get(&agency, key, public::log_page(db, agency.id, filter, after, PAGE_SIZE)).await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -197,7 +198,7 @@ pub async fn csv(
 ) -> Result<Response, AppError> {
     let slot = state.downloads.take(client).ok_or(AppError::RateLimited)?;
     let filter = query.filter();
-    let (db, agency_id) = (state.db.clone(), page.agency.id);
+    let (db, agency_id) = (state.public_db().clone(), page.agency.id);
     // The next chunk's start; `None` once the last chunk was read.
     let chunks = futures_util::stream::unfold(Some(None), move |after: Option<Option<Cursor>>| {
         let (db, filter, page) = (db.clone(), filter.clone(), page.clone());
@@ -253,8 +254,8 @@ pub async fn entry(
     page: PageContext,
     Path(tracking_code): Path<String>,
 ) -> Result<EntryTemplate, AppError> {
-    let entry =
-        public::published_submission(&state.db, page.agency.id, &tracking_code).await?.ok_or(AppError::NotFound)?;
+    let db = state.public_db();
+    let entry = public::published_submission(db, page.agency.id, &tracking_code).await?.ok_or(AppError::NotFound)?;
     Ok(EntryTemplate { page, entry, now: Utc::now() })
 }
 
@@ -272,7 +273,8 @@ pub async fn activity(
     Path(id): Path<String>,
 ) -> Result<ActivityTemplate, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let activity = public::published_activity(&state.db, page.agency.id, id).await?.ok_or(AppError::NotFound)?;
+    let db = state.public_db();
+    let activity = public::published_activity(db, page.agency.id, id).await?.ok_or(AppError::NotFound)?;
     Ok(ActivityTemplate { page, activity, now: Utc::now() })
 }
 

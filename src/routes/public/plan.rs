@@ -63,8 +63,9 @@ pub async fn show(
     Path(year): Path<String>,
 ) -> Result<PlanTemplate, AppError> {
     let fiscal_year = fiscal_year_param(&year)?;
-    let measures = public::plan(&state.db, page.agency.id, fiscal_year).await?;
-    let analyses = plan::analyses(&state.db, page.agency.id, fiscal_year).await?;
+    let db = state.public_db();
+    let measures = public::plan(db, page.agency.id, fiscal_year).await?;
+    let analyses = plan::analyses(db, page.agency.id, fiscal_year).await?;
     let indicators = PLAN_INDICATORS
         .map(|indicator| {
             let analysis = analyses.iter().find(|a| a.indicator == indicator);

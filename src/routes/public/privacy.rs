@@ -66,7 +66,7 @@ pub struct PassForm {
 /// The submission the form's pass opens (rate-limited like tracking), or
 /// the tracking form again when the pass has expired.
 async fn opened(state: &AppState, client: std::net::IpAddr, pass: &str) -> Result<Option<Opened>, AppError> {
-    if !state.limits.tracking.allow(&client) {
+    if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
     Ok(resident::open(&state.db, &state.csrf.pass_key(), pass, Utc::now()).await?)

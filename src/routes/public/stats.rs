@@ -147,8 +147,9 @@ pub async fn year_statistics(
     fiscal_year: i32,
     period: Period,
 ) -> Result<Arc<Statistics>, AppError> {
-    let count = statistics::fiscal_year_statistics(&state.db, agency.id, fiscal_year, period, Utc::now());
-    Ok(state.statistics.get(agency, (fiscal_year, period), count).await?)
+    let (db, agency) = state.public_reader(agency).await;
+    let count = statistics::fiscal_year_statistics(db, agency.id, fiscal_year, period, Utc::now());
+    Ok(state.statistics.get(&agency, (fiscal_year, period), count).await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -395,6 +396,7 @@ pub async fn complaint_report(
 ) -> Result<ReportTemplate, AppError> {
     let fiscal_year = fiscal_year_param(&year)?;
     let part = statistics::ReportPart::parse(&part).ok_or(AppError::NotFound)?;
-    let report = statistics::complaint_report(&state.db, page.agency.id, fiscal_year, part, Utc::now()).await?;
+    let db = state.public_db();
+    let report = statistics::complaint_report(db, page.agency.id, fiscal_year, part, Utc::now()).await?;
     Ok(ReportTemplate { page, report })
 }

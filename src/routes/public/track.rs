@@ -127,7 +127,7 @@ pub async fn lookup(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<TrackForm>,
 ) -> Result<Response, AppError> {
-    if !state.limits.tracking.allow(&client) {
+    if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
     let typed_key = form.access_key.trim();
@@ -171,7 +171,7 @@ pub async fn remember(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<TrackForm>,
 ) -> Result<Response, AppError> {
-    if !state.limits.tracking.allow(&client) {
+    if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
     match track(&state.db, &form.tracking_code, &form.access_key, false).await? {

@@ -40,7 +40,7 @@ pub struct ReopenForm {
 
 /// The pass's submission id, or the tracking form again when it expired.
 async fn opened(state: &AppState, client: std::net::IpAddr, pass: &str) -> Result<Option<i64>, AppError> {
-    if !state.limits.tracking.allow(&client) {
+    if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
     let opened = resident::open(&state.db, &state.csrf.pass_key(), pass, Utc::now()).await?;
