@@ -21,7 +21,7 @@ use entity::{agency, line_webhook_event, service, submission};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, QueryFilter, TryInsertResult,
+    EntityTrait, QueryFilter, QuerySelect, TryInsertResult,
 };
 
 use super::error::DomainError;
@@ -113,6 +113,21 @@ pub struct Handled {
     pub says: Vec<Say>,
     /// The submission made, when the resident confirmed.
     pub receipt: Option<Receipt>,
+    /// The submission's photo still to fetch from LINE and attach
+    /// (`photos::attach`): decoding it is no work for the write's transaction.
+    pub photo: Option<PhotoToAttach>,
+}
+
+/// A LINE image message to attach to a submission just made.
+#[derive(Debug, Clone)]
+pub struct PhotoToAttach {
+    pub submission_id: i64,
+    pub message_id: String,
+}
+
+/// Says, after the receipt, that the photo could not be kept.
+pub fn photo_not_kept() -> Say {
+    Say { text: i18n::t(Lang::Th, "line.photo_not_kept").to_owned(), choices: Vec::new() }
 }
 
 /// Handles one event of a resident's conversation; `site` is the portal's
@@ -154,7 +169,7 @@ pub async fn handle(
     let texts = Texts { agency, site, services: &services };
     let next = step(&texts, conversation.as_ref(), &event.incoming);
 
-    let mut receipt = None;
+    let (mut receipt, mut photo) = (None, None);
     let says = match next {
         Next::Stay(says) => says,
         Next::End(says) => {
@@ -189,10 +204,22 @@ pub async fn handle(
             says
         }
         Next::Submit(answers) => {
+            let message_id = answers.photo_message_id.clone();
             let input = answers.submission(&event.user_id);
             forget(&txn, agency.id, &event.user_id).await?;
             match submit_within(&txn, agency, input, Channel::Line, now).await {
                 Ok(made) => {
+                    if let Some(message_id) = message_id {
+                        let submission_id = submission::Entity::find()
+                            .select_only()
+                            .column(submission::Column::Id)
+                            .filter(submission::Column::AgencyId.eq(agency.id))
+                            .filter(submission::Column::TrackingCode.eq(&made.tracking_code))
+                            .into_tuple::<i64>()
+                            .one(&txn)
+                            .await?;
+                        photo = submission_id.map(|submission_id| PhotoToAttach { submission_id, message_id });
+                    }
                     let says = texts.receipt(&made);
                     receipt = Some(made);
                     says
@@ -205,7 +232,7 @@ pub async fn handle(
         }
     };
     txn.commit().await?;
-    Ok(Some(Handled { says, receipt }))
+    Ok(Some(Handled { says, receipt, photo }))
 }
 
 /// Deletes the resident's conversation, if any.

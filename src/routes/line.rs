@@ -10,7 +10,9 @@ use axum::routing::post;
 use axum::Router;
 use serde::Deserialize;
 
+use crate::domain::files::Upload;
 use crate::domain::line::{self as domain, Event, Incoming};
+use crate::domain::photos;
 use crate::domain::validation::optional_line_user_id;
 use crate::error::AppError;
 use crate::extract::{PageContext, ServedAgency};
@@ -88,9 +90,14 @@ async fn webhook(
         let reply_token = event.reply_token.clone();
         let Some(event) = chat_event(event) else { continue };
         let event = fetch_photo(api, event).await;
-        let Some(handled) = domain::handle(&state.db, &agency, event, &site, chrono::Utc::now()).await? else {
+        let Some(mut handled) = domain::handle(&state.db, &agency, event, &site, chrono::Utc::now()).await? else {
             continue;
         };
+        if let Some(photo) = handled.photo.take() {
+            if !attach_photo(&state, api, agency.id, photo).await {
+                handled.says.push(domain::photo_not_kept());
+            }
+        }
         if let (Some(token), false) = (reply_token, handled.says.is_empty()) {
             // The step is taken either way; a lost answer is the resident's
             // to ask again (any message repeats the question).
@@ -134,11 +141,37 @@ fn chat_event(event: WebhookEvent) -> Option<Event> {
     Some(Event { webhook_event_id: event.webhook_event_id, user_id, incoming })
 }
 
-/// Fetches a photo's content from LINE, to know it is an image.
-///
-/// Photos are not stored yet: the photo store (issue 13's photos) takes the
-/// bytes here, and the conversation keeps what it returns instead of LINE's
-/// message id.
+/// Fetches the photo of a submission just made from LINE and attaches it
+/// (decoded and encoded again, like every photo); whether it was kept.
+/// The submission is stored either way: a photo LINE no longer has, or one
+/// the decoder refuses, is told to the resident rather than losing the text.
+async fn attach_photo(
+    state: &AppState,
+    api: &crate::line::LineApi,
+    agency_id: i64,
+    photo: domain::PhotoToAttach,
+) -> bool {
+    let bytes = match api.image(&photo.message_id).await {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            tracing::warn!(error = %err, "could not fetch a photo from LINE");
+            return false;
+        }
+    };
+    let upload = Upload { name: format!("line-{}", photo.message_id), bytes };
+    match photos::attach(&state.db, state.files.as_ref(), agency_id, photo.submission_id, upload, chrono::Utc::now())
+        .await
+    {
+        Ok(_) => true,
+        Err(err) => {
+            tracing::warn!(error = ?err, "could not keep a photo from LINE");
+            false
+        }
+    }
+}
+
+/// Fetches a photo's content from LINE, to know it is an image before the
+/// conversation moves on (it is fetched again, and kept, on confirming).
 async fn fetch_photo(api: &crate::line::LineApi, mut event: Event) -> Event {
     if let Incoming::Image { message_id, readable } = &mut event.incoming {
         match api.image(message_id).await {

@@ -90,9 +90,6 @@ impl FakeLine {
     }
 }
 
-/// A small JPEG's first bytes: what LINE's content endpoint answers.
-const JPEG: &[u8] = &[0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
-
 async fn record(State(shared): State<Shared>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let header =
         |name| headers.get(name).and_then(|v: &axum::http::HeaderValue| v.to_str().ok()).unwrap_or_default().to_owned();
@@ -107,7 +104,8 @@ async fn record(State(shared): State<Shared>, method: Method, uri: Uri, headers:
         if path.contains("/not-an-image/") {
             return ([("content-type", "text/html")], "<html>").into_response();
         }
-        return ([("content-type", "image/jpeg")], JPEG).into_response();
+        // A phone's photo, with the GPS position phones write into it.
+        return ([("content-type", "image/jpeg")], crate::photos::jpeg_with_gps()).into_response();
     }
     ([("content-type", "application/json")], "{}").into_response()
 }
@@ -236,9 +234,18 @@ async fn a_conversation_makes_a_line_submission_and_answers_with_its_code(app: T
     assert_eq!(held.line_user_id.as_deref(), Some(SOMCHAI));
     assert_eq!((held.name, held.phone, held.email), (None, None, None));
     assert_eq!(app.count("line_conversation").await, 0, "an ended conversation is forgotten");
+    let photos = crate::photos::photo_rows(&app, item.id).await;
+    assert_eq!(photos.len(), 1, "the photo sent in the chat is kept with the submission");
+    assert!(!photos[0].published, "and is not public");
+    let stored = crate::photos::stored_bytes(&app);
+    assert!(
+        !stored.is_empty() && stored.iter().all(|bytes| !crate::photos::contains(bytes, b"Exif")),
+        "without its EXIF"
+    );
 
     let receipt = line.reply_texts("reply-e7");
     assert!(receipt[0].contains(&item.tracking_code), "{receipt:?}");
+    assert!(!receipt.join("\n").contains("บันทึกรูปที่ส่งมาไม่ได้"), "{receipt:?}");
     let key = receipt[1].rsplit(' ').next().unwrap().to_owned();
     let resident = app.resident();
     let tracked = resident.post_form("/track", &[("tracking_code", &item.tracking_code), ("access_key", &key)]).await;

@@ -19,7 +19,7 @@ use crate::on_both_databases;
 
 /// A JPEG made here (larger than a thumbnail), with an APP1 Exif segment holding a GPS position
 /// (13°45'N, 100°30'E) spliced in after the start-of-image marker.
-fn jpeg_with_gps() -> Vec<u8> {
+pub(crate) fn jpeg_with_gps() -> Vec<u8> {
     let picture = image::RgbImage::from_fn(640, 480, |x, y| image::Rgb([(x / 3) as u8, (y / 2) as u8, 128]));
     let mut plain = Cursor::new(Vec::new());
     image::DynamicImage::ImageRgb8(picture).write_to(&mut plain, image::ImageFormat::Jpeg).unwrap();
@@ -145,7 +145,7 @@ async fn send_form(client: &Client<'_>, path: &str, fields: &[(&str, &str)], fil
 }
 
 /// Every file under the app's file directory, with its bytes.
-fn stored_bytes(app: &TestApp) -> Vec<Vec<u8>> {
+pub(crate) fn stored_bytes(app: &TestApp) -> Vec<Vec<u8>> {
     fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
@@ -162,7 +162,7 @@ fn stored_bytes(app: &TestApp) -> Vec<Vec<u8>> {
     out
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
@@ -172,7 +172,7 @@ async fn only_submission(app: &TestApp) -> submission::Model {
     all.pop().unwrap()
 }
 
-async fn photo_rows(app: &TestApp, submission_id: i64) -> Vec<submission_photo::Model> {
+pub(crate) async fn photo_rows(app: &TestApp, submission_id: i64) -> Vec<submission_photo::Model> {
     submission_photo::Entity::find()
         .filter(submission_photo::Column::SubmissionId.eq(submission_id))
         .order_by_asc(submission_photo::Column::Position)
