@@ -24,6 +24,7 @@ mod m20261208_000001_inbox_status;
 mod m20261210_000001_outcomes;
 mod m20261211_000001_open311;
 mod m20261212_000001_channels_and_evidence;
+mod m20261216_000001_tenants;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_outcomes::Migration),
             Box::new(m20261211_000001_open311::Migration),
             Box::new(m20261212_000001_channels_and_evidence::Migration),
+            Box::new(m20261216_000001_tenants::Migration),
         ]
     }
 }

@@ -63,6 +63,7 @@ const THAI: &[&str] = &[
     include_str!("th/ita_evidence.toml"),
     include_str!("th/outcomes.toml"),
     include_str!("th/open311.toml"),
+    include_str!("th/province.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -78,6 +79,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/ita_evidence.toml"),
     include_str!("en/outcomes.toml"),
     include_str!("en/open311.toml"),
+    include_str!("en/province.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);
