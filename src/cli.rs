@@ -91,6 +91,8 @@ pub enum AgencyCommand {
         #[arg(long)]
         host: Option<String>,
     },
+    /// Give an agency its host, or with no HOST take it away.
+    SetHost { slug: String, host: Option<String> },
     /// List the agencies: slug, host, active, names.
     List,
     /// Stop serving an agency (its data stays).
@@ -282,6 +284,10 @@ async fn agency_command(db: &DatabaseConnection, command: AgencyCommand) -> anyh
             let input = agency::NewAgency { slug, name_th, name_en, host };
             let created = agency::create(db, input, now).await.map_err(explain)?;
             println!("created agency {} (id {})", created.slug, created.id);
+        }
+        AgencyCommand::SetHost { slug, host } => {
+            let saved = agency::set_host(db, &slug, host.as_deref(), now).await.map_err(explain)?;
+            println!("agency {} is served on {}", saved.slug, saved.host.as_deref().unwrap_or("its /a/ path only"));
         }
         AgencyCommand::List => {
             for row in agency::list(db).await? {

@@ -179,7 +179,13 @@ pub fn mount(router: Router, health: Router, public_url: Option<&PublicUrl>) -> 
         }
         request
     };
-    health.fallback_service(tower::ServiceExt::map_request(router, strip))
+    let portal = tower::ServiceExt::map_request(router, strip);
+    if public_url.is_some_and(|url| !url.prefix.is_empty()) {
+        health.fallback_service(portal)
+    } else {
+        // The root is the portal's own: its `/healthz` with every layer.
+        Router::new().fallback_service(portal)
+    }
 }
 
 /// The layer that makes what leaves absolute to `SIANG_PUBLIC_URL` (see

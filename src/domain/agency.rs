@@ -96,16 +96,7 @@ pub async fn create(db: &DatabaseConnection, input: NewAgency, now: DateTime<Utc
     check_code(&mut errors, "slug", &slug);
     required_text(&mut errors, "name_th", &input.name_th, 200);
     required_text(&mut errors, "name_en", &input.name_en, 200);
-    let host = match input.host.as_deref().map(str::trim).filter(|h| !h.is_empty()) {
-        Some(given) => match host_name(given).filter(|h| h == &given.to_ascii_lowercase()) {
-            Some(host) => Some(host),
-            None => {
-                errors.add("host", "host_format");
-                None
-            }
-        },
-        None => None,
-    };
+    let host = checked_host(&mut errors, input.host.as_deref());
     errors.into_result().map_err(DomainError::Invalid)?;
     let defaults = current(db).await?;
     // A new row: the insert is the transaction's first statement, so it
@@ -157,6 +148,44 @@ pub async fn create(db: &DatabaseConnection, input: NewAgency, now: DateTime<Utc
     Ok(created)
 }
 
+/// A host as given (any case), checked and in lower case; `None` for none.
+fn checked_host(errors: &mut FieldErrors, given: Option<&str>) -> Option<String> {
+    let given = given.map(str::trim).filter(|h| !h.is_empty())?;
+    let host = host_name(given).filter(|h| h == &given.to_ascii_lowercase());
+    if host.is_none() {
+        errors.add("host", "host_format");
+    }
+    host
+}
+
+/// Gives an agency its host (or, with `None`, takes it away: then it is
+/// reached by its `/a/{slug}/` path only). Audited in its own log.
+pub async fn set_host(
+    db: &DatabaseConnection,
+    slug: &str,
+    host: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<agency::Model, DomainError> {
+    let mut errors = FieldErrors::default();
+    let host = checked_host(&mut errors, host);
+    errors.into_result().map_err(DomainError::Invalid)?;
+    let found = by_slug(db, slug).await?.ok_or(DomainError::NotFound)?;
+    let txn = write::begin(db, found.id).await?;
+    let mut row: agency::ActiveModel = by_id(&txn, found.id).await?.into();
+    row.host = Set(host.clone());
+    let saved = row.update(&txn).await.map_err(|e| {
+        if is_host_clash(&e) {
+            DomainError::invalid("host", "host_taken")
+        } else {
+            DomainError::from(e)
+        }
+    })?;
+    let entry = Entry::new(Action::AgencyHostSet).on("agency", saved.id).detail(host.unwrap_or_else(|| "-".into()));
+    audit::append(&txn, saved.id, None, "command-line", entry, None, now).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 /// Whether a failed insert clashed with another agency's host.
 fn is_host_clash(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(ref text)) if text.contains("host"))
@@ -173,6 +202,11 @@ const STANDARD_DEPARTMENTS: &[(&str, &str, &str)] = &[
 /// Every agency of the deployment, in the order they were created.
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<agency::Model>, DbErr> {
     agency::Entity::find().order_by_asc(agency::Column::Id).all(db).await
+}
+
+/// The agencies served, in the order they were created.
+pub async fn active(db: &impl ConnectionTrait) -> Result<Vec<agency::Model>, DbErr> {
+    agency::Entity::find().filter(agency::Column::Active.eq(true)).order_by_asc(agency::Column::Id).all(db).await
 }
 
 /// The agency with this slug, active or not.

@@ -52,10 +52,11 @@ pub enum Action {
     ApiKeyRevoked,
     AgencyCreated,
     AgencyDisabled,
+    AgencyHostSet,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 42] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -97,6 +98,7 @@ impl Action {
         Action::ApiKeyRevoked,
         Action::AgencyCreated,
         Action::AgencyDisabled,
+        Action::AgencyHostSet,
     ];
 
     pub fn code(self) -> &'static str {
@@ -142,6 +144,7 @@ impl Action {
             Action::ApiKeyRevoked => "api_key_revoked",
             Action::AgencyCreated => "agency_created",
             Action::AgencyDisabled => "agency_disabled",
+            Action::AgencyHostSet => "agency_host_set",
         }
     }
 }

@@ -13,6 +13,7 @@ mod eservice;
 mod evidence;
 mod exports;
 mod hardening;
+mod isolation;
 mod ita;
 mod open311;
 mod openapi;

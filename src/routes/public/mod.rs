@@ -18,6 +18,7 @@ pub mod manual;
 mod open_data;
 mod plan;
 mod posters;
+mod province;
 pub mod privacy;
 mod qa;
 mod services;
@@ -30,6 +31,7 @@ mod widgets;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
+        .route("/province", get(province::show))
         .route("/language/{code}", get(language::switch))
         .route("/submit", get(submit::show).post(submit::create))
         .route("/receipt", get(submit::receipt))
