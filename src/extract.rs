@@ -17,9 +17,9 @@ use entity::agency;
 use serde::de::DeserializeOwned;
 
 use crate::csrf::{self, CsrfCookie};
-use crate::public_url::{AgencyBase, AgencyPath, PublicUrl};
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
+use crate::public_url::{AgencyBase, AgencyPath, PublicUrl};
 use crate::state::AppState;
 use crate::text_input;
 
@@ -377,7 +377,8 @@ impl<T: FromFormPairs> FromRequest<AppState> for CsrfForm<T> {
         let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
         let token = pairs.iter().find(|(name, _)| name == csrf::FIELD).map(|(_, value)| value.as_str());
         let agency_id = parts.extensions.get::<ServedAgency>().map(|served| served.0.id);
-        let valid = token.zip(agency_id).is_some_and(|(token, agency)| state.csrf.verify(&parts.headers, agency, token));
+        let valid =
+            token.zip(agency_id).is_some_and(|(token, agency)| state.csrf.verify(&parts.headers, agency, token));
         if !valid {
             return Err(AppError::Csrf);
         }

@@ -73,7 +73,10 @@ fn parent_mismatch(rule: &(&str, &str, &str)) -> String {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(
-            Table::alter().table(Agency::Table).add_column(ColumnDef::new(Tenancy::Host).string_len(253).null()).to_owned(),
+            Table::alter()
+                .table(Agency::Table)
+                .add_column(ColumnDef::new(Tenancy::Host).string_len(253).null())
+                .to_owned(),
         )
         .await?;
         m.alter_table(
@@ -123,7 +126,8 @@ impl MigrationTrait for Migration {
             let SchemaManagerConnection::Connection(conn) = db else {
                 return Err(DbErr::Migration("SQLite migrations run outside a transaction".into()));
             };
-            for (table, column) in [("submission", "\"tracking_code\" varchar(32)"), ("staff_user", "\"username\" varchar(64)")]
+            for (table, column) in
+                [("submission", "\"tracking_code\" varchar(32)"), ("staff_user", "\"username\" varchar(64)")]
             {
                 sqlite::rebuild_as(conn, table, &|create| {
                     let unique = format!("{column} NOT NULL UNIQUE");

@@ -90,7 +90,11 @@ pub struct NewAgency {
 
 /// Creates an agency with the usual departments and its settings' defaults;
 /// audited in its own log. A slug or host already used is a field error.
-pub async fn create(db: &DatabaseConnection, input: NewAgency, now: DateTime<Utc>) -> Result<agency::Model, DomainError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    input: NewAgency,
+    now: DateTime<Utc>,
+) -> Result<agency::Model, DomainError> {
     let mut errors = FieldErrors::default();
     let slug = input.slug.trim().to_owned();
     check_code(&mut errors, "slug", &slug);

@@ -346,7 +346,11 @@ async fn snapshot(app: &TestApp, b: &TheirData) -> String {
         activity::Entity::find().filter(activity::Column::AgencyId.eq(id)).all(db).await.unwrap(),
         measure::Entity::find().filter(measure::Column::AgencyId.eq(id)).all(db).await.unwrap(),
         open311_client::Entity::find().filter(open311_client::Column::AgencyId.eq(id)).all(db).await.unwrap(),
-        publication::Entity::find().filter(publication::Column::SubmissionId.eq(b.submission_id)).all(db).await.unwrap(),
+        publication::Entity::find()
+            .filter(publication::Column::SubmissionId.eq(b.submission_id))
+            .all(db)
+            .await
+            .unwrap(),
     )
 }
 
@@ -519,7 +523,8 @@ async fn sessions_tokens_and_keys_stay_with_their_agency(app: TestApp) {
     assert_eq!(on_a.get_with(&api_path, &[("x-access-key", &b.access_key)]).await.status, 404);
     // B's code and key do open it on B: the refusals above are not blanket.
     let theirs = app.client_at([198, 51, 100, 21], B_HOST);
-    let opened = theirs.post_form("/track", &[("tracking_code", &b.tracking_code), ("access_key", &b.access_key)]).await;
+    let opened =
+        theirs.post_form("/track", &[("tracking_code", &b.tracking_code), ("access_key", &b.access_key)]).await;
     assert_eq!(opened.status, 200);
     assert!(opened.body.contains(B_MARK));
     // B's staff signs in on B with B's `admin` (A has an `admin` too), not on A.
@@ -583,7 +588,10 @@ async fn the_database_refuses_rows_that_point_at_another_agency(app: TestApp) {
         format!("UPDATE submission SET service_id = {} WHERE id = {a_submission}", b.service_id),
         format!("UPDATE submission SET assignee_id = {} WHERE id = {a_submission}", b.admin_id),
         format!("UPDATE staff_user SET department_id = {} WHERE id = {}", b.department_id, a_admin.id),
-        format!("INSERT INTO activity_submission (activity_id, submission_id) VALUES ({}, {a_submission})", b.activity_id),
+        format!(
+            "INSERT INTO activity_submission (activity_id, submission_id) VALUES ({}, {a_submission})",
+            b.activity_id
+        ),
         format!("INSERT INTO measure_submission (measure_id, submission_id) VALUES ({}, {a_submission})", b.measure_id),
         format!("UPDATE service SET department_id = {} WHERE agency_id = 1", b.department_id),
     ];
@@ -593,16 +601,20 @@ async fn the_database_refuses_rows_that_point_at_another_agency(app: TestApp) {
     // The same rows within one agency are taken.
     let own_department = app.department_id("works").await;
     run(format!("UPDATE submission SET department_id = {own_department} WHERE id = {a_submission}")).await.unwrap();
-    run(format!("INSERT INTO measure_submission (measure_id, submission_id) VALUES ({}, {})", b.measure_id, b.submission_id))
-        .await
-        .unwrap();
+    run(format!(
+        "INSERT INTO measure_submission (measure_id, submission_id) VALUES ({}, {})",
+        b.measure_id, b.submission_id
+    ))
+    .await
+    .unwrap();
     // Tracking codes repeat across agencies, never within one.
     let a_code = format!("UPDATE submission SET tracking_code = 'X-1' WHERE id = {a_submission}");
     run(a_code).await.unwrap();
     run(format!("UPDATE submission SET tracking_code = 'X-1' WHERE id = {}", b.submission_id)).await.unwrap();
     let ours = app.client_at([198, 51, 100, 40], A_HOST);
     let question = json!({"kind": "question", "subject": "ถาม", "details": "ตอบ"});
-    let second = ours.post_json("/api/v1/submissions", &question).await.json()["tracking_code"].as_str().unwrap().to_owned();
+    let second =
+        ours.post_json("/api/v1/submissions", &question).await.json()["tracking_code"].as_str().unwrap().to_owned();
     let twin = format!("UPDATE submission SET tracking_code = 'X-1' WHERE tracking_code = '{second}'");
     assert!(run(twin).await.is_err(), "a code twice in one agency");
 }

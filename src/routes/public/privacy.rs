@@ -65,7 +65,12 @@ pub struct PassForm {
 
 /// The submission the form's pass opens (rate-limited like tracking), or
 /// the tracking form again when the pass has expired.
-async fn opened(state: &AppState, agency_id: i64, client: std::net::IpAddr, pass: &str) -> Result<Option<Opened>, AppError> {
+async fn opened(
+    state: &AppState,
+    agency_id: i64,
+    client: std::net::IpAddr,
+    pass: &str,
+) -> Result<Option<Opened>, AppError> {
     if !state.limits.tracking.allow(&client) {
         return Err(AppError::RateLimited);
     }

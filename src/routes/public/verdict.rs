@@ -39,7 +39,12 @@ pub struct ReopenForm {
 }
 
 /// The pass's submission id, or the tracking form again when it expired.
-async fn opened(state: &AppState, agency_id: i64, client: std::net::IpAddr, pass: &str) -> Result<Option<i64>, AppError> {
+async fn opened(
+    state: &AppState,
+    agency_id: i64,
+    client: std::net::IpAddr,
+    pass: &str,
+) -> Result<Option<i64>, AppError> {
     if !state.limits.tracking.allow(&client) {
         return Err(AppError::RateLimited);
     }
