@@ -17,11 +17,12 @@ use crate::auth::session_store::DbSessionStore;
 use crate::config::ServerConfig;
 use crate::state::AppState;
 
-/// The portal's routes with their layers, innermost first: the agency the
-/// request is for is read (fresh, for every page); the limits (body size,
-/// time, concurrency) and the cross-site refusal answer with errors that the
-/// error renderer turns into pages; the renderer needs the form token that
-/// `ensure_cookie` makes; Thai text is marked up on every page, error pages
+/// The portal's routes with their layers, innermost first: the limits (body
+/// size, time, concurrency) and the cross-site refusal answer with errors
+/// that the error renderer turns into pages; the agency the request is for
+/// is resolved (fresh, for every request: `extract::resolve_agency`), or a
+/// plain 404 given where none is served; the renderer needs the CSRF cookie
+/// that `ensure_cookie` reads or makes; Thai text is marked up on every page, error pages
 /// included; security headers go on every answer; text is compressed for
 /// slow rural connections (fonts are compressed already). Under
 /// `SIANG_PUBLIC_URL`, links leave absolute and the routes sit under its
@@ -47,7 +48,6 @@ pub fn build_router(state: AppState) -> Router {
         public_origin: state.config.public_url.as_ref().map(|url| url.origin().to_owned()),
     };
     let portal = crate::routes::router(&state)
-        .route_layer(middleware::from_fn_with_state(state.clone(), crate::extract::load_agency))
         // The health check says for itself whether the database answers.
         .route("/healthz", axum::routing::get(crate::routes::public::health::check))
         .nest_service("/static/fonts", fonts)
@@ -58,6 +58,7 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), security::time_limit))
         .layer(middleware::from_fn_with_state(state.clone(), security::cap_concurrency))
         .layer(middleware::from_fn_with_state(cookies.clone(), crate::csrf::refuse_cross_site))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::extract::resolve_agency))
         .layer(middleware::from_fn_with_state(state.clone(), crate::error_page::render_error_pages))
         .layer(middleware::from_fn_with_state(state.clone(), crate::thai_text::mark_up_pages))
         .layer(middleware::from_fn_with_state(cookies, crate::csrf::ensure_cookie))

@@ -1,5 +1,6 @@
-//! The `siang` command line: `serve` (the default), `migrate`, `user create`,
-//! `api-key issue`, `demo`, `recount`, `purge`, `backup` and `restore`.
+//! The `siang` command line: `serve` (the default), `migrate`, `agency
+//! create|list|disable`, `user create`, `api-key issue`, `demo`, `recount`,
+//! `purge`, `backup` and `restore`.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -38,6 +39,9 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         synthetic: Option<usize>,
     },
+    /// Manage the agencies a province deployment serves.
+    #[command(subcommand)]
+    Agency(AgencyCommand),
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
@@ -72,9 +76,36 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum AgencyCommand {
+    /// Add an agency, with the usual departments. It is served on its host,
+    /// and at /a/SLUG/ on any host of the deployment.
+    Create {
+        /// Lower-case letters, digits and dashes, e.g. `chonkram`.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name_th: String,
+        #[arg(long)]
+        name_en: String,
+        /// The host its pages are served on, e.g. `chonkram.example.go.th`.
+        #[arg(long)]
+        host: Option<String>,
+    },
+    /// Give an agency its host, or with no HOST take it away.
+    SetHost { slug: String, host: Option<String> },
+    /// List the agencies: slug, host, active, names.
+    List,
+    /// Stop serving an agency (its data stays).
+    Disable { slug: String },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a staff account; the password is read from standard input.
     Create {
+        /// The agency's slug (default: the first agency).
+        #[arg(long)]
+        agency: Option<String>,
         #[arg(long)]
         username: String,
         /// admin, integrity_officer, officer or viewer.
@@ -100,6 +131,9 @@ pub enum ApiKeyCommand {
         /// Who the key is for (an application, an organisation).
         #[arg(long)]
         name: String,
+        /// The agency's slug (default: the first agency).
+        #[arg(long)]
+        agency: Option<String>,
     },
 }
 
@@ -158,12 +192,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             warn_if_no_admin(&db).await?;
             crate::app::serve(db, cli.server).await
         }
-        Command::User(UserCommand::Create { username, role, department, name, password_stdin: _ }) => {
-            create_user(&counted(&url).await?, username, &role, department.as_deref(), name).await
-        }
-        Command::ApiKey(ApiKeyCommand::Issue { name }) => {
+        Command::Agency(command) => agency_command(&counted(&url).await?, command).await,
+        Command::User(UserCommand::Create { agency, username, role, department, name, password_stdin: _ }) => {
             let db = counted(&url).await?;
-            match crate::domain::open311::issue_key(&db, accounts::Creator::Operator, &name, chrono::Utc::now()).await {
+            let agency = named_agency(&db, agency.as_deref()).await?;
+            create_user(&db, &agency, username, &role, department.as_deref(), name).await
+        }
+        Command::ApiKey(ApiKeyCommand::Issue { name, agency }) => {
+            let db = counted(&url).await?;
+            let creator = accounts::Creator::Operator(named_agency(&db, agency.as_deref()).await?.id);
+            match crate::domain::open311::issue_key(&db, creator, &name, chrono::Utc::now()).await {
                 Ok(issued) => {
                     println!("{}", issued.key);
                     Ok(())
@@ -231,8 +269,63 @@ async fn warn_if_no_admin(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The agency a command names by its slug; the first agency by default.
+async fn named_agency(db: &DatabaseConnection, slug: Option<&str>) -> anyhow::Result<entity::agency::Model> {
+    match slug {
+        Some(slug) => agency::by_slug(db, slug).await?.ok_or_else(|| anyhow::anyhow!("no agency with slug {slug:?}")),
+        None => Ok(agency::current(db).await?),
+    }
+}
+
+async fn agency_command(db: &DatabaseConnection, command: AgencyCommand) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    match command {
+        AgencyCommand::Create { slug, name_th, name_en, host } => {
+            let input = agency::NewAgency { slug, name_th, name_en, host };
+            let created = agency::create(db, input, now).await.map_err(explain)?;
+            println!("created agency {} (id {})", created.slug, created.id);
+        }
+        AgencyCommand::SetHost { slug, host } => {
+            let saved = agency::set_host(db, &slug, host.as_deref(), now).await.map_err(explain)?;
+            println!("agency {} is served on {}", saved.slug, saved.host.as_deref().unwrap_or("its /a/ path only"));
+        }
+        AgencyCommand::List => {
+            for row in agency::list(db).await? {
+                let state = if row.active { "active" } else { "disabled" };
+                let host = row.host.as_deref().unwrap_or("-");
+                println!("{}\t{host}\t{state}\t{}\t{}", row.slug, row.name_th, row.name_en);
+            }
+        }
+        AgencyCommand::Disable { slug } => match agency::disable(db, &slug, now).await {
+            Ok(_) => println!("agency {slug} is disabled"),
+            Err(DomainError::NotFound) => anyhow::bail!("no agency with slug {slug:?}"),
+            Err(other) => return Err(other.into()),
+        },
+    }
+    Ok(())
+}
+
+/// A refusal of the domain in words for the command line.
+fn explain(err: DomainError) -> anyhow::Error {
+    match err {
+        DomainError::Invalid(errors) => {
+            let problems: Vec<String> = errors
+                .iter()
+                .flat_map(|(field, list)| {
+                    list.iter().map(move |e| {
+                        format!("{field}: {}", crate::i18n::t(Lang::En, &format!("validation.{}", e.code)))
+                    })
+                })
+                .collect();
+            anyhow::anyhow!("{}", problems.join("; "))
+        }
+        other => other.into(),
+    }
+}
+
 async fn create_user(
     db: &DatabaseConnection,
+    agency: &entity::agency::Model,
     username: String,
     role: &str,
     department: Option<&str>,
@@ -242,7 +335,6 @@ async fn create_user(
         .map_err(|_| anyhow::anyhow!("unknown role {role:?}: use admin, integrity_officer, officer or viewer"))?;
     let department_id = match department {
         Some(code) => {
-            let agency = agency::current(db).await?;
             let found = agency::departments(db, agency.id).await?.into_iter().find(|d| d.code == code);
             Some(found.ok_or_else(|| anyhow::anyhow!("no department with code {code:?}"))?.id)
         }
@@ -252,22 +344,9 @@ async fn create_user(
     std::io::stdin().read_line(&mut password).context("reading the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']).to_owned();
     let input = accounts::NewUser { username, display_name, role, department_id, password };
-    match accounts::create_user(db, accounts::Creator::Operator, input, chrono::Utc::now()).await {
-        Ok(user) => {
-            println!("created {} ({})", user.username, role.to_value());
-            Ok(())
-        }
-        Err(DomainError::Invalid(errors)) => {
-            let problems: Vec<String> = errors
-                .iter()
-                .flat_map(|(field, list)| {
-                    list.iter().map(move |e| {
-                        format!("{field}: {}", crate::i18n::t(Lang::En, &format!("validation.{}", e.code)))
-                    })
-                })
-                .collect();
-            anyhow::bail!("{}", problems.join("; "))
-        }
-        Err(other) => Err(other.into()),
-    }
+    let user = accounts::create_user(db, accounts::Creator::Operator(agency.id), input, chrono::Utc::now())
+        .await
+        .map_err(explain)?;
+    println!("created {} ({}) in {}", user.username, role.to_value(), agency.slug);
+    Ok(())
 }

@@ -1,7 +1,8 @@
 //! CSRF protection without server state (DESIGN.md rule 5): a random cookie,
 //! and a form token that is its HMAC under the server's secret, bound also to
 //! the staff session cookie when there is one, so a token taken from one
-//! browser is worthless with another's session. A forged cross-site form has
+//! browser is worthless with another's session, and to the agency served,
+//! so a token of one agency is worthless on another's pages. A forged cross-site form has
 //! neither; the token cannot be computed without the secret. On top,
 //! [`refuse_cross_site`] turns away unsafe requests that the browser says
 //! come from another site (`Sec-Fetch-Site`, `Origin`). Over HTTPS the
@@ -50,9 +51,11 @@ impl CookieNames {
     }
 }
 
-/// The token for this request's forms, put in the request by [`ensure_cookie`].
+/// This request's CSRF cookie, put in the request by [`ensure_cookie`]; the
+/// page's form token is made from it for the agency served
+/// (`CsrfKey::form_token`).
 #[derive(Debug, Clone)]
-pub struct CsrfToken(pub String);
+pub struct CsrfCookie(pub String);
 
 #[derive(Clone)]
 pub struct CsrfKey {
@@ -67,13 +70,20 @@ impl CsrfKey {
 
     /// The token for a CSRF cookie and the staff session cookie beside it
     /// (empty when logged out).
-    fn token_for(&self, cookie: &str, session: &str) -> String {
+    fn token_for(&self, cookie: &str, session: &str, agency_id: i64) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("HMAC takes keys of any length");
         mac.update(b"siang-csrf:");
         mac.update(cookie.as_bytes());
         mac.update(b"\0session:");
         mac.update(session.as_bytes());
+        mac.update(b"\0agency:");
+        mac.update(agency_id.to_string().as_bytes());
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The form token of a page of `agency_id` for this request's cookies.
+    pub fn form_token(&self, headers: &HeaderMap, cookie: &CsrfCookie, agency_id: i64) -> String {
+        self.token_for(&cookie.0, self.session_cookie(headers), agency_id)
     }
 
     fn session_cookie<'a>(&self, headers: &'a HeaderMap) -> &'a str {
@@ -101,12 +111,13 @@ impl CsrfKey {
         crate::domain::privacy::pass::PassKey::new(&self.secret)
     }
 
-    /// Whether `token` was made for the cookies this request carries.
-    pub fn verify(&self, headers: &HeaderMap, token: &str) -> bool {
+    /// Whether `token` was made for the cookies this request carries, on a
+    /// page of `agency_id`.
+    pub fn verify(&self, headers: &HeaderMap, agency_id: i64, token: &str) -> bool {
         let Some(cookie) = read_cookie(headers, self.names.csrf) else {
             return false;
         };
-        self.token_for(cookie, self.session_cookie(headers)).as_bytes().ct_eq(token.as_bytes()).into()
+        self.token_for(cookie, self.session_cookie(headers), agency_id).as_bytes().ct_eq(token.as_bytes()).into()
     }
 }
 
@@ -120,7 +131,7 @@ pub struct CsrfCookies {
     pub public_origin: Option<String>,
 }
 
-/// Gives every visitor a CSRF cookie (once) and every request its form token.
+/// Gives every visitor a CSRF cookie (once), and every request its value.
 pub async fn ensure_cookie(
     axum::extract::State(cookies): axum::extract::State<CsrfCookies>,
     mut request: Request,
@@ -138,8 +149,7 @@ pub async fn ensure_cookie(
             (hex::encode(bytes), true)
         }
     };
-    let token = cookies.key.token_for(&cookie, cookies.key.session_cookie(request.headers()));
-    request.extensions_mut().insert(CsrfToken(token));
+    request.extensions_mut().insert(CsrfCookie(cookie.clone()));
     let mut response = next.run(request).await;
     if fresh {
         if let Ok(value) = HeaderValue::from_str(&cookie_header(names.csrf, &cookie, None, cookies.secure)) {

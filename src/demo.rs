@@ -6,6 +6,11 @@
 //! included), publications and activities, so a new user sees a living
 //! portal at once. Everything goes through the domain functions, with a
 //! staff member who cannot log in (no known password exists for it).
+//!
+//! A second agency, เทศบาลตำบลหนองบัว (made up), with its own services,
+//! submissions and an activity, shows a province deployment: it is served
+//! at `/a/nong-bua/` (neither agency has a host, so ชลคราม keeps the root),
+//! and `/province` sets the two side by side.
 
 use anyhow::{bail, Context};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -61,10 +66,11 @@ pub async fn load(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result
 
     let measures = load_plan(db, &staff, &agency, &departments, now).await?;
     load_standards(db, &staff, &agency, now).await?;
-    let submissions = load_submissions(db, &staff, &agency, &departments).await?;
+    let submissions = load_submissions(db, &staff, &agency, &departments, samples()).await?;
     let activities = load_activities(db, &staff, &agency, &departments, &submissions).await?;
     load_progress(db, &staff, &measures, &submissions, &activities).await?;
     load_guide(db, &staff, &agency, now).await?;
+    load_second_agency(db, now).await?;
 
     app_setting::ActiveModel { key: Set(MARKER.into()), value: Set(now.to_rfc3339()) }.insert(db).await?;
     Ok(Loaded { submissions: submissions.len(), measures: measures.len(), activities: activities.len(), agency, staff })
@@ -838,13 +844,15 @@ async fn load_submissions(
     staff: &Staff,
     agency: &agency::Model,
     departments: &[(String, i64)],
+    samples: Vec<Sample>,
 ) -> anyhow::Result<Vec<(&'static str, i64)>> {
     let mut out = Vec::new();
-    for sample in samples() {
+    for sample in samples {
         let receipt = submissions::submit(db, agency, sample.input, sample.channel, None, None, sample.received)
             .await
             .with_context(|| format!("submitting the sample {}", sample.key))?;
         let stored = submission::Entity::find()
+            .filter(submission::Column::AgencyId.eq(agency.id))
             .filter(submission::Column::TrackingCode.eq(&receipt.tracking_code))
             .one(db)
             .await?
@@ -871,6 +879,100 @@ async fn load_submissions(
         out.push((sample.key, stored.id));
     }
     Ok(out)
+}
+
+/// The second agency: a municipality of the same province with a few
+/// services, submissions (one published) and a published activity.
+async fn load_second_agency(db: &DatabaseConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let input = crate::domain::agency::NewAgency {
+        slug: "nong-bua".into(),
+        name_th: "เทศบาลตำบลหนองบัว".into(),
+        name_en: "Nong Bua Subdistrict Municipality".into(),
+        host: None,
+    };
+    let agency = crate::domain::agency::create(db, input, now).await?;
+    let departments = ensure_departments(db, agency.id).await?;
+    let staff = demo_staff(db, &agency, now).await?;
+    for (slug, name_th, name_en, department) in [
+        ("market-permit", "ขออนุญาตจำหน่ายสินค้าในตลาดสด", "Fresh-market stall permit", "office"),
+        ("drainage", "แจ้งท่อระบายน้ำอุดตัน", "Blocked drains", "works"),
+    ] {
+        let service = ServiceInput {
+            slug: slug.into(),
+            name_th: name_th.into(),
+            name_en: name_en.into(),
+            department_id: dept(&departments, department),
+            active: true,
+            standard: None,
+        };
+        services::save_service(db, &staff, None, service, now).await?;
+    }
+    let samples = vec![
+        Sample {
+            key: "drain",
+            received: at(2025, 11, 3),
+            channel: Channel::Line,
+            input: text("complaint", "ท่อระบายน้ำหน้าตลาดอุดตัน", "ฝนตกแล้วน้ำท่วมขังหน้าตลาดสดทุกครั้ง", "ถนนเทศบาล 2"),
+            department: Some("works"),
+            indicators: &[6],
+            outcome: Some((Status::Resolved, 1, Some(5), "กองช่างลอกท่อระบายน้ำหน้าตลาดแล้ว")),
+            published: Some((
+                "ท่อระบายน้ำหน้าตลาดอุดตัน กองช่างลอกท่อแล้วภายใน 5 วัน",
+                "Blocked drain at the market, cleared within 5 days",
+                "ลอกท่อระบายน้ำและเก็บขยะที่อุดตัน",
+            )),
+        },
+        Sample {
+            key: "market_hours",
+            received: at(2025, 12, 9),
+            channel: Channel::Web,
+            input: text("suggestion", "ขอให้ขยายเวลาเปิดตลาดเย็น", "ผู้ค้าและผู้ซื้ออยากให้ตลาดเย็นเปิดถึงสองทุ่ม", "ตลาดสดเทศบาล"),
+            department: Some("office"),
+            indicators: &[8],
+            outcome: Some((Status::InProgress, 3, None, "อยู่ระหว่างรับฟังความเห็นผู้ค้า")),
+            published: None,
+        },
+        Sample {
+            key: "stray_dogs",
+            received: at(2026, 1, 20),
+            channel: Channel::Phone,
+            input: text("complaint", "สุนัขจรจัดในชุมชน", "มีสุนัขจรจัดหลายตัวไล่กัดเด็กนักเรียน", "ชุมชนหนองบัวใต้"),
+            department: None,
+            indicators: &[],
+            outcome: None,
+            published: None,
+        },
+        Sample {
+            key: "tax_question",
+            received: at(2026, 2, 2),
+            channel: Channel::Web,
+            input: question("ชำระภาษีที่ดินผ่านแอปธนาคารได้หรือไม่"),
+            department: Some("finance"),
+            indicators: &[7],
+            outcome: Some((Status::Resolved, 1, Some(1), "ชำระได้ผ่านแอปธนาคารที่ร่วมรายการ ดูรายละเอียดที่กองคลัง")),
+            published: None,
+        },
+    ];
+    let submissions = load_submissions(db, &staff, &agency, &departments, samples).await?;
+    let hearing = ActivityInput {
+        kind: ActivityKind::Hearing,
+        title_th: "ประชาคมผู้ค้าตลาดสดเทศบาล เรื่องเวลาเปิดตลาดเย็น".into(),
+        title_en: Some("Market traders' forum on evening market hours".into()),
+        held_at: at(2026, 1, 15),
+        place: "อาคารตลาดสดเทศบาลตำบลหนองบัว".into(),
+        participants: 41,
+        description: "ผู้ค้าและผู้ซื้อร่วมเสนอความเห็นเรื่องเวลาเปิดปิดและความสะอาดของตลาด".into(),
+        outcome: Some("ทดลองเปิดตลาดเย็นถึง 20.00 น. สามเดือน".into()),
+        participant_groups: Some("ผู้ค้าในตลาดสด ผู้ซื้อ และคณะกรรมการชุมชน".into()),
+        method: Some("เวทีประชาคมและแบบสอบถาม".into()),
+        results_used: Some("ออกประกาศทดลองขยายเวลาเปิดตลาด".into()),
+        department_id: dept(&departments, "office"),
+        indicators: vec![8],
+        submission_ids: vec![id_of(&submissions, "market_hours")?],
+        published: true,
+    };
+    save_activity(db, &staff, agency.id, None, hearing, now).await?;
+    Ok(())
 }
 
 /// Where the demo's referred sample went.

@@ -16,9 +16,10 @@ use chrono::{DateTime, Utc};
 use entity::agency;
 use serde::de::DeserializeOwned;
 
-use crate::csrf::{self, CsrfToken};
+use crate::csrf::{self, CsrfCookie};
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
+use crate::public_url::{AgencyBase, AgencyPath, PublicUrl};
 use crate::state::AppState;
 use crate::text_input;
 
@@ -37,22 +38,67 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 }
 
 /// The agency a request is for, read fresh from the database for each
-/// request by [`load_agency`]: its settings and its `data_version` (which
+/// request by [`resolve_agency`]: its settings and its `data_version` (which
 /// keys every cached answer) are then the same on every instance.
 #[derive(Clone)]
 pub struct ServedAgency(pub Arc<agency::Model>);
 
-/// Reads the served agency into the request (and its answer, for the error
-/// pages); a database that cannot be read gives the portal's 503.
-pub async fn load_agency(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let agency = match state.load_agency().await {
-        Ok(agency) => ServedAgency(agency),
+/// Paths of the deployment rather than of an agency: answered on any host
+/// (a load balancer checks `/healthz` by address).
+fn is_deployment_path(path: &str) -> bool {
+    path == "/healthz" || path == "/favicon.ico" || path == "/robots.txt" || path.starts_with("/static/")
+}
+
+/// The host agencies are told apart by: `SIANG_PUBLIC_URL`'s when set (as
+/// for every link, see [`origin`]), else the request's `Host`, lower case and
+/// without its port. Behind a proxy, the proxy passes `Host` on.
+fn agency_host(state: &AppState, headers: &HeaderMap) -> Option<String> {
+    match &state.config.public_url {
+        Some(url) => url::Url::parse(url.origin()).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)),
+        None => headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(crate::domain::agency::host_name),
+    }
+}
+
+/// Resolves the agency a request is for (`domain::agency::resolve`: its
+/// `/a/{slug}/` path, its host, or the only agency) into the request and
+/// its answer (for the error pages and the links under `/a/{slug}/`). No
+/// agency: a plain 404 that names none. A database that cannot be read
+/// gives the portal's 503.
+pub async fn resolve_agency(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if is_deployment_path(request.uri().path()) {
+        return next.run(request).await;
+    }
+    let slug = request.extensions().get::<AgencyPath>().map(|path| path.0.clone());
+    let host = agency_host(&state, request.headers());
+    let agency = match state.resolve_agency(host.as_deref(), slug.as_deref()).await {
+        Ok(Some(agency)) => ServedAgency(agency),
+        Ok(None) => return no_agency_here(),
         Err(err) => return AppError::from(err).into_response(),
     };
+    let base = slug.map(|slug| {
+        let origin = origin_of_request(&state, request.headers());
+        AgencyBase(PublicUrl::for_agency(state.config.public_url.as_ref(), &origin, &slug))
+    });
     request.extensions_mut().insert(agency.clone());
+    if let Some(base) = &base {
+        request.extensions_mut().insert(base.clone());
+    }
     let mut response = next.run(request).await;
     response.extensions_mut().insert(agency);
+    if let Some(base) = base {
+        response.extensions_mut().insert(base);
+    }
     response
+}
+
+/// The answer where no agency is served: plain text in both languages, no
+/// agency's name, page or cookie.
+fn no_agency_here() -> Response {
+    let text = "404 — ไม่มีหน่วยงานที่ที่อยู่นี้ / No agency is served at this address.\n";
+    (StatusCode::NOT_FOUND, [(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response()
 }
 
 impl FromRequestParts<AppState> for ServedAgency {
@@ -90,13 +136,18 @@ impl PageContext {
     }
 
     fn from_pieces(state: &AppState, headers: &HeaderMap, extensions: &Extensions, uri: &Uri) -> Self {
+        let agency = extensions.get::<ServedAgency>().map_or_else(|| state.last_agency(), |served| served.0.clone());
+        let base = extensions.get::<AgencyBase>();
         Self {
             lang: Lang::from_headers(headers),
-            csrf_token: extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
-            agency: extensions.get::<ServedAgency>().map_or_else(|| state.last_agency(), |served| served.0.clone()),
+            csrf_token: extensions
+                .get::<CsrfCookie>()
+                .map(|cookie| state.csrf.form_token(headers, cookie, agency.id))
+                .unwrap_or_default(),
+            agency,
             path: uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "/".into()),
-            origin: origin(state, headers),
-            canonical: state.config.public_url.is_some(),
+            origin: base.map_or_else(|| origin(state, headers), |base| base.0.base()),
+            canonical: state.config.public_url.is_some() || base.is_some(),
         }
     }
 
@@ -226,6 +277,11 @@ fn origin(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config.public_url {
         return url.base();
     }
+    origin_of_request(state, headers)
+}
+
+/// `http(s)://host` of the request.
+fn origin_of_request(state: &AppState, headers: &HeaderMap) -> String {
     let scheme = if state.config.secure_cookies { "https" } else { "http" };
     let host = headers
         .get(axum::http::header::HOST)
@@ -320,7 +376,10 @@ impl<T: FromFormPairs> FromRequest<AppState> for CsrfForm<T> {
         let bytes = axum::body::to_bytes(body, usize::MAX).await.map_err(crate::security::body_read_error)?;
         let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
         let token = pairs.iter().find(|(name, _)| name == csrf::FIELD).map(|(_, value)| value.as_str());
-        if !token.is_some_and(|token| state.csrf.verify(&parts.headers, token)) {
+        let agency_id = parts.extensions.get::<ServedAgency>().map(|served| served.0.id);
+        let valid =
+            token.zip(agency_id).is_some_and(|(token, agency)| state.csrf.verify(&parts.headers, agency, token));
+        if !valid {
             return Err(AppError::Csrf);
         }
         T::from_form_pairs(pairs).map(CsrfForm)

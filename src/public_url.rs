@@ -16,6 +16,12 @@
 //!
 //! Only markup the templates wrote can match: askama escapes `"` in any
 //! value it prints, so text from a reader cannot make an attribute.
+//!
+//! The same machinery serves an agency of a province deployment on a shared
+//! host under `/a/{slug}/` (issue 15): [`mount`] takes that part off the
+//! path too (leaving [`AgencyPath`] in the request), and the agency's own
+//! base (`https://host/a/{slug}`) goes into the answer as an [`AgencyBase`],
+//! which [`absolute_links`] then uses instead of `SIANG_PUBLIC_URL`.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -67,6 +73,15 @@ impl PublicUrl {
         &self.prefix
     }
 
+    /// The base of an agency reached by `/a/{slug}/` under this one (or
+    /// under `origin`, `https://host`, without `SIANG_PUBLIC_URL`).
+    pub fn for_agency(public: Option<&PublicUrl>, origin: &str, slug: &str) -> PublicUrl {
+        match public {
+            Some(public) => PublicUrl { origin: public.origin.clone(), prefix: format!("{}/a/{slug}", public.prefix) },
+            None => PublicUrl { origin: origin.to_owned(), prefix: format!("/a/{slug}") },
+        }
+    }
+
     /// `https://www.example.go.th/voice`: a portal path is added to it.
     pub fn base(&self) -> String {
         format!("{}{}", self.origin, self.prefix)
@@ -102,16 +117,43 @@ fn is_portal_path(target: &str) -> bool {
     target.starts_with('/') && !target.starts_with("//") && !target.starts_with("/\\")
 }
 
+/// The agency a request's path named: `/a/{slug}/…` (taken off the path
+/// by [`mount`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyPath(pub String);
+
+/// The base an agency reached by its path is served under
+/// (`https://host/a/{slug}`), put in the request and the answer by the
+/// agency's resolution (`extract::resolve_agency`).
+#[derive(Debug, Clone)]
+pub struct AgencyBase(pub PublicUrl);
+
+/// `/a/{slug}/rest` → (`/rest`, `slug`); any other path as it is.
+fn agency_path(path: &str) -> (&str, Option<&str>) {
+    let Some(rest) = path.strip_prefix("/a/") else {
+        return (path, None);
+    };
+    let (slug, rest) = match rest.find('/') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => (rest, "/"),
+    };
+    let valid = (2..=64).contains(&slug.len())
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if valid {
+        (rest, Some(slug))
+    } else {
+        (path, None)
+    }
+}
+
 /// The portal's router at its public path prefix: requests for `/voice`,
 /// `/voice/` and `/voice/...` reach the routes as `/` and `/...`. The proxy
 /// must pass the path on unchanged. Anything outside the prefix is not the
 /// portal's (its 404 page), but `/healthz` also answers at the root, for a
-/// load balancer's checks.
+/// load balancer's checks. Inside it, `/a/{slug}/...` reaches the routes as
+/// `/...` with the [`AgencyPath`] `slug`.
 pub fn mount(router: Router, health: Router, public_url: Option<&PublicUrl>) -> Router {
-    let Some(prefix) = public_url.map(PublicUrl::prefix).filter(|prefix| !prefix.is_empty()) else {
-        return router;
-    };
-    let prefix = prefix.to_owned();
+    let prefix = public_url.map(PublicUrl::prefix).unwrap_or_default().to_owned();
     let strip = move |mut request: Request| {
         let uri = request.uri();
         let path = uri.path();
@@ -121,9 +163,9 @@ pub fn mount(router: Router, health: Router, public_url: Option<&PublicUrl>) -> 
             _ => None,
         };
         // Outside the prefix: a path no route has, for the portal's 404.
-        let path = match inside {
-            Some(rest) => rest.to_owned(),
-            None => format!("/.outside{path}"),
+        let (path, agency) = match inside.map(agency_path) {
+            Some((rest, agency)) => (rest.to_owned(), agency.map(|slug| AgencyPath(slug.to_owned()))),
+            None => (format!("/.outside{path}"), None),
         };
         let path_and_query = match uri.query() {
             Some(query) => format!("{path}?{query}"),
@@ -131,17 +173,27 @@ pub fn mount(router: Router, health: Router, public_url: Option<&PublicUrl>) -> 
         };
         if let Ok(stripped) = path_and_query.parse::<axum::http::Uri>() {
             *request.uri_mut() = stripped;
+            if let Some(agency) = agency {
+                request.extensions_mut().insert(agency);
+            }
         }
         request
     };
-    health.fallback_service(tower::ServiceExt::map_request(router, strip))
+    let portal = tower::ServiceExt::map_request(router, strip);
+    if public_url.is_some_and(|url| !url.prefix.is_empty()) {
+        health.fallback_service(portal)
+    } else {
+        // The root is the portal's own: its `/healthz` with every layer.
+        Router::new().fallback_service(portal)
+    }
 }
 
 /// The layer that makes what leaves absolute to `SIANG_PUBLIC_URL` (see
 /// the module's comment).
 pub async fn absolute_links(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    let Some(public) = state.config.public_url.as_ref() else {
+    let agency_base = response.extensions().get::<AgencyBase>().map(|base| base.0.clone());
+    let Some(public) = agency_base.as_ref().or(state.config.public_url.as_ref()) else {
         return response;
     };
     let (mut parts, body) = response.into_parts();
@@ -182,8 +234,12 @@ pub async fn absolute_links(State(state): State<AppState>, request: Request, nex
     Response::from_parts(parts, Body::from(rewritten))
 }
 
-/// A `Set-Cookie` value with `Path=/` narrowed to the prefix.
+/// A `Set-Cookie` value with `Path=/` narrowed to the prefix; a `__Host-`
+/// cookie (which browsers take only with `Path=/`) as it is.
 fn cookie_under(cookie: &str, prefix: &str) -> String {
+    if cookie.starts_with("__Host-") {
+        return cookie.to_owned();
+    }
     cookie
         .split(';')
         .map(
@@ -271,5 +327,18 @@ mod tests {
         assert_eq!(public.portal_path("https://www.example.go.th/other"), None);
         assert_eq!(public.portal_path("/log"), Some("/log"));
         assert_eq!(cookie_under("a=1; Path=/; HttpOnly", "/voice"), "a=1; Path=/voice; HttpOnly");
+        assert_eq!(cookie_under("__Host-a=1; Path=/; Secure", "/a/x"), "__Host-a=1; Path=/; Secure");
+    }
+
+    #[test]
+    fn an_agency_path_names_the_agency_and_is_taken_off() {
+        assert_eq!(agency_path("/a/chonkram/log"), ("/log", Some("chonkram")));
+        assert_eq!(agency_path("/a/chonkram"), ("/", Some("chonkram")));
+        assert_eq!(agency_path("/a/chonkram/"), ("/", Some("chonkram")));
+        assert_eq!(agency_path("/a/Bad%20/log"), ("/a/Bad%20/log", None));
+        assert_eq!(agency_path("/about"), ("/about", None));
+        let base = PublicUrl::for_agency(Some(&voice()), "http://ignored", "nong-bua");
+        assert_eq!(base.base(), "https://www.example.go.th/voice/a/nong-bua");
+        assert_eq!(PublicUrl::for_agency(None, "http://h:8080", "x1").link("/log"), "http://h:8080/a/x1/log");
     }
 }

@@ -51,8 +51,8 @@ pub struct App {
     pub files: Arc<dyn crate::domain::files::FileStore>,
     /// The agency's LINE Official Account, when configured.
     pub line: Option<crate::line::LineApi>,
-    /// The agency served, as last read (see `agency::load` middleware); only
-    /// error pages use it, when the database cannot be read.
+    /// The agency served, as last read (see `resolve_agency`); only error
+    /// pages use it, when the database cannot be read.
     last_agency: RwLock<Arc<agency::Model>>,
 }
 
@@ -101,13 +101,25 @@ impl AppState {
         })))
     }
 
-    /// The agency this instance serves, read fresh: settings changed by any
-    /// instance show at once, and its `data_version` keys the caches.
-    pub async fn load_agency(&self) -> Result<Arc<agency::Model>, DbErr> {
-        let id = self.last_agency().id;
-        let agency = Arc::new(crate::domain::agency::by_id(&self.db, id).await?);
-        *self.last_agency.write().unwrap_or_else(|e| e.into_inner()) = agency.clone();
-        Ok(agency)
+    /// The agency a request is for (`domain::agency::resolve`), read fresh:
+    /// settings changed by any instance show at once, and its `data_version`
+    /// keys the caches. Only the agency served on every host is kept for
+    /// the error pages (a province's agencies are not shown on each other's
+    /// hosts).
+    pub async fn resolve_agency(
+        &self,
+        host: Option<&str>,
+        slug: Option<&str>,
+    ) -> Result<Option<Arc<agency::Model>>, DbErr> {
+        use crate::domain::agency::{resolve, Served};
+        let Some((agency, served)) = resolve(&self.db, host, slug).await? else {
+            return Ok(None);
+        };
+        let agency = Arc::new(agency);
+        if served == Served::Default {
+            *self.last_agency.write().unwrap_or_else(|e| e.into_inner()) = agency.clone();
+        }
+        Ok(Some(agency))
     }
 
     /// Where a public page that only reads reads from, and the agency as
@@ -135,7 +147,7 @@ impl AppState {
         self.replica.as_ref().and_then(|replica| replica.usable()).unwrap_or(&self.db)
     }
 
-    /// The agency as last read.
+    /// The agency as last read (see `resolve_agency`).
     pub fn last_agency(&self) -> Arc<agency::Model> {
         // A poisoned lock still holds a whole value: writers only swap the Arc.
         self.last_agency.read().unwrap_or_else(|e| e.into_inner()).clone()

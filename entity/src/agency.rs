@@ -1,7 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// The อปท. running the portal. One row today; modelled as data so one Siang
-/// could serve several agencies later.
+/// An อปท. served by the portal; one deployment may serve many (a province),
+/// each request resolved to one by its host or `/a/{slug}/` path.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "agency")]
 pub struct Model {
@@ -31,6 +31,13 @@ pub struct Model {
     /// Raised by one in every write transaction of the agency, as its first
     /// statement: takes the write first, and tells caches what changed.
     pub data_version: i64,
+    /// The host its pages are served on (`chonkram.example.go.th`), lower
+    /// case, no port; `None` when it is reached by `/a/{slug}/` only (or is
+    /// the only agency).
+    #[sea_orm(unique)]
+    pub host: Option<String>,
+    /// A disabled agency is served nowhere.
+    pub active: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

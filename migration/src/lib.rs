@@ -27,6 +27,7 @@ mod m20261212_000001_channels_and_evidence;
 mod m20261213_000001_outbox;
 mod m20261214_000001_line;
 mod m20261215_000001_photos_and_place;
+mod m20261216_000001_tenants;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261213_000001_outbox::Migration),
             Box::new(m20261214_000001_line::Migration),
             Box::new(m20261215_000001_photos_and_place::Migration),
+            Box::new(m20261216_000001_tenants::Migration),
         ]
     }
 }

@@ -182,10 +182,20 @@ pub(crate) mod sqlite {
     /// any it had under those names (a check with an empty condition is only
     /// removed), keeping its rows, indexes and triggers.
     pub async fn set_checks(db: &DatabaseConnection, table: &str, checks: &[(&str, &str)]) -> Result<(), DbErr> {
+        rebuild_as(db, table, &|create| with_checks(create, table, checks)).await
+    }
+
+    /// Rebuilds `table` from its CREATE TABLE statement as `edit` changes
+    /// it, keeping its rows, indexes and triggers.
+    pub async fn rebuild_as(
+        db: &DatabaseConnection,
+        table: &str,
+        edit: &(dyn Fn(&str) -> Result<String, DbErr> + Sync),
+    ) -> Result<(), DbErr> {
         let pool = db.get_sqlite_connection_pool();
         let mut conn = pool.acquire().await.map_err(failed)?;
         sqlx::query("PRAGMA foreign_keys = OFF").execute(&mut *conn).await.map_err(failed)?;
-        let rebuilt = rebuild(&mut conn, table, checks).await;
+        let rebuilt = rebuild(&mut conn, table, edit).await;
         if rebuilt.is_err() {
             let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
         }
@@ -193,7 +203,22 @@ pub(crate) mod sqlite {
         rebuilt
     }
 
-    async fn rebuild(conn: &mut sqlx::SqliteConnection, table: &str, checks: &[(&str, &str)]) -> Result<(), DbErr> {
+    /// The CREATE TABLE statement with the checks put (back) in.
+    fn with_checks(create: &str, table: &str, checks: &[(&str, &str)]) -> Result<String, DbErr> {
+        let body = strip_checks(create, checks);
+        let close = body.rfind(')').ok_or_else(|| DbErr::Migration(format!("unexpected schema of {table}")))?;
+        let mut columns = body[..close].to_owned();
+        for (name, check) in checks.iter().filter(|(_, check)| !check.is_empty()) {
+            columns.push_str(&format!(", CONSTRAINT \"{name}\" CHECK ({check})"));
+        }
+        Ok(format!("{columns}{}", &body[close..]))
+    }
+
+    async fn rebuild(
+        conn: &mut sqlx::SqliteConnection,
+        table: &str,
+        edit: &(dyn Fn(&str) -> Result<String, DbErr> + Sync),
+    ) -> Result<(), DbErr> {
         sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.map_err(failed)?;
         let create: String = sqlx::query("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?")
             .bind(table)
@@ -211,15 +236,10 @@ pub(crate) mod sqlite {
         .iter()
         .map(|row| row.get(0))
         .collect();
-        let body = strip_checks(&create, checks);
-        let close = body.rfind(')').ok_or_else(|| DbErr::Migration(format!("unexpected schema of {table}")))?;
-        let mut columns = body[..close].to_owned();
-        for (name, check) in checks.iter().filter(|(_, check)| !check.is_empty()) {
-            columns.push_str(&format!(", CONSTRAINT \"{name}\" CHECK ({check})"));
-        }
+        let edited = edit(&create)?;
+        let open = edited.find('(').ok_or_else(|| DbErr::Migration(format!("unexpected schema of {table}")))?;
         let new_table = format!("{table}_rebuilt");
-        let open = columns.find('(').ok_or_else(|| DbErr::Migration(format!("unexpected schema of {table}")))?;
-        let definition = format!("CREATE TABLE \"{new_table}\" {}{}", &columns[open..], &body[close..]);
+        let definition = format!("CREATE TABLE \"{new_table}\" {}", &edited[open..]);
         for statement in [
             definition,
             format!("INSERT INTO \"{new_table}\" SELECT * FROM \"{table}\""),

@@ -11,6 +11,7 @@ use tower_sessions::Session;
 use super::{SESSION_EPOCH, SESSION_USER};
 use crate::domain::actor::Staff;
 use crate::error::AppError;
+use crate::extract::ServedAgency;
 use crate::state::AppState;
 
 pub struct CurrentStaff(pub Staff);
@@ -26,6 +27,13 @@ impl FromRequestParts<AppState> for CurrentStaff {
         // Read on every request, so deactivating an account, changing a role
         // or resetting a password ends its sessions at once, on every instance.
         let user = staff_user::Entity::find_by_id(user_id).one(&state.db).await?;
+        // A session is good on its own agency's pages only: a staff member of
+        // one agency cannot act on another's by changing host or path. The
+        // session is kept for its own agency.
+        let served = parts.extensions.get::<ServedAgency>().map(|served| served.0.id);
+        if user.as_ref().is_some_and(|user| Some(user.agency_id) != served) {
+            return Err(AppError::Unauthorized);
+        }
         match user {
             Some(user) if user.active && epoch == Some(user.session_epoch) => Ok(CurrentStaff(Staff::from(&user))),
             _ => {

@@ -30,7 +30,8 @@ pub struct NewUser {
 /// command line (who has the machine, hence every right).
 pub enum Creator<'a> {
     Admin(&'a Staff),
-    Operator,
+    /// The operator at the command line, for the agency of this id.
+    Operator(i64),
 }
 
 fn check_username(username: &str) -> Result<(), DomainError> {
@@ -84,7 +85,7 @@ pub async fn create_user(
     check_password(&input.password)?;
     let agency_id = match creator {
         Creator::Admin(actor) => actor.agency_id,
-        Creator::Operator => super::agency::current(db).await?.id,
+        Creator::Operator(agency_id) => agency_id,
     };
     // Hashing takes a while: before the write is taken, not while it is held.
     let password_hash = password::hash(input.password).await?;
@@ -95,7 +96,10 @@ pub async fn create_user(
 
     let txn = write::begin(db, agency_id).await?;
     check_department(&txn, agency_id, input.role, input.department_id).await?;
-    if staff_user::Entity::find().filter(staff_user::Column::Username.eq(&username)).one(&txn).await?.is_some() {
+    let taken = staff_user::Entity::find()
+        .filter(staff_user::Column::AgencyId.eq(agency_id))
+        .filter(staff_user::Column::Username.eq(&username));
+    if taken.one(&txn).await?.is_some() {
         return Err(DomainError::invalid("username", "username_taken"));
     }
     let user = staff_user::ActiveModel {
@@ -117,7 +121,7 @@ pub async fn create_user(
         Entry::new(Action::UserCreated).on("staff_user", user.id).detail(format!("{username} ({:?})", input.role));
     match creator {
         Creator::Admin(actor) => audit::record(&txn, actor, entry, now).await?,
-        Creator::Operator => audit::append(&txn, None, "command-line", entry, None, now).await?,
+        Creator::Operator(_) => audit::append(&txn, agency_id, None, "command-line", entry, None, now).await?,
     }
     txn.commit().await?;
     Ok(user)
@@ -253,10 +257,12 @@ pub async fn end_all_sessions(
 /// is done before anything is written; `sign_in` records the outcome.
 pub(super) async fn verify_password(
     db: &impl ConnectionTrait,
+    agency_id: i64,
     username: &str,
     password_given: &str,
 ) -> Result<Option<staff_user::Model>, DomainError> {
     let user = staff_user::Entity::find()
+        .filter(staff_user::Column::AgencyId.eq(agency_id))
         .filter(staff_user::Column::Username.eq(username))
         .filter(staff_user::Column::Active.eq(true))
         .one(db)
@@ -275,7 +281,8 @@ pub(super) async fn record_sign_in(
     let mut row: staff_user::ActiveModel = user.into();
     row.last_login_at = Set(Some(now));
     let user = row.update(db).await?;
-    audit::append(db, Some(user.id), &user.username, Entry::new(Action::LoginSucceeded), ip, now).await?;
+    audit::append(db, user.agency_id, Some(user.id), &user.username, Entry::new(Action::LoginSucceeded), ip, now)
+        .await?;
     Ok(user)
 }
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use entity::{agency, department};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, TryIntoModel,
+    QueryFilter, QueryOrder, TransactionTrait, TryIntoModel,
 };
 
 use super::actor::Staff;
@@ -15,13 +15,228 @@ use super::validation::{optional_email, single_line, FieldErrors};
 use super::write;
 use crate::i18n::Lang;
 
-/// The agency this installation serves. One today; see DESIGN.md.
+/// The first agency: the one a single-agency installation serves, and the
+/// command line's default when no `--agency` is named.
 pub async fn current(db: &impl ConnectionTrait) -> Result<agency::Model, DbErr> {
     agency::Entity::find()
         .order_by_asc(agency::Column::Id)
         .one(db)
         .await?
         .ok_or_else(|| DbErr::RecordNotFound("no agency: run `siang migrate`".into()))
+}
+
+/// How a request named its agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Served {
+    /// By its host, or its `/a/{slug}/` path.
+    Named,
+    /// The first active agency, where no active agency has a host: it is
+    /// served on every host (single-agency mode, the default; others are
+    /// then reached by their `/a/{slug}/` path).
+    Default,
+}
+
+/// The active agency a request is for: the one whose slug its path names
+/// (`/a/{slug}/`), else the one whose host it was sent to. Where no active
+/// agency has a host (a single agency, or a deployment reached by paths
+/// only) the first active agency is served on every host. `None`: no agency
+/// is served here — once agencies have hosts, an unknown host gets a plain
+/// 404, never another agency's pages.
+pub async fn resolve(
+    db: &impl ConnectionTrait,
+    host: Option<&str>,
+    slug: Option<&str>,
+) -> Result<Option<(agency::Model, Served)>, DbErr> {
+    let active = || agency::Entity::find().filter(agency::Column::Active.eq(true));
+    if let Some(slug) = slug {
+        let found = active().filter(agency::Column::Slug.eq(slug)).one(db).await?;
+        return Ok(found.map(|agency| (agency, Served::Named)));
+    }
+    if let Some(host) = host {
+        if let Some(found) = active().filter(agency::Column::Host.eq(host)).one(db).await? {
+            return Ok(Some((found, Served::Named)));
+        }
+    }
+    if active().filter(agency::Column::Host.is_not_null()).one(db).await?.is_some() {
+        return Ok(None);
+    }
+    let first = active().order_by_asc(agency::Column::Id).one(db).await?;
+    Ok(first.map(|agency| (agency, Served::Default)))
+}
+
+/// The host a request was sent to, as agencies' hosts are stored: lower
+/// case, without the port; `None` for anything but a host name.
+pub fn host_name(header: &str) -> Option<String> {
+    let header = header.trim();
+    let name = match header.strip_prefix('[') {
+        // An IPv6 literal: `[::1]:8080`.
+        Some(rest) => format!("[{}]", rest.split(']').next()?),
+        None => header.split(':').next()?.to_owned(),
+    };
+    let valid = !name.is_empty()
+        && name.len() <= 253
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b));
+    valid.then(|| name.to_ascii_lowercase())
+}
+
+/// A new agency, as the operator creates it at the command line.
+#[derive(Debug, Clone, Default)]
+pub struct NewAgency {
+    pub slug: String,
+    pub name_th: String,
+    pub name_en: String,
+    pub host: Option<String>,
+}
+
+/// Creates an agency with the usual departments and its settings' defaults;
+/// audited in its own log. A slug or host already used is a field error.
+pub async fn create(
+    db: &DatabaseConnection,
+    input: NewAgency,
+    now: DateTime<Utc>,
+) -> Result<agency::Model, DomainError> {
+    let mut errors = FieldErrors::default();
+    let slug = input.slug.trim().to_owned();
+    check_code(&mut errors, "slug", &slug);
+    required_text(&mut errors, "name_th", &input.name_th, 200);
+    required_text(&mut errors, "name_en", &input.name_en, 200);
+    let host = checked_host(&mut errors, input.host.as_deref());
+    errors.into_result().map_err(DomainError::Invalid)?;
+    let defaults = current(db).await?;
+    // A new row: the insert is the transaction's first statement, so it
+    // takes the write first, as `write::begin` does for an existing agency.
+    let txn = db.begin().await?;
+    let created = agency::ActiveModel {
+        slug: Set(slug.clone()),
+        name_th: Set(input.name_th.trim().to_owned()),
+        name_en: Set(input.name_en.trim().to_owned()),
+        address_th: Set(String::new()),
+        address_en: Set(String::new()),
+        phone: Set(String::new()),
+        email: Set(String::new()),
+        facebook_url: Set(String::new()),
+        line_id: Set(String::new()),
+        office_hours_th: Set(String::new()),
+        office_hours_en: Set(String::new()),
+        first_answer_days: Set(defaults.first_answer_days),
+        closing_days: Set(defaults.closing_days),
+        show_staff_names: Set(false),
+        data_version: Set(0),
+        host: Set(host.clone()),
+        active: Set(true),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match host {
+        Some(_) if is_host_clash(&e) => DomainError::invalid("host", "host_taken"),
+        _ => DomainError::unique_as(e, "slug", "code_taken"),
+    })?;
+    // The divisions most อปท. have, as a fresh install gets them.
+    for (code, name_th, name_en) in STANDARD_DEPARTMENTS {
+        department::ActiveModel {
+            agency_id: Set(created.id),
+            code: Set((*code).to_owned()),
+            name_th: Set((*name_th).to_owned()),
+            name_en: Set((*name_en).to_owned()),
+            active: Set(true),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let detail = format!("{slug} {}", host.as_deref().unwrap_or("-"));
+    let entry = Entry::new(Action::AgencyCreated).on("agency", created.id).detail(detail);
+    audit::append(&txn, created.id, None, "command-line", entry, None, now).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// A host as given (any case), checked and in lower case; `None` for none.
+fn checked_host(errors: &mut FieldErrors, given: Option<&str>) -> Option<String> {
+    let given = given.map(str::trim).filter(|h| !h.is_empty())?;
+    let host = host_name(given).filter(|h| h == &given.to_ascii_lowercase());
+    if host.is_none() {
+        errors.add("host", "host_format");
+    }
+    host
+}
+
+/// Gives an agency its host (or, with `None`, takes it away: then it is
+/// reached by its `/a/{slug}/` path only). Audited in its own log.
+pub async fn set_host(
+    db: &DatabaseConnection,
+    slug: &str,
+    host: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<agency::Model, DomainError> {
+    let mut errors = FieldErrors::default();
+    let host = checked_host(&mut errors, host);
+    errors.into_result().map_err(DomainError::Invalid)?;
+    let found = by_slug(db, slug).await?.ok_or(DomainError::NotFound)?;
+    let txn = write::begin(db, found.id).await?;
+    let mut row: agency::ActiveModel = by_id(&txn, found.id).await?.into();
+    row.host = Set(host.clone());
+    let saved = row.update(&txn).await.map_err(|e| {
+        if is_host_clash(&e) {
+            DomainError::invalid("host", "host_taken")
+        } else {
+            DomainError::from(e)
+        }
+    })?;
+    let entry = Entry::new(Action::AgencyHostSet).on("agency", saved.id).detail(host.unwrap_or_else(|| "-".into()));
+    audit::append(&txn, saved.id, None, "command-line", entry, None, now).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Whether a failed insert clashed with another agency's host.
+fn is_host_clash(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(ref text)) if text.contains("host"))
+}
+
+/// The departments a new agency starts with.
+const STANDARD_DEPARTMENTS: &[(&str, &str, &str)] = &[
+    ("office", "สำนักปลัด", "Office of the Permanent Secretary"),
+    ("finance", "กองคลัง", "Finance Division"),
+    ("works", "กองช่าง", "Public Works Division"),
+    ("education", "กองการศึกษา ศาสนาและวัฒนธรรม", "Education, Religion and Culture Division"),
+];
+
+/// Every agency of the deployment, in the order they were created.
+pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<agency::Model>, DbErr> {
+    agency::Entity::find().order_by_asc(agency::Column::Id).all(db).await
+}
+
+/// The agencies served, in the order they were created.
+pub async fn active(db: &impl ConnectionTrait) -> Result<Vec<agency::Model>, DbErr> {
+    agency::Entity::find().filter(agency::Column::Active.eq(true)).order_by_asc(agency::Column::Id).all(db).await
+}
+
+/// The agency with this slug, active or not.
+pub async fn by_slug(db: &impl ConnectionTrait, slug: &str) -> Result<Option<agency::Model>, DbErr> {
+    agency::Entity::find().filter(agency::Column::Slug.eq(slug.trim())).one(db).await
+}
+
+/// Switches an agency off: its host and path then answer 404, and its staff
+/// cannot sign in. Its data stays. Audited in its own log; disabling a
+/// disabled agency changes nothing.
+pub async fn disable(db: &DatabaseConnection, slug: &str, now: DateTime<Utc>) -> Result<agency::Model, DomainError> {
+    let found = by_slug(db, slug).await?.ok_or(DomainError::NotFound)?;
+    let txn = write::begin(db, found.id).await?;
+    let changed = agency::Entity::update_many()
+        .col_expr(agency::Column::Active, sea_orm::sea_query::Expr::value(false))
+        .filter(agency::Column::Id.eq(found.id))
+        .filter(agency::Column::Active.eq(true))
+        .exec(&txn)
+        .await?;
+    if changed.rows_affected == 1 {
+        let entry = Entry::new(Action::AgencyDisabled).on("agency", found.id).detail(found.slug.clone());
+        audit::append(&txn, found.id, None, "command-line", entry, None, now).await?;
+    }
+    let disabled = by_id(&txn, found.id).await?;
+    txn.commit().await?;
+    Ok(disabled)
 }
 
 /// An agency by its id.

@@ -52,10 +52,13 @@ pub enum Action {
     ApiKeyRevoked,
     PhotoAdded,
     SealedPhotoViewed,
+    AgencyCreated,
+    AgencyDisabled,
+    AgencyHostSet,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 44] = [
         Action::LoginSucceeded,
         Action::LoginFailed,
         Action::Logout,
@@ -97,6 +100,9 @@ impl Action {
         Action::ApiKeyRevoked,
         Action::PhotoAdded,
         Action::SealedPhotoViewed,
+        Action::AgencyCreated,
+        Action::AgencyDisabled,
+        Action::AgencyHostSet,
     ];
 
     pub fn code(self) -> &'static str {
@@ -142,6 +148,9 @@ impl Action {
             Action::ApiKeyRevoked => "api_key_revoked",
             Action::PhotoAdded => "photo_added",
             Action::SealedPhotoViewed => "sealed_photo_viewed",
+            Action::AgencyCreated => "agency_created",
+            Action::AgencyDisabled => "agency_disabled",
+            Action::AgencyHostSet => "agency_host_set",
         }
     }
 }
@@ -178,13 +187,14 @@ pub async fn record(
     entry: Entry<'_>,
     at: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    append(db, Some(actor.id), &actor.username, entry, None, at).await
+    append(db, actor.agency_id, Some(actor.id), &actor.username, entry, None, at).await
 }
 
 /// Appends an entry with the client's address (logins); `actor_id` is `None`
 /// when no user is known, as for a failed login.
 pub async fn append(
     db: &impl ConnectionTrait,
+    agency_id: i64,
     actor_id: Option<i64>,
     actor_name: &str,
     entry: Entry<'_>,
@@ -200,6 +210,7 @@ pub async fn append(
         target_id: Set(entry.target.map(|(_, id)| id)),
         detail: Set(entry.detail),
         ip: Set(ip),
+        agency_id: Set(agency_id),
         ..Default::default()
     }
     .insert(db)
@@ -230,7 +241,10 @@ pub async fn read(
     if !super::permissions::can_administer(actor) {
         return Err(super::error::DomainError::Forbidden);
     }
-    let mut query = audit_log::Entity::find().order_by_desc(audit_log::Column::Id).limit(LOG_PAGE_SIZE + 1);
+    let mut query = audit_log::Entity::find()
+        .filter(audit_log::Column::AgencyId.eq(actor.agency_id))
+        .order_by_desc(audit_log::Column::Id)
+        .limit(LOG_PAGE_SIZE + 1);
     if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
         query = query.filter(audit_log::Column::Action.eq(action));
     }

@@ -83,7 +83,7 @@ pub async fn issue_key(
     }
     let agency_id = match creator {
         Creator::Admin(actor) => actor.agency_id,
-        Creator::Operator => super::agency::current(db).await?.id,
+        Creator::Operator(agency_id) => agency_id,
     };
     let key = new_key();
     let txn = write::begin(db, agency_id).await?;
@@ -95,7 +95,7 @@ pub async fn issue_key(
         created_at: Set(now),
         created_by: Set(match creator {
             Creator::Admin(actor) => Some(actor.id),
-            Creator::Operator => None,
+            Creator::Operator(_) => None,
         }),
         revoked_at: Set(None),
         revoked_by: Set(None),
@@ -106,7 +106,7 @@ pub async fn issue_key(
     let entry = Entry::new(Action::ApiKeyIssued).on("open311_client", client.id).detail(client.name.clone());
     match creator {
         Creator::Admin(actor) => audit::record(&txn, actor, entry, now).await?,
-        Creator::Operator => audit::append(&txn, None, "command-line", entry, None, now).await?,
+        Creator::Operator(_) => audit::append(&txn, agency_id, None, "command-line", entry, None, now).await?,
     }
     txn.commit().await?;
     Ok(IssuedKey { client, key })

@@ -57,6 +57,7 @@ pub enum SignIn {
 pub async fn sign_in(
     db: &DatabaseConnection,
     throttle: Throttle,
+    agency_id: i64,
     username: &str,
     password: &str,
     client: IpAddr,
@@ -67,11 +68,7 @@ pub async fn sign_in(
     if let Some(wait) = wait_before_attempt(db, throttle, &username, &address, now).await? {
         return Ok(SignIn::Wait(wait));
     }
-    let user = accounts::verify_password(db, &username, password).await?;
-    let agency_id = match &user {
-        Some(user) => user.agency_id,
-        None => super::agency::current(db).await?.id,
-    };
+    let user = accounts::verify_password(db, agency_id, &username, password).await?;
     let txn = write::begin(db, agency_id).await?;
     if let Some(wait) = wait_before_attempt(&txn, throttle, &username, &address, now).await? {
         return Ok(SignIn::Wait(wait));
@@ -88,7 +85,7 @@ pub async fn sign_in(
             SignIn::Welcome { staff: Staff::from(&user), session_epoch: user.session_epoch }
         }
         None => {
-            audit::append(&txn, None, &username, Entry::new(Action::LoginFailed), ip, now).await?;
+            audit::append(&txn, agency_id, None, &username, Entry::new(Action::LoginFailed), ip, now).await?;
             record_failure(&txn, &username, &address, now).await?;
             SignIn::Refused
         }

@@ -66,6 +66,7 @@ const THAI: &[&str] = &[
     include_str!("th/notify.toml"),
     include_str!("th/line.toml"),
     include_str!("th/photos.toml"),
+    include_str!("th/province.toml"),
 ];
 const ENGLISH: &[&str] = &[
     include_str!("en/common.toml"),
@@ -84,6 +85,7 @@ const ENGLISH: &[&str] = &[
     include_str!("en/notify.toml"),
     include_str!("en/line.toml"),
     include_str!("en/photos.toml"),
+    include_str!("en/province.toml"),
 ];
 
 static CATALOGS: LazyLock<[Catalog; 2]> = LazyLock::new(|| [parse_catalog(THAI), parse_catalog(ENGLISH)]);

@@ -419,7 +419,7 @@ async fn serve_portal(config: ServerConfig, demo: bool) -> anyhow::Result<(Strin
         department_id: None,
         password: STAFF_PASSWORD.into(),
     };
-    siang::domain::accounts::create_user(&db, siang::domain::accounts::Creator::Operator, input, chrono::Utc::now())
+    siang::domain::accounts::create_user(&db, siang::domain::accounts::Creator::Operator(1), input, chrono::Utc::now())
         .await?;
     if demo {
         siang::demo::load(&db, chrono::Utc::now()).await?;

@@ -175,9 +175,16 @@ impl TestApp {
         Client {
             app: self,
             ip: SocketAddr::from((ip, 40000)),
+            host: None,
             cookies: Mutex::new(HashMap::new()),
             csrf: Mutex::new(None),
         }
+    }
+
+    /// A browser-like client that sends every request to `host` (the
+    /// `Host` header), as a reader of one agency's site.
+    pub fn client_at(&self, ip: [u8; 4], host: &str) -> Client<'_> {
+        Client { host: Some(host.to_owned()), ..self.client(ip) }
     }
 
     /// The default resident's client.
@@ -189,10 +196,17 @@ impl TestApp {
         Cleanup { schema: self.postgres_schema.clone() }
     }
 
-    /// A staff account with the test password; `department` is a code.
+    /// A staff account of the first agency with the test password;
+    /// `department` is a code.
     pub async fn staff(&self, username: &str, role: Role, department: Option<&str>) -> Staff {
+        let first = siang::domain::agency::current(&self.db).await.expect("an agency").id;
+        self.staff_of(first, username, role, department).await
+    }
+
+    /// A staff account of agency `agency_id` with the test password.
+    pub async fn staff_of(&self, agency_id: i64, username: &str, role: Role, department: Option<&str>) -> Staff {
         let department_id = match department {
-            Some(code) => Some(self.department_id(code).await),
+            Some(code) => Some(self.department_of(agency_id, code).await),
             None => None,
         };
         let input = NewUser {
@@ -202,14 +216,22 @@ impl TestApp {
             department_id,
             password: STAFF_PASSWORD.into(),
         };
-        let user =
-            accounts::create_user(&self.db, Creator::Operator, input, chrono::Utc::now()).await.expect("create staff");
+        let user = accounts::create_user(&self.db, Creator::Operator(agency_id), input, chrono::Utc::now())
+            .await
+            .expect("create staff");
         Staff::from(&user)
     }
 
+    /// The first agency's department with this code.
     pub async fn department_id(&self, code: &str) -> i64 {
+        let first = siang::domain::agency::current(&self.db).await.expect("an agency").id;
+        self.department_of(first, code).await
+    }
+
+    pub async fn department_of(&self, agency_id: i64, code: &str) -> i64 {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         entity::department::Entity::find()
+            .filter(entity::department::Column::AgencyId.eq(agency_id))
             .filter(entity::department::Column::Code.eq(code))
             .one(&self.db)
             .await
@@ -312,6 +334,7 @@ impl Cleanup {
 pub struct Client<'a> {
     app: &'a TestApp,
     ip: SocketAddr,
+    host: Option<String>,
     cookies: Mutex<HashMap<String, String>>,
     csrf: Mutex<Option<String>>,
 }
@@ -423,6 +446,11 @@ impl Client<'_> {
 
     pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
         request.extensions_mut().insert(ConnectInfo(self.ip));
+        if let Some(host) = &self.host {
+            if !request.headers().contains_key(header::HOST) {
+                request.headers_mut().insert(header::HOST, host.parse().unwrap());
+            }
+        }
         let cookie_header =
             self.cookies.lock().unwrap().iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
         if !cookie_header.is_empty() {

@@ -14,6 +14,7 @@ mod eservice;
 mod evidence;
 mod exports;
 mod hardening;
+mod isolation;
 mod ita;
 mod line;
 mod notify;

@@ -418,7 +418,7 @@ async fn the_cli_issues_a_key_that_only_an_admin_can_revoke() {
     let app = TestApp::sqlite().await;
     let issued = siang::domain::open311::issue_key(
         &app.db,
-        siang::domain::accounts::Creator::Operator,
+        siang::domain::accounts::Creator::Operator(1),
         "command line client",
         chrono::Utc::now(),
     )

@@ -112,11 +112,11 @@ async fn a_forged_expired_or_missing_pass_opens_nothing(app: TestApp) {
     let (_, pass) = track(&resident, &code, &key).await;
     // The tests' server secret (ServerConfig::for_tests) signs genuine passes.
     let passes = PassKey::new(b"test-secret-test-secret-test-secret");
-    let genuine = passes.issue(&code, Utc::now());
+    let genuine = passes.issue(1, &code, Utc::now());
     assert_eq!(resident.post_form("/track/data.json", &[("pass", &genuine)]).await.status, 200);
 
     let forged = pass.replacen(&code, &other_code, 1);
-    let expired = passes.issue(&code, Utc::now() - Duration::hours(2));
+    let expired = passes.issue(1, &code, Utc::now() - Duration::hours(2));
     for (why, attempt) in [("forged", forged.as_str()), ("expired", &expired), ("missing", "")] {
         for path in ["/track/data.json", "/track/data", "/track/erasure"] {
             let refused = resident.post_form(path, &[("pass", attempt)]).await;

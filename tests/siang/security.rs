@@ -317,7 +317,7 @@ async fn private_answers_are_never_cached(app: TestApp) {
 async fn the_audit_actor_filter_takes_wildcards_literally(app: TestApp) {
     use siang::domain::audit::{append, Action, Entry};
     for name in ["x_y", "xzy", "50%off", "50 off", "back\\slash"] {
-        append(&app.db, None, name, Entry::new(Action::LoginFailed), None, Utc::now()).await.unwrap();
+        append(&app.db, 1, None, name, Entry::new(Action::LoginFailed), None, Utc::now()).await.unwrap();
     }
     app.staff("boss", Role::Admin, None).await;
     let boss = app.client([10, 0, 0, 1]);
@@ -389,7 +389,7 @@ async fn a_wrong_key_costs_what_an_unknown_code_costs(app: TestApp) {
     let details = "รายละเอียดยาว ".repeat(40_000);
     let sql = format!("UPDATE submission SET details = '{details}' WHERE id = {}", item.id);
     app.db.execute_unprepared(&sql).await.unwrap();
-    assert!(track(&app.db, &item.tracking_code, &key, false).await.unwrap().is_some());
+    assert!(track(&app.db, 1, &item.tracking_code, &key, false).await.unwrap().is_some());
 
     let unknown_code = format!("{}-999999", item.fiscal_year);
     let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
@@ -397,7 +397,7 @@ async fn a_wrong_key_costs_what_an_unknown_code_costs(app: TestApp) {
         // Interleaved, so drifts of the machine's load touch both alike.
         for (code, samples) in [(&unknown_code, &mut unknown), (&item.tracking_code, &mut wrong)] {
             let started = std::time::Instant::now();
-            let found = track(&app.db, code, "WRONG-KEY00-00000-00000", false).await.unwrap();
+            let found = track(&app.db, 1, code, "WRONG-KEY00-00000-00000", false).await.unwrap();
             let took = started.elapsed();
             assert!(found.is_none());
             if round >= 20 {
@@ -450,7 +450,7 @@ async fn the_delay_grows_with_each_failure_and_a_success_clears_it(app: TestApp)
     let at = |seconds: f64| start + chrono::Duration::milliseconds((seconds * 1000.0) as i64);
     let attempt = |password: &'static str, from: std::net::IpAddr, seconds: f64| {
         let db = app.db.clone();
-        async move { sign_in(&db, throttle, "somsri", password, from, at(seconds)).await.unwrap() }
+        async move { sign_in(&db, throttle, 1, "somsri", password, from, at(seconds)).await.unwrap() }
     };
     for second in 0..3 {
         assert!(matches!(attempt("wrong", client, f64::from(second)).await, SignIn::Refused));

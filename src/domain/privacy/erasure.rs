@@ -162,7 +162,14 @@ pub async fn decide(
     } else {
         Step { event: EventKind::ErasureRefused, message: Some(reason), action: Action::ErasureRefused, detail: None }
     };
-    record(&txn, Target { id: item.id, tracking_code: &item.tracking_code }, By::Staff(actor), step, now).await?;
+    record(
+        &txn,
+        Target { agency_id: item.agency_id, id: item.id, tracking_code: &item.tracking_code },
+        By::Staff(actor),
+        step,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }
@@ -196,7 +203,14 @@ pub async fn erase_contact(
     close_open_request(&txn, item.id, Some(actor), Some(&reason), now).await?;
     let step =
         Step { event: EventKind::ContactErased, message: Some(reason), action: Action::ContactErased, detail: None };
-    record(&txn, Target { id: item.id, tracking_code: &item.tracking_code }, By::Staff(actor), step, now).await?;
+    record(
+        &txn,
+        Target { agency_id: item.agency_id, id: item.id, tracking_code: &item.tracking_code },
+        By::Staff(actor),
+        step,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(())
 }

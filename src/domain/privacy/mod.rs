@@ -39,6 +39,7 @@ enum By<'a> {
 
 /// The submission a step concerns.
 struct Target<'a> {
+    agency_id: i64,
     id: i64,
     tracking_code: &'a str,
 }
@@ -84,8 +85,8 @@ async fn record(
     match by {
         By::Staff(staff) => audit::record(txn, staff, entry, now).await,
         // No address is kept for residents: it would be personal data too.
-        By::Resident => audit::append(txn, None, "resident", entry, None, now).await,
-        By::Retention => audit::append(txn, None, "retention", entry, None, now).await,
+        By::Resident => audit::append(txn, target.agency_id, None, "resident", entry, None, now).await,
+        By::Retention => audit::append(txn, target.agency_id, None, "retention", entry, None, now).await,
     }
 }
 

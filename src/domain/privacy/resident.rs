@@ -40,13 +40,18 @@ impl Opened {
 pub async fn open(
     db: &impl ConnectionTrait,
     passes: &PassKey,
+    agency_id: i64,
     pass: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<Opened>, DbErr> {
-    let Some(code) = passes.check(pass, now) else {
+    let Some(code) = passes.check(agency_id, pass, now) else {
         return Ok(None);
     };
-    let found = submission::Entity::find().filter(submission::Column::TrackingCode.eq(code)).one(db).await?;
+    let found = submission::Entity::find()
+        .filter(submission::Column::AgencyId.eq(agency_id))
+        .filter(submission::Column::TrackingCode.eq(code))
+        .one(db)
+        .await?;
     Ok(found.map(Opened))
 }
 
@@ -288,7 +293,14 @@ pub async fn request_erasure(
     }
     let step =
         Step { event: EventKind::ErasureRequested, message: None, action: Action::ErasureRequested, detail: None };
-    record(&txn, Target { id: item.id, tracking_code: &item.tracking_code }, By::Resident, step, now).await?;
+    record(
+        &txn,
+        Target { agency_id: item.agency_id, id: item.id, tracking_code: &item.tracking_code },
+        By::Resident,
+        step,
+        now,
+    )
+    .await?;
     txn.commit().await?;
     Ok(due_at)
 }

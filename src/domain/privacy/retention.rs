@@ -222,7 +222,7 @@ async fn erase_expired(
                 item.closed_at.format("%Y-%m-%d")
             )),
         };
-        let target = Target { id: item.submission_id, tracking_code: &item.tracking_code };
+        let target = Target { agency_id, id: item.submission_id, tracking_code: &item.tracking_code };
         record(&txn, target, By::Retention, step, now).await?;
         erased.push(item.clone());
     }

@@ -47,6 +47,7 @@ pub struct TrackedEvent {
 /// `show_staff_names`.
 pub async fn track(
     db: &impl ConnectionTrait,
+    agency_id: i64,
     code: &str,
     key: &str,
     show_staff_names: bool,
@@ -55,6 +56,7 @@ pub async fn track(
     let opened: Option<i64> = submission::Entity::find()
         .select_only()
         .column(submission::Column::Id)
+        .filter(submission::Column::AgencyId.eq(agency_id))
         .filter(submission::Column::TrackingCode.eq(normalize_tracking_code(code).unwrap_or_default()))
         .filter(submission::Column::AccessKeyHash.eq(presented))
         .into_tuple()

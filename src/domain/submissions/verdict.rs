@@ -169,7 +169,7 @@ async fn record_resident(
     .await?;
     let entry = Entry::new(action).on("submission", item.id).detail(format!("{}: {detail}", item.tracking_code));
     // No address is kept for residents: it would be personal data too.
-    audit::append(db, None, "resident", entry, None, now).await
+    audit::append(db, item.agency_id, None, "resident", entry, None, now).await
 }
 
 /// The submission `id` of `agency_id`, for the page after a resident's step.

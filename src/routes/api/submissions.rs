@@ -283,7 +283,7 @@ pub async fn show(
     }
     let key = headers.get("x-access-key").and_then(|v| v.to_str().ok()).unwrap_or("");
     let show_staff_names = agency.show_staff_names;
-    let found = track(&state.db, &tracking_code, key, show_staff_names).await?.ok_or(AppError::NotFound)?;
+    let found = track(&state.db, agency.id, &tracking_code, key, show_staff_names).await?.ok_or(AppError::NotFound)?;
     Ok(Json(Tracked {
         tracking_code: found.tracking_code,
         kind: found.kind.code(),

@@ -199,6 +199,8 @@ pub async fn csv(
     let slot = state.downloads.take(client).ok_or(AppError::RateLimited)?;
     let filter = query.filter();
     let (db, agency_id) = (state.public_db().clone(), page.agency.id);
+    // Named for the agency: downloads of a province's agencies never collide.
+    let filename = format!("{}-log.csv", page.agency.slug);
     // The next chunk's start; `None` once the last chunk was read.
     let chunks = futures_util::stream::unfold(Some(None), move |after: Option<Option<Cursor>>| {
         let (db, filter, page) = (db.clone(), filter.clone(), page.clone());
@@ -218,7 +220,7 @@ pub async fn csv(
         let _held = &slot;
         chunk
     });
-    Ok(streamed("log.csv", &CSV_COLUMNS, chunks))
+    Ok(streamed(&filename, &CSV_COLUMNS, chunks))
 }
 
 fn csv_row(page: &PageContext, entry: &PublicLogEntry) -> Vec<String> {

@@ -19,6 +19,7 @@ mod open_data;
 mod plan;
 mod posters;
 pub mod privacy;
+mod province;
 mod qa;
 mod services;
 pub mod stats;
@@ -30,6 +31,7 @@ mod widgets;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home::show))
+        .route("/province", get(province::show))
         .route("/language/{code}", get(language::switch))
         .route("/submit", get(submit::show).post(submit::create))
         .route("/receipt", get(submit::receipt))

@@ -65,11 +65,16 @@ pub struct PassForm {
 
 /// The submission the form's pass opens (rate-limited like tracking), or
 /// the tracking form again when the pass has expired.
-async fn opened(state: &AppState, client: std::net::IpAddr, pass: &str) -> Result<Option<Opened>, AppError> {
+async fn opened(
+    state: &AppState,
+    agency_id: i64,
+    client: std::net::IpAddr,
+    pass: &str,
+) -> Result<Option<Opened>, AppError> {
     if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
-    Ok(resident::open(&state.db, &state.csrf.pass_key(), pass, Utc::now()).await?)
+    Ok(resident::open(&state.db, &state.csrf.pass_key(), agency_id, pass, Utc::now()).await?)
 }
 
 #[derive(Template, WebTemplate)]
@@ -116,7 +121,7 @@ pub async fn data(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<PassForm>,
 ) -> Result<Response, AppError> {
-    let Some(opened) = opened(&state, client, &form.pass).await? else {
+    let Some(opened) = opened(&state, page.agency.id, client, &form.pass).await? else {
         return Ok(TrackPage::pass_expired(page));
     };
     let data = resident::held_data(&state.db, &opened, &page.agency, Utc::now()).await?;
@@ -130,7 +135,7 @@ pub async fn data_json(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<PassForm>,
 ) -> Result<Response, AppError> {
-    let Some(opened) = opened(&state, client, &form.pass).await? else {
+    let Some(opened) = opened(&state, page.agency.id, client, &form.pass).await? else {
         return Ok(TrackPage::pass_expired(page));
     };
     let data = resident::held_data(&state.db, &opened, &page.agency, Utc::now()).await?;
@@ -163,7 +168,7 @@ pub async fn request_erasure(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<PassForm>,
 ) -> Result<Response, AppError> {
-    let Some(opened) = opened(&state, client, &form.pass).await? else {
+    let Some(opened) = opened(&state, page.agency.id, client, &form.pass).await? else {
         return Ok(TrackPage::pass_expired(page));
     };
     let tracking_code = opened.tracking_code().to_owned();

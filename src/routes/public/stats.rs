@@ -233,7 +233,9 @@ pub async fn show(
     let stats = year_statistics(&state, &page.agency, fiscal_year, query.period()).await?;
     let tables = count_tables(&page, &stats);
     if csv {
-        return Ok(stats_csv(&page, &stats, &tables).into_response(&format!("stats-{fiscal_year}.csv")));
+        return Ok(
+            stats_csv(&page, &stats, &tables).into_response(&format!("{}-stats-{fiscal_year}.csv", page.agency.slug))
+        );
     }
     Ok(StatsTemplate { page, stats, tables }.into_response())
 }

@@ -136,9 +136,9 @@ pub async fn lookup(
         _ => typed_key.to_owned(),
     };
     let remember = form.remember.as_deref() == Some("on") || device.remembers(&form.tracking_code);
-    match track(&state.db, &form.tracking_code, &key, page.agency.show_staff_names).await? {
+    match track(&state.db, page.agency.id, &form.tracking_code, &key, page.agency.show_staff_names).await? {
         Some(submission) => {
-            let pass = state.csrf.pass_key().issue(&submission.tracking_code, Utc::now());
+            let pass = state.csrf.pass_key().issue(page.agency.id, &submission.tracking_code, Utc::now());
             let mut response =
                 TrackedPage { page, submission, remembered: remember, pass, notice: None, errors: Vec::new() }
                     .into_response();
@@ -174,7 +174,7 @@ pub async fn remember(
     if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
-    match track(&state.db, &form.tracking_code, &form.access_key, false).await? {
+    match track(&state.db, page.agency.id, &form.tracking_code, &form.access_key, false).await? {
         Some(found) => {
             let device = device.with(&found.tracking_code, &form.access_key);
             let mut response = Redirect::to(&format!("/track?code={}", found.tracking_code)).into_response();

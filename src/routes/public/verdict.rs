@@ -39,11 +39,16 @@ pub struct ReopenForm {
 }
 
 /// The pass's submission id, or the tracking form again when it expired.
-async fn opened(state: &AppState, client: std::net::IpAddr, pass: &str) -> Result<Option<i64>, AppError> {
+async fn opened(
+    state: &AppState,
+    agency_id: i64,
+    client: std::net::IpAddr,
+    pass: &str,
+) -> Result<Option<i64>, AppError> {
     if !state.limits.tracking.allow(&client).await {
         return Err(AppError::RateLimited);
     }
-    let opened = resident::open(&state.db, &state.csrf.pass_key(), pass, Utc::now()).await?;
+    let opened = resident::open(&state.db, &state.csrf.pass_key(), agency_id, pass, Utc::now()).await?;
     Ok(opened.map(|o| o.submission().id))
 }
 
@@ -81,7 +86,7 @@ pub async fn give(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<VerdictForm>,
 ) -> Result<Response, AppError> {
-    let Some(id) = opened(&state, client, &form.pass).await? else {
+    let Some(id) = opened(&state, page.agency.id, client, &form.pass).await? else {
         return Ok(TrackPage::pass_expired(page));
     };
     let input = VerdictInput { resolved: form.resolved, satisfaction: form.satisfaction, comment: form.comment };
@@ -95,7 +100,7 @@ pub async fn reopen(
     ClientIp(client): ClientIp,
     CsrfForm(form): CsrfForm<ReopenForm>,
 ) -> Result<Response, AppError> {
-    let Some(id) = opened(&state, client, &form.pass).await? else {
+    let Some(id) = opened(&state, page.agency.id, client, &form.pass).await? else {
         return Ok(TrackPage::pass_expired(page));
     };
     let result = verdict::reopen_by_resident(&state.db, page.agency.id, id, &form.comment, Utc::now()).await;

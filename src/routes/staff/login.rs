@@ -47,7 +47,7 @@ pub async fn login(
 ) -> Result<Response, AppError> {
     let throttle = Throttle { free_failures: state.config.login_free_failures };
     let (staff, session_epoch) =
-        match sign_in(&state.db, throttle, &form.username, &form.password, client, Utc::now()).await? {
+        match sign_in(&state.db, throttle, page.agency.id, &form.username, &form.password, client, Utc::now()).await? {
             SignIn::Welcome { staff, session_epoch } => (staff, session_epoch),
             SignIn::Refused => {
                 let failed = LoginPage { page, username: form.username, failed: true };

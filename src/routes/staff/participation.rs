@@ -322,13 +322,18 @@ enum Received {
 /// Reads an upload form (`multipart/form-data`): its form token must come
 /// before the file (the form puts it first), so no file is read for a
 /// forged request; a file over the limit stops being read at the limit.
-async fn read_upload(state: &AppState, headers: &HeaderMap, mut multipart: Multipart) -> Result<Received, AppError> {
+async fn read_upload(
+    state: &AppState,
+    agency_id: i64,
+    headers: &HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Received, AppError> {
     let mut token_ok = false;
     while let Some(mut field) = multipart.next_field().await.map_err(crate::extract::multipart_error)? {
         match field.name() {
             Some(csrf::FIELD) => {
                 let token = field.text().await.map_err(crate::extract::multipart_error)?;
-                token_ok = state.csrf.verify(headers, &token);
+                token_ok = state.csrf.verify(headers, agency_id, &token);
             }
             Some("file") if token_ok => {
                 let name = field.file_name().unwrap_or_default().to_owned();
@@ -364,7 +369,7 @@ pub async fn upload_evidence(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let multipart = multipart.map_err(|e| AppError::Malformed(e.body_text()))?;
-    let result = match read_upload(&state, &headers, multipart).await? {
+    let result = match read_upload(&state, page.agency.id, &headers, multipart).await? {
         Received::File(upload) => {
             let store = state.files.as_ref();
             activities::attach_evidence(&state.db, store, &me, page.agency.id, id, upload, Utc::now()).await.map(|_| ())
