@@ -243,7 +243,7 @@ pub async fn attach(
         .await
         .map_err(|err| DomainError::unique_as(err, FIELD, "too_many_photos"))?;
     let entry = Entry::new(Action::PhotoAdded).on("submission", item.id).detail(item.tracking_code);
-    audit::append(&txn, None, "resident", entry, None, now).await?;
+    audit::append(&txn, agency_id, None, "resident", entry, None, now).await?;
     txn.commit().await?;
     linked.pop().ok_or_else(|| DomainError::Internal(anyhow::anyhow!("a photo was linked but not returned")))
 }

@@ -130,15 +130,18 @@ async fn a_backup_under_write_load_restores_every_acknowledged_submission(app: T
     assert_eq!(restored, summary, "the restored database holds what the backup said it held");
 
     let db = fresh.connect().await;
-    let stored: HashMap<String, entity::submission::Model> = entity::submission::Entity::find()
+    // Codes are unique per agency (the demo has two); these were all sent to the first.
+    let stored: HashMap<(i64, String), entity::submission::Model> = entity::submission::Entity::find()
         .all(&db)
         .await
         .unwrap()
         .into_iter()
-        .map(|s| (s.tracking_code.clone(), s))
+        .map(|s| ((s.agency_id, s.tracking_code.clone()), s))
         .collect();
     for sent in &before {
-        let found = stored.get(&sent.code).unwrap_or_else(|| panic!("{} was acknowledged but not restored", sent.code));
+        let found = stored
+            .get(&(demo.agency.id, sent.code.clone()))
+            .unwrap_or_else(|| panic!("{} was acknowledged but not restored", sent.code));
         assert_eq!((&found.subject, &found.details), (&sent.subject, &sent.details));
     }
     assert_eq!(stored.len() as i64, summary.submissions);

@@ -46,6 +46,9 @@ const ROUTES: &[&str] = &[
     "/log",
     "/log.csv",
     "/log/{tracking_code}",
+    "/log/{tracking_code}/photos/{photo_id}",
+    "/log/{tracking_code}/photos/{photo_id}/thumbnail",
+    "/hooks/line",
     "/manual",
     "/open311/v2",
     "/open311/v2/",
@@ -108,6 +111,8 @@ const ROUTES: &[&str] = &[
     "/staff/submissions/{id}/due",
     "/staff/submissions/{id}/indicators",
     "/staff/submissions/{id}/notes",
+    "/staff/submissions/{id}/photos/{photo_id}",
+    "/staff/submissions/{id}/photos/{photo_id}/thumbnail",
     "/staff/submissions/{id}/publish",
     "/staff/submissions/{id}/reopen",
     "/staff/submissions/{id}/reply",
@@ -180,6 +185,8 @@ fn every_route_is_checked() {
 struct TheirData {
     agency_id: i64,
     submission_id: i64,
+    /// A photo of B's submission, published with its log entry.
+    photo_id: i64,
     tracking_code: String,
     access_key: String,
     department_id: i64,
@@ -231,15 +238,15 @@ async fn two_agencies(app: &TestApp) -> (Staff, TheirData) {
     };
     let service = siang::domain::services::save_service(db, &b_admin, None, service, now).await.unwrap();
 
-    // A resident of B submits on B's host, naming B's service.
+    // A resident of B submits on B's host, naming B's service, with a photo.
     let resident = app.client_at([198, 51, 100, 7], B_HOST);
-    let created = resident
-        .post_json(
-            "/api/v1/submissions",
-            &json!({"kind": "complaint", "subject": format!("ท่อแตก {B_MARK}"),
-                    "details": format!("น้ำไหลทั้งคืน {B_MARK}"), "service": "bmark-water"}),
-        )
-        .await;
+    let submission = json!({"kind": "complaint", "subject": format!("ท่อแตก {B_MARK}"),
+                            "details": format!("น้ำไหลทั้งคืน {B_MARK}"), "service": "bmark-water"})
+    .to_string();
+    let photo = crate::photos::jpeg_with_gps();
+    let (content_type, body) =
+        crate::photos::multipart(None, &[("submission", &submission)], &[("photos", "b.jpg", "image/jpeg", &photo)]);
+    let created = resident.post_bytes("/api/v1/submissions", &content_type, body).await;
     assert_eq!(created.status, 201, "{}", created.body);
     let created = created.json();
     let tracking_code = created["tracking_code"].as_str().unwrap().to_owned();
@@ -251,6 +258,13 @@ async fn two_agencies(app: &TestApp) -> (Staff, TheirData) {
         .unwrap()
         .unwrap();
     assert_eq!(submission.service_id, Some(service.id));
+    let photo_id = crate::photos::photo_rows(app, submission.id).await[0].id;
+    let publish = siang::domain::participation::publication::PublishInput {
+        summary_th: format!("ซ่อมท่อ {B_MARK}"),
+        photos: vec![photo_id],
+        ..Default::default()
+    };
+    siang::domain::participation::publication::publish(db, &b_admin, submission.id, publish, now).await.unwrap();
 
     let activity = siang::domain::participation::activities::ActivityInput {
         kind: ActivityKind::Hearing,
@@ -304,6 +318,7 @@ async fn two_agencies(app: &TestApp) -> (Staff, TheirData) {
     let data = TheirData {
         agency_id: b.id,
         submission_id: submission.id,
+        photo_id,
         tracking_code,
         access_key,
         department_id,
@@ -376,6 +391,7 @@ fn with_their_values(route: &str, b: &TheirData, fiscal_year: i32) -> String {
     route
         .replace("{id}", &id.to_string())
         .replace("{file_id}", "1")
+        .replace("{photo_id}", &b.photo_id.to_string())
         .replace("{fiscal_year}", &fiscal_year.to_string())
         .replace("{tracking_code}", &b.tracking_code)
         .replace("{slug}", &b.service_slug)
@@ -480,6 +496,12 @@ async fn nothing_of_theirs_on_our_host(app: TestApp) {
         .await;
     assert!(open311.status == 401 || open311.status == 403, "{} {}", open311.status, open311.body);
     assert_eq!(snapshot(&app, &b).await, before, "B's data changed by A's requests");
+    // B's published photo is B's: served on B's host, on A's not by code and id, nor to A's staff.
+    let photo = format!("/log/{}/photos/{}", b.tracking_code, b.photo_id);
+    assert_eq!(theirs.get(&photo).await.status, 200, "B's published photo on B");
+    assert_eq!(resident.get(&photo).await.status, 404, "B's photo on A's host");
+    let staff_photo = format!("/staff/submissions/{}/photos/{}", b.submission_id, b.photo_id);
+    assert_ne!(admin.get(&staff_photo).await.status, 200, "B's photo to A's staff");
 
     // A's own data is there for A: the checks above could fail.
     let own = admin.get("/staff").await;

@@ -104,7 +104,11 @@ const ELF: &[u8] = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x02\0\x3e\0\x01\0\0\0
 
 /// A `multipart/form-data` body: the form token first (as the forms put
 /// it), then the text fields, then the files as (field, name, type, bytes).
-fn multipart(token: Option<&str>, fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
+pub(crate) fn multipart(
+    token: Option<&str>,
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> (String, Vec<u8>) {
     let boundary = "----siangphotoboundaryQ2x9";
     let mut body = Vec::new();
     let mut text = |name: &str, value: &str| {

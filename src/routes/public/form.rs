@@ -21,7 +21,7 @@ use crate::domain::submissions::{questions, NewSubmission, SubmitError};
 use crate::domain::validation::FieldErrors;
 use crate::error::localize;
 use crate::error::AppError;
-use crate::extract::{CsrfForm, FormFields, FromFormPairs, PageContext};
+use crate::extract::{CsrfForm, FormFields, FromFormPairs, PageContext, ServedAgency};
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -291,6 +291,8 @@ impl FromRequest<AppState> for ResidentForm {
             return Ok(ResidentForm { fields, photos: Vec::new() });
         }
         let headers = request.headers().clone();
+        // Tokens are the served agency's own: one agency's form cannot post to another's.
+        let agency_id = request.extensions().get::<ServedAgency>().map(|served| served.0.id);
         let mut multipart = Multipart::from_request(request, state)
             .await
             .map_err(|rejection| AppError::Malformed(rejection.body_text()))?;
@@ -303,7 +305,7 @@ impl FromRequest<AppState> for ResidentForm {
             let name = field.name().unwrap_or_default().to_owned();
             if name == crate::csrf::FIELD {
                 let token = field.text().await.map_err(crate::extract::multipart_error)?;
-                token_ok = state.csrf.verify(&headers, &token);
+                token_ok = agency_id.is_some_and(|agency| state.csrf.verify(&headers, agency, &token));
                 continue;
             }
             if !token_ok {
