@@ -54,15 +54,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().collect();
-    let option = |name: &str, default: usize| -> anyhow::Result<usize> {
-        match args.iter().position(|a| a == name) {
-            Some(i) => {
-                args.get(i + 1).context("missing value")?.parse().with_context(|| format!("{name} takes a number"))
-            }
-            None => Ok(default),
-        }
-    };
+    let option = support::numeric_option::<usize>;
     let submissions = option("--submissions", 1500)?;
     let clients = option("--clients", 24)?;
     let admin_url = std::env::var("SIANG_CLUSTER_POSTGRES_URL")

@@ -18,7 +18,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use support::residents::{check_in_database, check_through_api, submit, Acknowledged};
 use support::{free_port, lock, siang_binary, start, stop_gracefully, wait_healthy, TemporaryDatabase};
 
@@ -44,15 +43,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run() -> anyhow::Result<bool> {
-    let args: Vec<String> = std::env::args().collect();
-    let option = |name: &str, default: usize| -> anyhow::Result<usize> {
-        match args.iter().position(|a| a == name) {
-            Some(i) => {
-                args.get(i + 1).context("missing value")?.parse().with_context(|| format!("{name} takes a number"))
-            }
-            None => Ok(default),
-        }
-    };
+    let option = support::numeric_option::<usize>;
     let submissions = option("--submissions", 3000)?;
     let clients = option("--clients", 32)?;
     let binary = siang_binary()?;

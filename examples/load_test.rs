@@ -17,7 +17,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use support::{
@@ -48,15 +47,7 @@ struct Options {
 }
 
 async fn run() -> anyhow::Result<bool> {
-    let args: Vec<String> = std::env::args().collect();
-    let option = |name: &str, default: u64| -> anyhow::Result<u64> {
-        match args.iter().position(|a| a == name) {
-            Some(i) => {
-                args.get(i + 1).context("missing value")?.parse().with_context(|| format!("{name} takes a number"))
-            }
-            None => Ok(default),
-        }
-    };
+    let option = support::numeric_option::<u64>;
     let options = Options {
         seconds: option("--seconds", 30)?,
         residents: option("--residents", 16)? as usize,

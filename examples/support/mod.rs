@@ -25,6 +25,18 @@ pub fn http_client() -> HttpClient {
     Client::builder(TokioExecutor::new()).build_http()
 }
 
+/// The number after `name` on the command line, or `default` without it.
+pub fn numeric_option<T: std::str::FromStr>(name: &str, default: T) -> anyhow::Result<T>
+where
+    T::Err: std::error::Error + Send + Sync + 'static,
+{
+    let args: Vec<String> = std::env::args().collect();
+    match args.iter().position(|a| a == name) {
+        Some(i) => args.get(i + 1).context("missing value")?.parse().with_context(|| format!("{name} takes a number")),
+        None => Ok(default),
+    }
+}
+
 pub fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }

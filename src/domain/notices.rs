@@ -187,7 +187,7 @@ pub async fn daily_digests(db: &impl ConnectionTrait, agency_id: i64, now: DateT
     let today = local_date(now);
     let lang = Lang::Th;
     let mut enqueued = 0;
-    for department in outbox::departments(db, agency_id).await? {
+    for department in super::agency::departments(db, agency_id).await? {
         let recipients = outbox::department_addresses(db, agency_id, department.id).await?;
         if recipients.is_empty() {
             continue;

@@ -14,7 +14,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::outbox_message::{self, MessageChannel, MessageState};
-use entity::{app_setting, department, staff_user, submission};
+use entity::{app_setting, staff_user, submission};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -307,15 +307,6 @@ pub async fn due_items(
         .filter(submission::Column::DepartmentId.eq(department_id))
         .filter(submission::Column::NextDueAt.lte(now + ahead))
         .order_by_asc(submission::Column::NextDueAt)
-        .all(db)
-        .await
-}
-
-/// The agency's departments.
-pub async fn departments(db: &impl ConnectionTrait, agency_id: i64) -> Result<Vec<department::Model>, DbErr> {
-    department::Entity::find()
-        .filter(department::Column::AgencyId.eq(agency_id))
-        .order_by_asc(department::Column::Id)
         .all(db)
         .await
 }

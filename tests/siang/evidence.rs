@@ -9,7 +9,7 @@ use entity::enums::Role;
 use siang::domain::participation::activities::{save_activity, ActivityInput};
 
 use crate::fixtures::bangkok;
-use crate::helpers::{Client, TestApp, TestResponse};
+use crate::helpers::{stored_files, Client, TestApp, TestResponse};
 use crate::on_both_databases;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
@@ -44,47 +44,11 @@ async fn admin_with_activity(app: &TestApp, published: bool) -> (Client<'_>, i64
     (client, id)
 }
 
-/// A `multipart/form-data` body as a browser sends the upload form: the
-/// form token first, then the file with the name and type the client claims.
-fn multipart(token: &str, name: &str, claimed_type: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "----siangtestboundary7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{token}\r\n").as_bytes(),
-    );
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {claimed_type}\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn upload(client: &Client<'_>, id: i64, name: &str, claimed_type: &str, bytes: &[u8]) -> TestResponse {
     let token = client.csrf_token().await;
-    let (content_type, body) = multipart(&token, name, claimed_type, bytes);
+    // As a browser sends the upload form: the form token first, then the file.
+    let (content_type, body) = crate::photos::multipart(Some(&token), &[], &[("file", name, claimed_type, bytes)]);
     client.post_bytes(&format!("/staff/activities/{id}/evidence"), &content_type, body).await
-}
-
-/// Every file under the app's file directory.
-fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&app.files_dir, &mut out);
-    out
 }
 
 async fn only_file_id(app: &TestApp) -> i64 {
@@ -207,7 +171,7 @@ async fn an_oversized_file_is_refused_with_a_clear_message_and_nothing_written(a
 
 async fn uploads_need_the_form_token_and_the_right_to_manage_the_activity(app: TestApp) {
     let (staff, id) = admin_with_activity(&app, true).await;
-    let (content_type, body) = multipart("forged", "a.png", "image/png", PNG);
+    let (content_type, body) = crate::photos::multipart(Some("forged"), &[], &[("file", "a.png", "image/png", PNG)]);
     let forged = staff.post_bytes(&format!("/staff/activities/{id}/evidence"), &content_type, body).await;
     assert_eq!(forged.status, 403);
 

@@ -506,3 +506,21 @@ pub fn without_tags(html: &str) -> String {
     }
     text
 }
+
+/// Every file under the app's file directory (the file store's bytes).
+pub fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&app.files_dir, &mut out);
+    out
+}

@@ -150,20 +150,7 @@ async fn send_form(client: &Client<'_>, path: &str, fields: &[(&str, &str)], fil
 
 /// Every file under the app's file directory, with its bytes.
 pub(crate) fn stored_bytes(app: &TestApp) -> Vec<Vec<u8>> {
-    fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else {
-                out.push(std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(&app.files_dir, &mut out);
-    out
+    crate::helpers::stored_files(app).iter().map(|path| std::fs::read(path).unwrap()).collect()
 }
 
 pub(crate) fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -162,14 +162,7 @@ pub async fn decide(
     } else {
         Step { event: EventKind::ErasureRefused, message: Some(reason), action: Action::ErasureRefused, detail: None }
     };
-    record(
-        &txn,
-        Target { agency_id: item.agency_id, id: item.id, tracking_code: &item.tracking_code },
-        By::Staff(actor),
-        step,
-        now,
-    )
-    .await?;
+    record(&txn, Target::of(&item), By::Staff(actor), step, now).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -203,14 +196,7 @@ pub async fn erase_contact(
     close_open_request(&txn, item.id, Some(actor), Some(&reason), now).await?;
     let step =
         Step { event: EventKind::ContactErased, message: Some(reason), action: Action::ContactErased, detail: None };
-    record(
-        &txn,
-        Target { agency_id: item.agency_id, id: item.id, tracking_code: &item.tracking_code },
-        By::Staff(actor),
-        step,
-        now,
-    )
-    .await?;
+    record(&txn, Target::of(&item), By::Staff(actor), step, now).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -17,7 +17,7 @@ pub mod retention;
 
 use chrono::{DateTime, Duration, Utc};
 use entity::enums::EventKind;
-use entity::{contact, erasure_request, submission_event};
+use entity::{contact, erasure_request, submission, submission_event};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
@@ -42,6 +42,12 @@ struct Target<'a> {
     agency_id: i64,
     id: i64,
     tracking_code: &'a str,
+}
+
+impl<'a> Target<'a> {
+    fn of(item: &'a submission::Model) -> Self {
+        Target { agency_id: item.agency_id, id: item.id, tracking_code: &item.tracking_code }
+    }
 }
 
 /// A step of the data's life: a public timeline event (the resident reads

@@ -293,14 +293,7 @@ pub async fn request_erasure(
     }
     let step =
         Step { event: EventKind::ErasureRequested, message: None, action: Action::ErasureRequested, detail: None };
-    record(
-        &txn,
-        Target { agency_id: item.agency_id, id: item.id, tracking_code: &item.tracking_code },
-        By::Resident,
-        step,
-        now,
-    )
-    .await?;
+    record(&txn, Target::of(item), By::Resident, step, now).await?;
     txn.commit().await?;
     Ok(due_at)
 }
